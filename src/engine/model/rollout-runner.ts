@@ -1,0 +1,40 @@
+import { VsmlModelConfig } from './config';
+import { LayerState } from './init';
+import { Episode, EpisodeResult } from './episode';
+
+/**
+ * One rollout: a θ, an episode and an initial state. ES evaluates 2·P of these per meta-step
+ * (θ ± σε, the two of a pair sharing episode and state); evaluation runs K of them with one θ.
+ */
+export interface Rollout {
+  /** Flat V_M in the canonical layout (param-layout.ts). */
+  readonly theta: Float64Array | Float32Array;
+  readonly episode: Episode;
+  /** Per layer [batch, A_l, B_l, N]; not modified. */
+  readonly initialState: readonly LayerState[];
+}
+
+export interface RunOptions {
+  /** Return the final LSTM state of each rollout (costs a copy of the whole state). */
+  readonly wantFinalState?: boolean;
+}
+
+/** Per-rollout outputs; finalState only when asked for. */
+export type RolloutResult = Omit<EpisodeResult, 'finalState'> & { finalState?: LayerState[] };
+
+/**
+ * Something that runs many independent rollouts of one model config: the float64 reference,
+ * the fused kernel (native or wasm, across worker threads), or TensorFlow.js.
+ * ES and evaluation are written against this, so paths are interchangeable.
+ */
+export interface RolloutRunner {
+  /** e.g. 'reference', 'fused-native', 'fused-wasm', 'tfjs'. */
+  readonly name: string;
+  /** e.g. 'float64' reference, or the tfjs backend name ('wasm', 'cpu', 'tensorflow'). */
+  readonly backend: string;
+  readonly precision: 'float64' | 'float32';
+  readonly threads: number;
+  run(cfg: VsmlModelConfig, rollouts: readonly Rollout[], options?: RunOptions): Promise<RolloutResult[]>;
+  /** Frees workers, wasm memory or tensors. */
+  dispose(): Promise<void>;
+}
