@@ -1,0 +1,222 @@
+/**
+ * Types and parsers for the files of a run folder (docs/contracts.md §1) that also travel over the
+ * trainer protocol: status.json, metrics.jsonl / eval.jsonl rows and snapshot.json.
+ * The engine writes them; the extension, the CLI and the panels read them through these parsers.
+ * Parsed objects hold only the documented fields (unknown extra keys are dropped, not trusted).
+ */
+import {
+  type Obj, type ParseResult, FieldError, arr, int, intArray, nonEmptyStr, nonNegInt, num, numArray, numOrNull, obj,
+  oneOf, optNum, optStr, posInt, str, tryParse,
+} from './fields';
+
+export const RUN_STATES = ['running', 'finished', 'failed', 'stopped'] as const;
+export type RunState = (typeof RUN_STATES)[number];
+
+/** Which rollout implementation ran, as the trainer reports it. */
+export interface RunnerInfo {
+  readonly path: string;
+  readonly backend: string;
+  readonly threads: number;
+}
+
+export interface BestMetric {
+  readonly metric: string;
+  readonly value: number;
+  readonly step: number;
+}
+
+/** status.json of a run folder. */
+export interface RunStatus {
+  readonly state: RunState;
+  readonly runId: string;
+  readonly name: string;
+  readonly source: string;
+  readonly pid: number;
+  readonly startedAt: string;
+  readonly updatedAt: string;
+  readonly endedAt?: string;
+  readonly step: number;
+  readonly totalSteps: number;
+  readonly elapsedSeconds: number;
+  readonly runner: RunnerInfo;
+  readonly best?: BestMetric;
+  readonly error?: string;
+}
+
+/** One metrics.jsonl line (one meta-step). Measured values are null when they were not finite. */
+export interface MetricsRow {
+  readonly step: number;
+  readonly time: number;
+  readonly metaLoss: number | null;
+  readonly lossPos: number | null;
+  readonly lossNeg: number | null;
+  readonly trainAccuracy: number | null;
+  readonly gradNorm: number | null;
+  readonly thetaNorm: number | null;
+  readonly stepSeconds: number;
+}
+
+/** One method's result inside an eval.jsonl line. */
+export interface EvalMethodResult {
+  readonly meanAccuracy: number;
+  readonly finalAccuracy: number;
+  readonly meanLoss: number | null;
+  /** [T]: online accuracy at inner step t, averaged over the episodes. */
+  readonly curve: readonly number[];
+  /** The tuned learning rate, for the sgd/adam baselines. */
+  readonly lr?: number;
+}
+
+/** One eval.jsonl line: one evaluation of one dataset. */
+export interface EvalRow {
+  readonly step: number;
+  readonly time: number;
+  readonly dataset: string;
+  readonly split: string;
+  readonly length: number;
+  readonly episodes: number;
+  readonly methods: Readonly<Record<string, EvalMethodResult>>;
+}
+
+/** LSTM states of one layer at one frame: base64 of little-endian float32 [A, B, N]. */
+export interface SnapshotLayer {
+  readonly h: string;
+  readonly c: string;
+}
+
+export interface SnapshotFrame {
+  readonly t: number;
+  readonly layers: readonly SnapshotLayer[];
+  readonly label: number;
+  readonly prediction: number;
+}
+
+/** snapshot.json: the states of one evaluation episode, for the graph panel. */
+export interface StateSnapshot {
+  readonly step: number;
+  readonly layerSizes: readonly number[];
+  readonly slowSize: number;
+  readonly msgSize: number;
+  readonly dataset: string;
+  readonly innerSteps: readonly number[];
+  readonly frames: readonly SnapshotFrame[];
+}
+
+export function readRunner(value: unknown, path: string): RunnerInfo {
+  const o = obj(value, path);
+  return { path: str(o, 'path', path), backend: str(o, 'backend', path), threads: nonNegInt(o, 'threads', path) };
+}
+
+function readBest(value: unknown, path: string): BestMetric {
+  const o = obj(value, path);
+  return { metric: nonEmptyStr(o, 'metric', path), value: num(o, 'value', path), step: nonNegInt(o, 'step', path) };
+}
+
+export function readRunStatus(value: unknown, path = 'status'): RunStatus {
+  const o = obj(value, path);
+  const status: RunStatus = {
+    state: oneOf(o, 'state', path, RUN_STATES),
+    runId: nonEmptyStr(o, 'runId', path),
+    name: str(o, 'name', path),
+    source: str(o, 'source', path),
+    pid: nonNegInt(o, 'pid', path),
+    startedAt: str(o, 'startedAt', path),
+    updatedAt: str(o, 'updatedAt', path),
+    step: nonNegInt(o, 'step', path),
+    totalSteps: nonNegInt(o, 'totalSteps', path),
+    elapsedSeconds: num(o, 'elapsedSeconds', path),
+    runner: readRunner(o['runner'], `${path}.runner`),
+  };
+  const endedAt = optStr(o, 'endedAt', path);
+  const best = o['best'] === undefined || o['best'] === null ? undefined : readBest(o['best'], `${path}.best`);
+  const error = optStr(o, 'error', path);
+  return {
+    ...status,
+    ...(endedAt !== undefined ? { endedAt } : {}),
+    ...(best !== undefined ? { best } : {}),
+    ...(error !== undefined ? { error } : {}),
+  };
+}
+
+export function readMetricsRow(value: unknown, path = 'metrics'): MetricsRow {
+  const o = obj(value, path);
+  return {
+    step: nonNegInt(o, 'step', path),
+    time: num(o, 'time', path),
+    metaLoss: numOrNull(o, 'metaLoss', path),
+    lossPos: numOrNull(o, 'lossPos', path),
+    lossNeg: numOrNull(o, 'lossNeg', path),
+    trainAccuracy: numOrNull(o, 'trainAccuracy', path),
+    gradNorm: numOrNull(o, 'gradNorm', path),
+    thetaNorm: numOrNull(o, 'thetaNorm', path),
+    stepSeconds: num(o, 'stepSeconds', path),
+  };
+}
+
+function readMethod(value: unknown, path: string): EvalMethodResult {
+  const o = obj(value, path);
+  const lr = optNum(o, 'lr', path);
+  return {
+    meanAccuracy: num(o, 'meanAccuracy', path),
+    finalAccuracy: num(o, 'finalAccuracy', path),
+    meanLoss: numOrNull(o, 'meanLoss', path),
+    curve: numArray(o, 'curve', path),
+    ...(lr !== undefined ? { lr } : {}),
+  };
+}
+
+export function readEvalRow(value: unknown, path = 'eval'): EvalRow {
+  const o = obj(value, path);
+  const methodsObj = obj(o['methods'], `${path}.methods`);
+  const methods: Record<string, EvalMethodResult> = {};
+  for (const [name, m] of Object.entries(methodsObj)) methods[name] = readMethod(m, `${path}.methods.${name}`);
+  return {
+    step: nonNegInt(o, 'step', path),
+    time: num(o, 'time', path),
+    dataset: nonEmptyStr(o, 'dataset', path),
+    split: str(o, 'split', path),
+    length: posInt(o, 'length', path),
+    episodes: posInt(o, 'episodes', path),
+    methods,
+  };
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+function base64(o: Obj, key: string, path: string): string {
+  const v = str(o, key, path);
+  if (v.length % 4 !== 0 || !BASE64.test(v)) throw new FieldError(`${path}.${key}`, 'base64 text', v);
+  return v;
+}
+
+export function readSnapshot(value: unknown, path = 'snapshot'): StateSnapshot {
+  const o = obj(value, path);
+  const layerSizes = intArray(o, 'layerSizes', path, 1);
+  if (layerSizes.length < 2) throw new FieldError(`${path}.layerSizes`, 'at least [input, output]', layerSizes);
+  const frames = arr(o, 'frames', path).map((f, i): SnapshotFrame => {
+    const fp = `${path}.frames[${i}]`;
+    const fo = obj(f, fp);
+    const layers = arr(fo, 'layers', fp).map((l, j): SnapshotLayer => {
+      const lo = obj(l, `${fp}.layers[${j}]`);
+      return { h: base64(lo, 'h', `${fp}.layers[${j}]`), c: base64(lo, 'c', `${fp}.layers[${j}]`) };
+    });
+    if (layers.length !== layerSizes.length - 1) {
+      throw new FieldError(`${fp}.layers`, `${layerSizes.length - 1} layers (one per layerSizes pair)`, layers.length);
+    }
+    return { t: nonNegInt(fo, 't', fp), layers, label: int(fo, 'label', fp), prediction: int(fo, 'prediction', fp) };
+  });
+  return {
+    step: nonNegInt(o, 'step', path),
+    layerSizes,
+    slowSize: posInt(o, 'slowSize', path),
+    msgSize: posInt(o, 'msgSize', path),
+    dataset: str(o, 'dataset', path),
+    innerSteps: intArray(o, 'innerSteps', path, 0),
+    frames,
+  };
+}
+
+export const parseRunStatus = (value: unknown): ParseResult<RunStatus> => tryParse(() => readRunStatus(value));
+export const parseMetricsRow = (value: unknown): ParseResult<MetricsRow> => tryParse(() => readMetricsRow(value));
+export const parseEvalRow = (value: unknown): ParseResult<EvalRow> => tryParse(() => readEvalRow(value));
+export const parseSnapshot = (value: unknown): ParseResult<StateSnapshot> => tryParse(() => readSnapshot(value));
