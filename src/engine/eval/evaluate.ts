@@ -1,0 +1,40 @@
+import { Rng } from '../random';
+import { VsmlModelConfig } from '../model/config';
+import { broadcastState, Episode } from '../model/episode';
+import { initialState, LayerState } from '../model/init';
+import { RolloutRunner } from '../model/rollout-runner';
+import { EpisodeSampler } from '../meta/episode-sampler';
+import { OnlineSummary, summarizeOnline } from './online-metrics';
+
+export interface EvalSpec {
+  /** Inner steps T per episode. */
+  length: number;
+  /** Episodes K. */
+  episodes: number;
+  /** Evaluation seed: the same episodes for every method and every evaluation of a run. */
+  seed: number;
+}
+
+export interface EvalEpisode {
+  episode: Episode;
+  /** Per layer [batch, A, B, N]: the learned LA's initial state for this episode. */
+  state: LayerState[];
+}
+
+/**
+ * The K evaluation episodes of one dataset. They depend only on (seed, dataset key), so the
+ * learned LA, the untrained LA and the baselines see the very same streams.
+ */
+export function evalEpisodes(cfg: VsmlModelConfig, sample: EpisodeSampler, spec: EvalSpec, datasetKey: string): EvalEpisode[] {
+  const rng = new Rng(spec.seed, `eval-${datasetKey}`);
+  return Array.from({ length: spec.episodes }, () => {
+    const episode = sample(rng, spec.length, cfg.batchSize);
+    return { episode, state: broadcastState(initialState(cfg, rng), cfg.batchSize) };
+  });
+}
+
+/** Online accuracy and loss of a VSML learning algorithm θ on the given episodes. */
+export async function evaluateVsml(runner: RolloutRunner, cfg: VsmlModelConfig, theta: Float64Array, episodes: readonly EvalEpisode[]): Promise<OnlineSummary> {
+  const results = await runner.run(cfg, episodes.map((e) => ({ theta, episode: e.episode, initialState: e.state })));
+  return summarizeOnline(results, episodes[0].episode.length, cfg.batchSize);
+}

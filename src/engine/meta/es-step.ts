@@ -1,0 +1,87 @@
+import { Rng } from '../random';
+import { VsmlModelConfig } from '../model/config';
+import { broadcastState } from '../model/episode';
+import { initialState } from '../model/init';
+import { Rollout, RolloutRunner } from '../model/rollout-runner';
+import { AdamOptions, AdamState, adamStep, globalNorm } from '../optim/adam';
+import { EpisodeSampler } from './episode-sampler';
+import { episodeLoss, esGradient, EsPairResult, perturb } from './es-gradient';
+
+export interface EsOptions {
+  /** Antithetic pairs per step (the reference's population_size): 2·pairs rollouts. */
+  pairs: number;
+  /** σ, the noise std (`optimizer.noise_std`). */
+  sigma: number;
+  episodeLength: number;
+  lossType: 'mean' | 'last';
+  centeredRanks: boolean;
+  /** L2 coefficient added to the gradient (pulls θ toward 0); 0 = off. */
+  weightDecay: number;
+  adam: AdamOptions;
+}
+
+export interface EsStepResult {
+  /** Mean over pairs of (L+ + L-)/2: the population's loss at θ. */
+  metaLoss: number;
+  lossPos: number;
+  lossNeg: number;
+  /** Mean online accuracy over the population's episodes. */
+  trainAccuracy: number;
+  gradNorm: number;
+  thetaNorm: number;
+}
+
+/**
+ * The random generator of meta-step `step`. Deriving it from (seed, step) rather than carrying
+ * one generator along makes a resumed run draw exactly what an uninterrupted one would.
+ */
+export function stepRng(seed: number, step: number): Rng {
+  return new Rng(seed, `es-step-${step}`);
+}
+
+/**
+ * One ES meta-step: draws P pairs (noise, episode, initial state), runs θ ± σε on the same
+ * episode and state (common random numbers), estimates the gradient, applies Adam in place.
+ */
+export async function esStep(
+  runner: RolloutRunner,
+  cfg: VsmlModelConfig,
+  theta: Float64Array,
+  adam: AdamState,
+  sample: EpisodeSampler,
+  rng: Rng,
+  opt: EsOptions,
+): Promise<EsStepResult> {
+  const D = theta.length;
+  const rollouts: Rollout[] = [];
+  const eps: Float64Array[] = [];
+  for (let k = 0; k < opt.pairs; k++) {
+    const e = new Float64Array(D);
+    rng.fillNormal(e);
+    eps.push(e);
+    const episode = sample(rng, opt.episodeLength, cfg.batchSize);
+    const state = broadcastState(initialState(cfg, rng), cfg.batchSize);
+    const [plus, minus] = perturb(theta, e, opt.sigma);
+    rollouts.push({ theta: plus, episode, initialState: state }, { theta: minus, episode, initialState: state });
+  }
+  const results = await runner.run(cfg, rollouts);
+  const pairs: EsPairResult[] = eps.map((e, k) => ({
+    eps: e,
+    lossPos: episodeLoss(results[2 * k].ce, cfg.batchSize, opt.lossType),
+    lossNeg: episodeLoss(results[2 * k + 1].ce, cfg.batchSize, opt.lossType),
+  }));
+  const grad = esGradient(pairs, opt.sigma, opt.centeredRanks);
+  if (opt.weightDecay > 0) for (let i = 0; i < D; i++) grad[i] += opt.weightDecay * theta[i];
+  const gradNorm = globalNorm(grad);
+  adamStep(theta, grad, adam, opt.adam);
+
+  let correct = 0;
+  let count = 0;
+  for (const r of results) {
+    for (let i = 0; i < r.correct.length; i++) correct += r.correct[i];
+    count += r.correct.length;
+  }
+  const lossPos = pairs.reduce((s, p) => s + p.lossPos, 0) / pairs.length;
+  const lossNeg = pairs.reduce((s, p) => s + p.lossNeg, 0) / pairs.length;
+  return { metaLoss: (lossPos + lossNeg) / 2, lossPos, lossNeg, trainAccuracy: correct / count, gradNorm, thetaNorm: globalNorm(theta) };
+}
