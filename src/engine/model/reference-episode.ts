@@ -128,7 +128,14 @@ interface Messages {
  * Runs one episode in float64. `state` is per layer [batch, A_l, B_l, N] and is not modified;
  * the final state is returned. Throws EngineError on bad shapes, labels or parameters.
  */
-export function referenceEpisode(cfg: VsmlModelConfig, theta: Float64Array, episode: Episode, state: readonly LayerState[]): EpisodeResult {
+export function referenceEpisode(
+  cfg: VsmlModelConfig,
+  theta: Float64Array,
+  episode: Episode,
+  state: readonly LayerState[],
+  /** Called after every inner step with the live per-layer state (for snapshots; do not keep the arrays). */
+  onStep?: (t: number, state: readonly LayerState[], logits: Float64Array) => void,
+): EpisodeResult {
   const layout = paramLayout(cfg);
   checkEpisode(cfg, episode, state, theta.length, layout.size);
   checkParams(theta);
@@ -209,6 +216,7 @@ export function referenceEpisode(cfg: VsmlModelConfig, theta: Float64Array, epis
         E.fill(0);
       }
     }
+    onStep?.(t, hs.map((h, l) => ({ h, c: cs[l] })), logits.subarray(t * bs * C, (t + 1) * bs * C));
   }
   return { logits, ce, correct, finalState: hs.map((h, l) => ({ h, c: cs[l] })) };
 }

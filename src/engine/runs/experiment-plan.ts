@@ -1,0 +1,40 @@
+import { VsmlModelConfig } from '../model/config';
+import { EpisodeSampler } from '../meta/episode-sampler';
+import { EsOptions } from '../meta/es-step';
+import { EvalEpisode, EvalSpec } from '../eval/evaluate';
+import { MethodResult } from './records';
+
+/** A dataset as evaluation sees it: held-out episodes plus what the baselines need. */
+export interface EvalDataset {
+  /** Name as written in the config (`mnist`, `idx:/data/x`). */
+  key: string;
+  /** Draws held-out (meta-test split) episodes. */
+  sample: EpisodeSampler;
+  numClasses: number;
+}
+
+/** Online SGD/Adam on the same episodes; computed once per dataset and cached by the loop. */
+export type BaselineEvaluator = (dataset: EvalDataset, episodes: readonly EvalEpisode[]) => Promise<Partial<Record<'sgd' | 'adam', MethodResult>>>;
+
+/**
+ * Everything the training loop needs, resolved from an experiment config: the model, the ES
+ * settings, the data and the schedule. Built by plan-experiment.ts; tests build small ones directly.
+ */
+export interface ExperimentPlan {
+  name: string;
+  seed: number;
+  /** The .vsml.json it came from. */
+  source: string;
+  /** The resolved config, stored as config.json and inside checkpoints. */
+  resolvedConfig: unknown;
+  model: VsmlModelConfig;
+  iterations: number;
+  es: EsOptions;
+  /** Meta-training episodes (meta-train split; a mixture when several datasets are named). */
+  train: EpisodeSampler;
+  evaluation: { frequency: number; spec: EvalSpec; datasets: EvalDataset[] };
+  baselines?: BaselineEvaluator;
+  checkpointFrequency: number;
+  /** Seconds between status/progress writes (the metrics file gets every step). */
+  statusInterval?: number;
+}
