@@ -1,0 +1,73 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { EngineError } from '../errors';
+import { DatasetCatalog } from './dataset-facts';
+import { ConfigIssue, hasErrors, makeIssue } from './issues';
+import { applyOverrides } from './overrides';
+import { parseConfigText } from './parse-jsonc';
+import { validateAgainstSchema } from './schema-validate';
+import { semanticChecks } from './semantic-checks';
+import { ExperimentConfig } from './types';
+
+export interface LoadOptions {
+  /** `--set path=value` overrides, applied before validation. */
+  readonly overrides?: readonly string[];
+  /** Dataset availability and facts from src/engine/data/ (injected; see dataset-facts.ts). */
+  readonly catalog?: DatasetCatalog;
+}
+
+/**
+ * The outcome of loading a config: the resolved config (defaults filled) when there is no error,
+ * and every issue found either way (warnings too). One issue per problem.
+ */
+export type LoadResult =
+  | { readonly ok: true; readonly config: ExperimentConfig; readonly issues: readonly ConfigIssue[] }
+  | { readonly ok: false; readonly config?: undefined; readonly issues: readonly ConfigIssue[] };
+
+/** Reads, parses, overrides, validates and checks a `*.vsml.json` file. Never throws for bad input. */
+export async function loadConfigFile(file: string, options: LoadOptions = {}): Promise<LoadResult> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const what = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : (e as Error).message;
+    return { ok: false, issues: [makeIssue(file, [], `cannot read the config: ${what}`, 'give the path of a *.vsml.json file (e.g. examples/default.vsml.json)', 'read')] };
+  }
+  return validateConfigText(text, file, options);
+}
+
+/** The same for text already in memory (the extension validates unsaved editor contents). */
+export function validateConfigText(text: string, file: string, options: LoadOptions = {}): LoadResult {
+  const parsed = parseConfigText(text, file);
+  if ('issue' in parsed) return { ok: false, issues: [parsed.issue] };
+  return validateConfigValue(parsed.value, file, options);
+}
+
+/**
+ * Validates a parsed config object (not modified). The name defaults to the file name without
+ * `.vsml.json`; then overrides, schema (filling defaults), and the semantic checks.
+ */
+export function validateConfigValue(value: unknown, file: string, options: LoadOptions = {}): LoadResult {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return { ok: false, issues: [makeIssue(file, [], 'the config must be a JSON object', 'write { "training": { ... }, ... }', 'type')] };
+  }
+  const config = structuredClone(value) as Record<string, unknown>;
+  if (config.name === undefined && file) {
+    const stem = basename(file).replace(/\.vsml\.json$|\.json$/i, '').replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+    if (stem) config.name = stem.slice(0, 64);
+  }
+  const overrideIssues = applyOverrides(config, options.overrides ?? []);
+  const schemaIssues = validateAgainstSchema(config, file);
+  const semantic = semanticChecks(config as unknown as ExperimentConfig, file, schemaIssues, options.catalog);
+  const issues = [...overrideIssues, ...schemaIssues, ...semantic];
+  return hasErrors(issues) ? { ok: false, issues } : { ok: true, config: config as unknown as ExperimentConfig, issues };
+}
+
+/** For code that cannot go on without a config (trainer, CLI): the config, or the first error thrown as an EngineError. */
+export function configOrThrow(result: LoadResult): ExperimentConfig {
+  if (result.ok) return result.config;
+  const first = result.issues.find((i) => i.severity === 'error') ?? result.issues[0];
+  const more = result.issues.length > 1 ? ` (and ${result.issues.length - 1} more problem${result.issues.length > 2 ? 's' : ''})` : '';
+  throw new EngineError(first.path, `${first.message}${more}`, first.fix, first.file);
+}

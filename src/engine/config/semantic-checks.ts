@@ -1,0 +1,145 @@
+import { closest } from './did-you-mean';
+import {
+  DatasetCatalog, KNOWN_DATASET_NAMES, classesFor, datasetFacts, outputSizeFor, resizedShape,
+} from './dataset-facts';
+import { ConfigIssue, makeIssue } from './issues';
+import { ExperimentConfig } from './types';
+
+/** Codes of the checks the schema cannot express; the extension keys quick fixes on them. */
+export type SemanticCode =
+  | 'msg-size-too-small'
+  | 'output-idx-outside-message'
+  | 'layer-missing-out-size'
+  | 'last-out-size-mismatch'
+  | 'dataset-unavailable'
+  | 'output-too-small'
+  | 'filter-class-out-of-range'
+  | 'pad-too-small'
+  | 'no-effect';
+
+type Pointer = readonly (string | number)[];
+
+/**
+ * Checks across fields that JSON Schema cannot express. Runs on the defaults-filled config;
+ * when the schema already reported a problem at or under a field a check reads (`schemaIssues`),
+ * that check is skipped, so one mistake gives one issue.
+ */
+export function semanticChecks(
+  cfg: ExperimentConfig,
+  file: string,
+  schemaIssues: readonly ConfigIssue[],
+  catalog?: DatasetCatalog,
+): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  const bad = (p: Pointer): boolean => {
+    const s = p.map(String);
+    return schemaIssues.some((i) => {
+      const n = Math.min(i.pointer.length, s.length);
+      for (let k = 0; k < n; k++) if (i.pointer[k] !== s[k]) return false;
+      return true;
+    });
+  };
+  const issue = (p: Pointer, message: string, fix: string, code: SemanticCode, severity: ConfigIssue['severity'] = 'error') =>
+    out.push(makeIssue(file, p, message, fix, code, severity));
+
+  // --- messages: channel 0 carries the error, channel 1 the label, output_idx picks the logit
+  const MSG: Pointer = ['model', 'sub_rnn', 'msg_size'];
+  const OUT_IDX: Pointer = ['model', 'vsml_rnn', 'output_idx'];
+  const msgSize = cfg.model?.sub_rnn?.msg_size;
+  const msgOk = !bad(MSG) && typeof msgSize === 'number';
+  if (msgOk && msgSize < 2) {
+    issue(MSG, `\`model.sub_rnn.msg_size\` is ${msgSize}, too short: the last layer's backward message carries the error on channel 0 and the label on channel 1`,
+      'use msg_size >= 2 (default 8)', 'msg-size-too-small');
+  } else if (msgOk && !bad(OUT_IDX)) {
+    const idx = cfg.model.vsml_rnn.output_idx;
+    if (idx >= msgSize) {
+      issue(OUT_IDX, `\`model.vsml_rnn.output_idx\` is ${idx}, outside the forward message of size ${msgSize} (channels 0..${msgSize - 1})`,
+        `use an output_idx in [0, ${msgSize - 1}] (default 1), or raise model.sub_rnn.msg_size above ${idx}`, 'output-idx-outside-message');
+    }
+  }
+
+  // --- layers: every layer but the last needs out_size
+  const SPECS: Pointer = ['model', 'vsml_rnn', 'layer_specs'];
+  const specs = bad(SPECS) ? undefined : cfg.model.vsml_rnn.layer_specs;
+  if (specs) {
+    specs.forEach((spec, i) => {
+      if (i < specs.length - 1 && spec.out_size === undefined) {
+        issue([...SPECS, i], `layer ${i} of ${specs.length} has no \`out_size\`, so layer ${i + 1} has no input size; only the last layer takes its size from the data`,
+          'add "out_size": <hidden units> (e.g. 32) to this layer', 'layer-missing-out-size');
+      }
+    });
+  }
+
+  // --- datasets: available offline, and their class counts fit the output
+  const dataOk = !bad(['data']) && !bad(['random_dataset']) && !bad(['sum_dataset']);
+  const datasets: { name: string; at: Pointer }[] = [];
+  if (!bad(['training', 'dataset'])) {
+    const d = cfg.training.dataset;
+    if (typeof d === 'string') datasets.push({ name: d, at: ['training', 'dataset'] });
+    else d.forEach((name, i) => datasets.push({ name, at: ['training', 'dataset', i] }));
+  }
+  if (!bad(['evaluation', 'datasets'])) cfg.evaluation.datasets.forEach((name, i) => datasets.push({ name, at: ['evaluation', 'datasets', i] }));
+
+  const usable: typeof datasets = [];
+  for (const d of datasets) {
+    const avail = catalog?.isDatasetAvailable?.(d.name);
+    if (avail && !avail.available) {
+      const near = closest(d.name, KNOWN_DATASET_NAMES);
+      const fix = near && near !== d.name ? `did you mean "${near}"?` : avail.fix ?? `run \`vsml datasets fetch ${d.name}\` while online, or choose another dataset`;
+      issue(d.at, `dataset "${d.name}" is not available${avail.reason ? `: ${avail.reason}` : ''}`, fix, 'dataset-unavailable');
+    } else {
+      usable.push(d);
+    }
+  }
+
+  if (dataOk) {
+    const padOut = cfg.data.preprocess.pad.output;
+    const filter = cfg.data.filter_classes;
+    const lastOut = specs && specs.length > 0 ? specs[specs.length - 1].out_size : undefined;
+    const mismatched: string[] = [];
+    const filterReported = new Set<number>();
+    let padReported = false;
+    for (const d of usable) {
+      const facts = datasetFacts(d.name, cfg, catalog);
+      if (!facts) continue;
+      if (filter) {
+        filter.forEach((c, k) => {
+          if (c >= facts.numClasses && !filterReported.has(k)) {
+            filterReported.add(k);
+            issue(['data', 'filter_classes', k], `class ${c} does not exist in "${d.name}", which has classes 0..${facts.numClasses - 1}`,
+              `use class labels below ${facts.numClasses}`, 'filter-class-out-of-range');
+          }
+        });
+      }
+      const classes = classesFor(cfg, facts);
+      if (padOut && classes > padOut[0]) {
+        const role = d.at[0] === 'training' ? 'meta-training' : 'evaluation';
+        issue(d.at, `${role} dataset "${d.name}" has ${classes} classes, more than the output size ${padOut[0]} fixed by data.preprocess.pad.output`,
+          `raise data.preprocess.pad.output to [${classes}] or drop "${d.name}"`, 'output-too-small');
+      } else if (lastOut !== undefined && outputSizeFor(cfg, facts) !== lastOut) {
+        mismatched.push(`"${d.name}" (${outputSizeFor(cfg, facts)})`);
+      }
+      const padIn = cfg.data.preprocess.pad.input;
+      if (padIn && !padReported) {
+        const shape = resizedShape(cfg, facts.shape);
+        if (padIn.length !== shape.length || padIn.some((p, k) => p < shape[k])) {
+          padReported = true;
+          issue(['data', 'preprocess', 'pad', 'input'], `pad.input ${JSON.stringify(padIn)} cannot hold "${d.name}" images of shape ${JSON.stringify(shape)}`,
+            `give a shape of the same rank with every size >= ${JSON.stringify(shape)}`, 'pad-too-small');
+        }
+      }
+    }
+    if (mismatched.length > 0 && specs) {
+      issue([...SPECS, specs.length - 1, 'out_size'],
+        `the last layer's out_size is ${lastOut}, but the output must match the number of classes of ${mismatched.join(', ')}`,
+        'remove out_size from the last layer: its size is taken from the dataset', 'last-out-size-mismatch');
+    }
+  }
+
+  // --- switches that do nothing
+  if (!bad(['model', 'vsml_rnn']) && cfg.model.vsml_rnn.separate_backward_rnn && !cfg.model.vsml_rnn.backward_pass) {
+    issue(['model', 'vsml_rnn', 'separate_backward_rnn'], '`separate_backward_rnn` has no effect without `backward_pass`',
+      'set "backward_pass": true, or remove separate_backward_rnn', 'no-effect', 'warning');
+  }
+  return out;
+}

@@ -1,0 +1,90 @@
+/**
+ * The experiment config after validation with defaults filled: every field present.
+ * It mirrors schemas/experiment.schema.json (the source of truth for names, defaults and
+ * descriptions); test/engine/config/types.test.ts checks that the two list the same keys.
+ */
+export interface ExperimentConfig {
+  $schema?: string;
+  name: string;
+  seed: number;
+  training: {
+    iterations: number;
+    /** One dataset, or a mixture. */
+    dataset: string | string[];
+    batch_size: number;
+    episode_length: number;
+    /** Antithetic pairs: a meta-step runs 2 * population_size episodes. */
+    population_size: number;
+    loss_type: 'mean' | 'last';
+  };
+  evaluation: {
+    datasets: string[];
+    batch_size: number;
+    episode_length: number;
+    frequency: number;
+    seed: number;
+    subset: 'test' | 'train';
+    count: number;
+  };
+  data: {
+    filter_classes: number[] | null;
+    preprocess: {
+      normalization_mode: 'dataset_standard' | 'standard' | 'identity';
+      dataset_stats: Record<string, { mean: number; std: number }>;
+      pad: { input: number[] | null; output: number[] | null };
+      resize: [number, number] | null;
+      rand_proj: boolean;
+      shuffle: boolean;
+    };
+  };
+  optimizer: {
+    type: 'es';
+    noise_std: number;
+    lr: number;
+    kwargs: { b1: number; b2: number };
+    clip_gradnorm: number;
+    centered_ranks: boolean;
+    weight_decay: number;
+  };
+  model: {
+    type: 'VSMLRNN';
+    sub_rnn: {
+      msg_size: number;
+      slow_size: number;
+      init_rand_proportion: number;
+      layer_norm: boolean;
+    };
+    vsml_rnn: {
+      layer_specs: LayerSpec[];
+      num_micro_ticks: number;
+      tanh_bound: number;
+      output_idx: number;
+      backward_pass: boolean;
+      separate_backward_rnn: boolean;
+      feed_label: boolean;
+      layerwise_rnns: boolean;
+    };
+  };
+  checkpoint: { frequency: number };
+  summary: { frequency: number };
+  random_dataset: { size: number; target_count: number; img_size: number[] };
+  sum_dataset: { input_size: number[] };
+  engine: {
+    path: 'auto' | 'fused' | 'tfjs' | 'reference';
+    backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+    /** 0 = all cores. */
+    threads: number;
+  };
+  baselines: { enabled: boolean; hidden_size: number; tune_episodes: number };
+}
+
+export interface LayerSpec {
+  type: 'dense';
+  /** Absent on the last layer: its size is the number of classes. */
+  out_size?: number;
+}
+
+/** The training datasets as a list (a single name is a mixture of one). */
+export function trainingDatasets(cfg: ExperimentConfig): string[] {
+  return typeof cfg.training.dataset === 'string' ? [cfg.training.dataset] : [...cfg.training.dataset];
+}
