@@ -1,0 +1,88 @@
+/*
+ * N-API binding of the fused kernel. Context-aware (NAPI_MODULE_INIT), so every worker thread
+ * can load it. Picks the AVX2 build when the CPU has AVX2 and FMA, else the SSE2 build.
+ * The JS side (src/engine/kernel/native-kernel.ts) checks shapes and values; this file only
+ * refuses buffers too small for the config, so a caller bug cannot write out of bounds.
+ */
+#include <node_api.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+size_t vsml_work_floats_avx2(const int32_t *ci);
+int vsml_io_sizes_avx2(const int32_t *ci, int32_t *out);
+int vsml_episode_avx2(const int32_t *, const float *, const float *, const float *, const int32_t *, const float *, float *, float *, float *);
+size_t vsml_work_floats_base(const int32_t *ci);
+int vsml_io_sizes_base(const int32_t *ci, int32_t *out);
+int vsml_episode_base(const int32_t *, const float *, const float *, const float *, const int32_t *, const float *, float *, float *, float *);
+
+static int use_avx2(void) {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && !getenv("VSML_KERNEL_NO_AVX2");
+}
+
+#define CHECK(call) do { if ((call) != napi_ok) { napi_throw_error(env, NULL, "vsml-kernel: N-API call failed: " #call); return NULL; } } while (0)
+
+/* Reads argument i as a typed array of the given type; *len in elements. NULL/undefined allowed when optional. */
+static int typed(napi_env env, napi_value v, napi_typedarray_type want, void **data, size_t *len, int optional, const char *name) {
+  napi_valuetype vt;
+  napi_typeof(env, v, &vt);
+  if (optional && (vt == napi_null || vt == napi_undefined)) { *data = NULL; *len = 0; return 1; }
+  bool is;
+  napi_is_typedarray(env, v, &is);
+  if (!is) { napi_throw_type_error(env, NULL, name); return 0; }
+  napi_typedarray_type t;
+  napi_value ab;
+  size_t off;
+  napi_get_typedarray_info(env, v, &t, len, data, &ab, &off);
+  if (t != want) { napi_throw_type_error(env, NULL, name); return 0; }
+  return 1;
+}
+
+/* episode(ci, cf, theta, inputs, labels, stateIn, logitsOut, stateOut|null) -> error code (0 = ok) */
+static napi_value episode(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value argv[8];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 8) { napi_throw_error(env, NULL, "vsml-kernel: episode needs 8 arguments"); return NULL; }
+  void *p[8];
+  size_t n[8];
+  static const napi_typedarray_type types[8] = {napi_int32_array, napi_float32_array, napi_float32_array, napi_float32_array,
+                                               napi_int32_array, napi_float32_array, napi_float32_array, napi_float32_array};
+  static const char *names[8] = {"ci must be an Int32Array", "cf must be a Float32Array", "theta must be a Float32Array",
+                                 "inputs must be a Float32Array", "labels must be an Int32Array", "stateIn must be a Float32Array",
+                                 "logitsOut must be a Float32Array", "stateOut must be a Float32Array or null"};
+  for (int i = 0; i < 8; i++)
+    if (!typed(env, argv[i], types[i], &p[i], &n[i], i == 7, names[i])) return NULL;
+  const int avx2 = use_avx2();
+  const int32_t *ci = (const int32_t *)p[0];
+  if (n[0] < 12 || n[1] < 1) { napi_throw_range_error(env, NULL, "vsml-kernel: config vectors too short"); return NULL; }
+  int32_t L = ci[0];
+  if (L < 1 || L > 16 || n[0] < (size_t)(12 + 3 * L + 1)) { napi_throw_range_error(env, NULL, "vsml-kernel: bad layer count"); return NULL; }
+  int32_t sz[5];
+  int err = avx2 ? vsml_io_sizes_avx2(ci, sz) : vsml_io_sizes_base(ci, sz);
+  napi_value ret;
+  if (err) { CHECK(napi_create_int32(env, err, &ret)); return ret; }
+  if (n[2] < (size_t)sz[0] || n[3] < (size_t)sz[1] || n[4] < (size_t)sz[2] || n[5] < (size_t)sz[3] || n[6] < (size_t)sz[4] ||
+      (p[7] && n[7] < (size_t)sz[3])) {
+    napi_throw_range_error(env, NULL, "vsml-kernel: a buffer is smaller than the config needs");
+    return NULL;
+  }
+  size_t wf = avx2 ? vsml_work_floats_avx2(ci) : vsml_work_floats_base(ci);
+  float *work = aligned_alloc(64, (wf * sizeof(float) + 63) & ~(size_t)63);
+  if (!work) { napi_throw_error(env, NULL, "vsml-kernel: out of memory for the workspace"); return NULL; }
+  err = avx2 ? vsml_episode_avx2(ci, p[1], p[2], p[3], p[4], p[5], p[6], p[7], work)
+             : vsml_episode_base(ci, p[1], p[2], p[3], p[4], p[5], p[6], p[7], work);
+  free(work);
+  CHECK(napi_create_int32(env, err, &ret));
+  return ret;
+}
+
+NAPI_MODULE_INIT() {
+  napi_value fn, variant;
+  if (napi_create_function(env, "episode", NAPI_AUTO_LENGTH, episode, NULL, &fn) != napi_ok) return NULL;
+  if (napi_set_named_property(env, exports, "episode", fn) != napi_ok) return NULL;
+  if (napi_create_string_utf8(env, use_avx2() ? "avx2" : "sse2", NAPI_AUTO_LENGTH, &variant) != napi_ok) return NULL;
+  if (napi_set_named_property(env, exports, "variant", variant) != napi_ok) return NULL;
+  return exports;
+}

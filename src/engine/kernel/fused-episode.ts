@@ -1,0 +1,85 @@
+import { VsmlModelConfig, numClasses, numLayers } from '../model/config';
+import { checkEpisode, checkParams } from '../model/episode';
+import { LayerState } from '../model/init';
+import { paramLayout } from '../model/param-layout';
+import { Rollout, RolloutResult } from '../model/rollout-runner';
+import { KernelBackend, kernelConfigFloats, kernelConfigInts, kernelError, stateFloats } from './kernel-abi';
+
+/** One rollout in the kernel's float32 layout; plain typed arrays, so it can be posted to a worker. */
+export interface KernelJob {
+  theta: Float32Array; // [D]
+  inputs: Float32Array; // [T, batch, A_0]
+  labels: Int32Array; // [T, batch]
+  state: Float32Array; // per layer h [batch, A, B, N] then c [batch, A, B, N]
+  length: number;
+}
+
+/** What the kernel hands back for one job. */
+export interface KernelOutput {
+  logits: Float32Array; // [T, batch, C]
+  state?: Float32Array; // like KernelJob.state
+}
+
+/** Checks a rollout like every backend does (EngineError on bad shapes or NaN θ) and converts it to float32. */
+export function prepareJob(cfg: VsmlModelConfig, r: Rollout): KernelJob {
+  checkEpisode(cfg, r.episode, r.initialState, r.theta.length, paramLayout(cfg).size);
+  checkParams(r.theta);
+  const state = new Float32Array(stateFloats(cfg));
+  let off = 0;
+  for (const s of r.initialState) {
+    state.set(s.h, off);
+    off += s.h.length;
+    state.set(s.c, off);
+    off += s.c.length;
+  }
+  return {
+    theta: Float32Array.from(r.theta),
+    inputs: Float32Array.from(r.episode.inputs),
+    labels: Int32Array.from(r.episode.labels),
+    state,
+    length: r.episode.length,
+  };
+}
+
+/** Runs one job on a loaded kernel (in whichever thread holds it). */
+export function runJob(kernel: KernelBackend, cfg: VsmlModelConfig, job: KernelJob, wantFinalState: boolean): KernelOutput {
+  const logits = new Float32Array(job.length * cfg.batchSize * numClasses(cfg));
+  const state = wantFinalState ? new Float32Array(job.state.length) : null;
+  const code = kernel.episode(kernelConfigInts(cfg, job.length), kernelConfigFloats(cfg), job.theta, job.inputs, job.labels, job.state, logits, state);
+  if (code !== 0) throw kernelError(code);
+  return state ? { logits, state } : { logits };
+}
+
+/**
+ * Per-step CE and correctness from the float32 logits, computed in float64 here rather than
+ * in the kernel: T x batch x C numbers, so the cost is nothing and the metric is exact for
+ * the logits the kernel produced. Unpacks the final state into per-layer Float64Arrays.
+ */
+export function finishJob(cfg: VsmlModelConfig, labels: Int32Array, out: KernelOutput): RolloutResult {
+  const C = numClasses(cfg);
+  const rows = labels.length;
+  const logits = Float64Array.from(out.logits);
+  const ce = new Float64Array(rows);
+  const correct = new Uint8Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let max = -Infinity;
+    let arg = 0;
+    for (let k = 0; k < C; k++) if (logits[r * C + k] > max) { max = logits[r * C + k]; arg = k; }
+    let sum = 0;
+    for (let k = 0; k < C; k++) sum += Math.exp(logits[r * C + k] - max);
+    ce[r] = Math.log(sum) + max - logits[r * C + labels[r]];
+    correct[r] = arg === labels[r] ? 1 : 0;
+  }
+  if (!out.state) return { logits, ce, correct };
+  const finalState: LayerState[] = [];
+  let off = 0;
+  for (let l = 0; l < numLayers(cfg); l++) {
+    const n = cfg.batchSize * cfg.layerSizes[l] * cfg.layerSizes[l + 1] * cfg.slowSize;
+    const h = Float64Array.from(out.state.subarray(off, off + n));
+    off += n;
+    const c = Float64Array.from(out.state.subarray(off, off + n));
+    off += n;
+    finalState.push({ h, c });
+  }
+  return { logits, ce, correct, finalState };
+}

@@ -1,0 +1,56 @@
+import { availableParallelism } from 'node:os';
+import { check } from '../errors';
+import { VsmlModelConfig, validateModelConfig } from '../model/config';
+import { Rollout, RolloutResult, RolloutRunner, RunOptions } from '../model/rollout-runner';
+import { KernelBackend } from './kernel-abi';
+import { finishJob, prepareJob, runJob } from './fused-episode';
+import { loadKernel } from './load-kernel';
+import { KernelWorkerPool } from './worker-pool';
+
+export interface FusedRunnerOptions {
+  /** 'native' or 'wasm' insist on that build (error if it does not load); default: native, else wasm. */
+  prefer?: 'native' | 'wasm';
+  /** Worker threads; default os.availableParallelism(). 0 runs in the calling thread (blocks it). */
+  threads?: number;
+}
+
+/**
+ * The fused float32 kernel (native/vsml-kernel.c) as a RolloutRunner: native N-API addon
+ * (AVX2 or SSE2) when it loads, else the wasm SIMD build, across worker threads.
+ */
+export class FusedRunner implements RolloutRunner {
+  readonly precision = 'float32' as const;
+
+  private constructor(
+    readonly name: 'fused-native' | 'fused-wasm',
+    readonly backend: string,
+    readonly threads: number,
+    private readonly pool: KernelWorkerPool | undefined,
+    private readonly inline: KernelBackend | undefined,
+  ) {}
+
+  static async create(opts: FusedRunnerOptions = {}): Promise<FusedRunner> {
+    const threads = opts.threads ?? availableParallelism();
+    check(Number.isInteger(threads) && threads >= 0 && threads <= 256, 'engine.threads', `must be an integer in [0, 256], got ${threads}`, 'use e.g. 2, or leave it unset for one per core');
+    // Load in this thread first: it decides native vs wasm once, and fails early with a clear error.
+    const { kernel, kind } = loadKernel(opts.prefer ?? 'auto');
+    const backend = kind === 'native' ? `native-${kernel.variant}` : `wasm-${kernel.variant}`;
+    const name = kind === 'native' ? 'fused-native' : 'fused-wasm';
+    if (threads === 0) return new FusedRunner(name, backend, 0, undefined, kernel);
+    const pool = await KernelWorkerPool.create(threads, kind);
+    return new FusedRunner(name, backend, threads, pool, undefined);
+  }
+
+  async run(cfg: VsmlModelConfig, rollouts: readonly Rollout[], options: RunOptions = {}): Promise<RolloutResult[]> {
+    validateModelConfig(cfg);
+    const want = options.wantFinalState ?? false;
+    const jobs = rollouts.map((r) => prepareJob(cfg, r));
+    const labels = jobs.map((j) => j.labels.slice()); // the job's own buffers move to the workers
+    const outputs = this.inline ? jobs.map((j) => runJob(this.inline!, cfg, j, want)) : await this.pool!.run(cfg, jobs, want);
+    return outputs.map((o, i) => finishJob(cfg, labels[i], o));
+  }
+
+  async dispose(): Promise<void> {
+    await this.pool?.close();
+  }
+}

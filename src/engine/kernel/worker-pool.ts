@@ -1,0 +1,105 @@
+import { Worker } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { EngineError } from '../errors';
+import { VsmlModelConfig } from '../model/config';
+import { KernelJob, KernelOutput } from './fused-episode';
+import { KernelPreference } from './load-kernel';
+import { WorkerError, WorkerReply, WorkerRequest } from './worker-messages';
+
+/**
+ * The worker script: dist/kernel-worker.js next to a bundle, or the .ts source under tsx
+ * (tests and `node --import tsx`), which the worker loads through the same tsx hook.
+ */
+function workerScript(): { file: string; execArgv?: string[] } {
+  if (__filename.endsWith('.ts')) return { file: join(__dirname, 'kernel-worker.ts'), execArgv: ['--import', 'tsx'] };
+  const bundled = join(__dirname, 'kernel-worker.js');
+  if (!existsSync(bundled)) throw new EngineError('engine.threads', `the worker bundle ${bundled} is missing`, 'run `npm run build`');
+  return { file: bundled };
+}
+
+const toError = (e: WorkerError): Error => (e.path !== undefined ? new EngineError(e.path, e.message, e.fix ?? '') : new Error(e.message));
+
+interface Slot {
+  worker: Worker;
+  pending: Map<number, { resolve: (o: KernelOutput[]) => void; reject: (e: Error) => void }>;
+}
+
+/**
+ * A fixed set of worker threads, each holding its own copy of the kernel. Rollouts are
+ * independent, so a batch is split into contiguous, equal chunks, one per worker.
+ */
+export class KernelWorkerPool {
+  private nextId = 1;
+  private closed = false;
+
+  private constructor(private readonly slots: Slot[], readonly variant: string) {}
+
+  static async create(threads: number, prefer: KernelPreference): Promise<KernelWorkerPool> {
+    const { file, execArgv } = workerScript();
+    const workers = Array.from({ length: threads }, () => new Worker(file, { workerData: { prefer }, ...(execArgv ? { execArgv } : {}) }));
+    let variants: string[];
+    try {
+      variants = await Promise.all(workers.map((w) => new Promise<string>((resolve, reject) => {
+        w.once('message', (m: WorkerReply) => (m.type === 'ready' ? resolve(m.variant) : m.type === 'failed' ? reject(toError(m.error)) : reject(new Error(`kernel worker sent ${m.type} before ready`))));
+        w.once('error', reject);
+        w.once('exit', (code) => reject(new Error(`kernel worker exited with code ${code} while starting`)));
+      })));
+    } catch (e) {
+      await Promise.all(workers.map((w) => w.terminate()));
+      throw e;
+    }
+    const slots = workers.map((worker) => {
+      const slot: Slot = { worker, pending: new Map() };
+      worker.removeAllListeners();
+      worker.on('message', (m: WorkerReply) => {
+        if (m.type !== 'done' && m.type !== 'error') return;
+        const p = slot.pending.get(m.id);
+        if (!p) return;
+        slot.pending.delete(m.id);
+        if (m.type === 'done') p.resolve(m.outputs);
+        else p.reject(toError(m.error));
+      });
+      const failAll = (err: Error): void => {
+        for (const p of slot.pending.values()) p.reject(err);
+        slot.pending.clear();
+      };
+      worker.on('error', (e) => failAll(e));
+      worker.on('exit', (code) => failAll(new Error(`kernel worker exited with code ${code}`)));
+      return slot;
+    });
+    return new KernelWorkerPool(slots, variants[0]);
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  /** Runs the jobs across the workers; outputs come back in job order. Jobs' buffers are transferred (unusable afterwards). */
+  async run(cfg: VsmlModelConfig, jobs: KernelJob[], wantFinalState: boolean): Promise<KernelOutput[]> {
+    if (this.closed) throw new Error('the fused runner was disposed');
+    const n = this.slots.length;
+    const chunks: KernelJob[][] = [];
+    for (let w = 0; w < n; w++) {
+      const lo = Math.floor((w * jobs.length) / n);
+      const hi = Math.floor(((w + 1) * jobs.length) / n);
+      chunks.push(jobs.slice(lo, hi));
+    }
+    const parts = await Promise.all(chunks.map((chunk, w) => (chunk.length === 0 ? Promise.resolve([]) : this.send(this.slots[w], cfg, chunk, wantFinalState))));
+    return parts.flat();
+  }
+
+  private send(slot: Slot, cfg: VsmlModelConfig, jobs: KernelJob[], wantFinalState: boolean): Promise<KernelOutput[]> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      slot.pending.set(id, { resolve, reject });
+      const transfer = jobs.flatMap((j) => [j.theta.buffer, j.inputs.buffer, j.labels.buffer, j.state.buffer]) as ArrayBuffer[];
+      slot.worker.postMessage({ type: 'run', id, cfg, jobs, wantFinalState } satisfies WorkerRequest, transfer);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+}
