@@ -26,18 +26,18 @@ export interface DatasetCatalog {
 }
 
 /** Names the reference's configs use; offered as "did you mean" for typos. */
-export const KNOWN_DATASET_NAMES = ['mnist', 'fashion_mnist', 'kmnist', 'emnist', 'random', 'sum', 'cifar10', 'svhn_cropped'] as const;
+export const KNOWN_DATASET_NAMES = ['mnist', 'fashion_mnist', 'kmnist', 'emnist', 'emnist_letters', 'random', 'sum'] as const;
 
 /**
- * Class counts and image shapes of the reference's datasets (TensorFlow Datasets' defaults;
- * emnist is its 'byclass' split with 62 classes), and of the procedural tasks from their config
- * sections. Custom `idx:` folders are unknown here: the catalog supplies them.
+ * Class counts and image shapes of the datasets src/engine/data/ knows (emnist is its digits
+ * split, 10 classes; the reference's TensorFlow Datasets 'byclass' had 62), and of the
+ * procedural tasks from their config sections. Custom `idx:` folders are unknown here: the catalog supplies them.
  */
 export function builtinFacts(name: string, cfg: ExperimentConfig): DatasetFacts | undefined {
   switch (name) {
     case 'mnist': case 'fashion_mnist': case 'kmnist': return { numClasses: 10, shape: [28, 28, 1] };
-    case 'emnist': return { numClasses: 62, shape: [28, 28, 1] };
-    case 'cifar10': case 'svhn_cropped': return { numClasses: 10, shape: [32, 32, 3] };
+    case 'emnist': return { numClasses: 10, shape: [28, 28, 1] };
+    case 'emnist_letters': return { numClasses: 26, shape: [28, 28, 1] };
     case 'random': return { numClasses: cfg.random_dataset.target_count, shape: cfg.random_dataset.img_size };
     case 'sum': return { numClasses: 2, shape: cfg.sum_dataset.input_size };
     default: return undefined;

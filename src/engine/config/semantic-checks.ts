@@ -1,6 +1,6 @@
 import { closest } from './did-you-mean';
 import {
-  DatasetCatalog, KNOWN_DATASET_NAMES, classesFor, datasetFacts, outputSizeFor, resizedShape,
+  DatasetCatalog, KNOWN_DATASET_NAMES, classesFor, datasetFacts, resizedShape,
 } from './dataset-facts';
 import { ConfigIssue, makeIssue } from './issues';
 import { ExperimentConfig } from './types';
@@ -94,45 +94,58 @@ export function semanticChecks(
 
   if (dataOk) {
     const padOut = cfg.data.preprocess.pad.output;
+    const padIn = cfg.data.preprocess.pad.input;
     const filter = cfg.data.filter_classes;
     const lastOut = specs && specs.length > 0 ? specs[specs.length - 1].out_size : undefined;
-    const mismatched: string[] = [];
+    const known = usable
+      .map((d) => ({ ...d, facts: datasetFacts(d.name, cfg, catalog) }))
+      .filter((d): d is typeof d & { facts: NonNullable<typeof d.facts> } => d.facts !== undefined);
+    const isTrain = (d: { at: Pointer }): boolean => d.at[0] === 'training';
+
+    // filter_classes must name classes that exist
     const filterReported = new Set<number>();
-    let padReported = false;
-    for (const d of usable) {
-      const facts = datasetFacts(d.name, cfg, catalog);
-      if (!facts) continue;
-      if (filter) {
-        filter.forEach((c, k) => {
-          if (c >= facts.numClasses && !filterReported.has(k)) {
-            filterReported.add(k);
-            issue(['data', 'filter_classes', k], `class ${c} does not exist in "${d.name}", which has classes 0..${facts.numClasses - 1}`,
-              `use class labels below ${facts.numClasses}`, 'filter-class-out-of-range');
-          }
-        });
-      }
-      const classes = classesFor(cfg, facts);
-      if (padOut && classes > padOut[0]) {
-        const role = d.at[0] === 'training' ? 'meta-training' : 'evaluation';
-        issue(d.at, `${role} dataset "${d.name}" has ${classes} classes, more than the output size ${padOut[0]} fixed by data.preprocess.pad.output`,
-          `raise data.preprocess.pad.output to [${classes}] or drop "${d.name}"`, 'output-too-small');
-      } else if (lastOut !== undefined && outputSizeFor(cfg, facts) !== lastOut) {
-        mismatched.push(`"${d.name}" (${outputSizeFor(cfg, facts)})`);
-      }
-      const padIn = cfg.data.preprocess.pad.input;
-      if (padIn && !padReported) {
-        const shape = resizedShape(cfg, facts.shape);
-        if (padIn.length !== shape.length || padIn.some((p, k) => p < shape[k])) {
-          padReported = true;
-          issue(['data', 'preprocess', 'pad', 'input'], `pad.input ${JSON.stringify(padIn)} cannot hold "${d.name}" images of shape ${JSON.stringify(shape)}`,
-            `give a shape of the same rank with every size >= ${JSON.stringify(shape)}`, 'pad-too-small');
+    for (const d of known) {
+      filter?.forEach((c, k) => {
+        if (c >= d.facts.numClasses && !filterReported.has(k)) {
+          filterReported.add(k);
+          issue(['data', 'filter_classes', k], `class ${c} does not exist in "${d.name}", which has classes 0..${d.facts.numClasses - 1}`,
+            `use class labels below ${d.facts.numClasses}`, 'filter-class-out-of-range');
         }
+      });
+    }
+
+    // A_L: pad.output if set, else the last layer's out_size, else the training data's classes
+    const train = known.filter(isTrain);
+    const trainOut = padOut ? padOut[0] : train.length > 0 ? Math.max(...train.map((d) => classesFor(cfg, d.facts))) : undefined;
+    let mismatch = false;
+    if (specs && lastOut !== undefined && trainOut !== undefined && lastOut !== trainOut) {
+      mismatch = true;
+      const why = padOut ? 'fixed by data.preprocess.pad.output' : `the number of classes of ${train.map((d) => `"${d.name}"`).join(', ')}`;
+      issue([...SPECS, specs.length - 1, 'out_size'], `the last layer's out_size is ${lastOut}, but the output size is ${trainOut}, ${why}`,
+        'remove out_size from the last layer: its size is taken from the data (set data.preprocess.pad.output to fix it)', 'last-out-size-mismatch');
+    }
+    const modelOut = padOut ? padOut[0] : lastOut ?? trainOut;
+    if (modelOut !== undefined) {
+      for (const d of known) {
+        const classes = classesFor(cfg, d.facts);
+        if (classes <= modelOut || (isTrain(d) && mismatch)) continue;
+        const role = isTrain(d) ? 'meta-training' : 'evaluation';
+        const source = padOut ? 'fixed by data.preprocess.pad.output' : lastOut !== undefined ? "set by the last layer's out_size" : 'the meta-training data\'s classes';
+        const fix = padOut ? `raise data.preprocess.pad.output to [${classes}], or drop "${d.name}"`
+          : `set data.preprocess.pad.output to [${classes}] so every dataset fits, restrict data.filter_classes, or drop "${d.name}"`;
+        issue(d.at, `${role} dataset "${d.name}" has ${classes} classes, more than the network's ${modelOut} outputs (${source})`, fix, 'output-too-small');
       }
     }
-    if (mismatched.length > 0 && specs) {
-      issue([...SPECS, specs.length - 1, 'out_size'],
-        `the last layer's out_size is ${lastOut}, but the output must match the number of classes of ${mismatched.join(', ')}`,
-        'remove out_size from the last layer: its size is taken from the dataset', 'last-out-size-mismatch');
+
+    // pad.input must hold the (resized) images
+    const tooSmall = padIn ? known.find((d) => {
+      const shape = resizedShape(cfg, d.facts.shape);
+      return padIn.length !== shape.length || padIn.some((p, k) => p < shape[k]);
+    }) : undefined;
+    if (padIn && tooSmall) {
+      const shape = resizedShape(cfg, tooSmall.facts.shape);
+      issue(['data', 'preprocess', 'pad', 'input'], `pad.input ${JSON.stringify(padIn)} cannot hold "${tooSmall.name}" images of shape ${JSON.stringify(shape)}`,
+        `give ${shape.length} sizes, each at least ${JSON.stringify(shape)}`, 'pad-too-small');
     }
   }
 

@@ -11,6 +11,8 @@ export interface ExperimentConfig {
     iterations: number;
     /** One dataset, or a mixture. */
     dataset: string | string[];
+    /** Mixture weights, one per dataset; null = uniform. */
+    dataset_weights: number[] | null;
     batch_size: number;
     episode_length: number;
     /** Antithetic pairs: a meta-step runs 2 * population_size episodes. */
@@ -27,6 +29,8 @@ export interface ExperimentConfig {
     count: number;
   };
   data: {
+    /** Dataset folder searched first; null = default cache. */
+    dir: string | null;
     filter_classes: number[] | null;
     preprocess: {
       normalization_mode: 'dataset_standard' | 'standard' | 'identity';
