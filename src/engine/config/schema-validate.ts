@@ -65,7 +65,7 @@ function toIssue(e: ErrorObject, file: string): ConfigIssue {
       const where = at.length ? `\`${pointerToPath(at)}\`` : 'the top level';
       const inWhere = at.length ? `in ${where}` : 'at the top level';
       const near = closest(key, allowed);
-      const elsewhere = allPropertyPointers().filter((p) => p[p.length - 1] === key && p.length !== at.length + 1);
+      const elsewhere = allPropertyPointers().filter((p) => p[p.length - 1] === key);
       let fix: string;
       if (near) fix = `did you mean \`${near}\`?`;
       else if (elsewhere.length > 0) fix = `\`${key}\` belongs under \`${pointerToPath(elsewhere[0].slice(0, -1))}\`: move it there`;

@@ -1,7 +1,7 @@
 /**
  * The experiment config after validation with defaults filled: every field present.
  * It mirrors schemas/experiment.schema.json (the source of truth for names, defaults and
- * descriptions); test/engine/config/types.test.ts checks that the two list the same keys.
+ * descriptions); test/engine/config/schema.test.ts checks that the two list the same keys.
  */
 export interface ExperimentConfig {
   $schema?: string;

@@ -1,0 +1,248 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { configOrThrow, loadConfigFile, validateConfigText, validateConfigValue } from '../../../src/engine/config/load-config';
+import type { DatasetCatalog } from '../../../src/engine/config/dataset-facts';
+import type { ConfigIssue } from '../../../src/engine/config/issues';
+import { EngineError } from '../../../src/engine/errors';
+import { REPO_ROOT } from '../../helpers/paths';
+
+const EXAMPLES = join(REPO_ROOT, 'examples');
+const base = (): Record<string, any> => JSON.parse(readFileSync(join(EXAMPLES, 'default.vsml.json'), 'utf8'));
+
+/** Offline catalog for tests: everything but kmnist is here. */
+const catalog: DatasetCatalog = {
+  isDatasetAvailable: (name) => (name === 'kmnist'
+    ? { available: false, reason: 'not downloaded and there is no network', fix: 'run `vsml datasets fetch kmnist` while online' }
+    : name.startsWith('idx:') ? { available: false, reason: `no folder ${name.slice(4)}` } : { available: true }),
+};
+
+function onlyIssue(issues: readonly ConfigIssue[]): ConfigIssue {
+  assert.equal(issues.length, 1, `expected exactly one issue, got ${JSON.stringify(issues, null, 1)}`);
+  const [i] = issues;
+  assert.ok(i.message.length > 10 && i.fix.length > 5, JSON.stringify(i));
+  return i;
+}
+
+function check(mutate: (c: Record<string, any>) => void): ConfigIssue {
+  const cfg = base();
+  mutate(cfg);
+  const r = validateConfigValue(cfg, 'x.vsml.json', { catalog });
+  assert.equal(r.ok, false);
+  return onlyIssue(r.issues);
+}
+
+test('every example validates with no issue and starts with its $schema', async () => {
+  const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.vsml.json'));
+  assert.ok(files.length >= 2);
+  for (const f of files) {
+    const r = await loadConfigFile(join(EXAMPLES, f), { catalog });
+    assert.ok(r.ok, `${f}: ${JSON.stringify(r.issues)}`);
+    assert.deepEqual(r.issues, [], f);
+    const text = readFileSync(join(EXAMPLES, f), 'utf8');
+    assert.match(text, /^\{\s*"\$schema": "\.\.\/schemas\/experiment\.schema\.json"/, f);
+  }
+});
+
+test('wrong type: one issue at the field, suggesting to drop the quotes', () => {
+  const i = check((c) => { c.training.population_size = '128'; });
+  assert.equal(i.path, 'training.population_size');
+  assert.deepEqual(i.pointer, ['training', 'population_size']);
+  assert.equal(i.code, 'type');
+  assert.match(i.message, /must be a whole number, got string "128"/);
+  assert.match(i.fix, /remove the quotes: 128/);
+});
+
+test('unknown key: one issue naming the closest known key', () => {
+  const i = check((c) => { c.training.populaton_size = 64; });
+  assert.equal(i.path, 'training.populaton_size');
+  assert.equal(i.code, 'additionalProperties');
+  assert.match(i.message, /unknown key `populaton_size` in `training`/);
+  assert.match(i.fix, /did you mean `population_size`\?/);
+});
+
+test('a known key in the wrong section is pointed to its section', () => {
+  const i = check((c) => { c.model.episode_length = 50; });
+  assert.equal(i.path, 'model.episode_length');
+  assert.match(i.fix, /belongs under `(training|evaluation)`/);
+});
+
+test('output_idx outside the message', () => {
+  const i = check((c) => { c.model.vsml_rnn.output_idx = 8; });
+  assert.equal(i.path, 'model.vsml_rnn.output_idx');
+  assert.equal(i.code, 'output-idx-outside-message');
+  assert.match(i.message, /outside the forward message of size 8/);
+  assert.match(i.fix, /\[0, 7\]/);
+});
+
+test('msg_size 1 is one issue (not also output_idx) about the error and label channels', () => {
+  const i = check((c) => { c.model.sub_rnn.msg_size = 1; });
+  assert.equal(i.path, 'model.sub_rnn.msg_size');
+  assert.equal(i.code, 'msg-size-too-small');
+  assert.match(i.message, /error on channel 0 and the label on channel 1/);
+  assert.match(i.fix, />= 2/);
+});
+
+test('msg_size 0 is one schema issue', () => {
+  const i = check((c) => { c.model.sub_rnn.msg_size = 0; });
+  assert.equal(i.code, 'minimum');
+  assert.equal(i.path, 'model.sub_rnn.msg_size');
+});
+
+test('impossible numbers: population_size 0', () => {
+  const i = check((c) => { c.training.population_size = 0; });
+  assert.equal(i.path, 'training.population_size');
+  assert.equal(i.code, 'minimum');
+  assert.match(i.message, /must be >= 1, got 0/);
+  assert.match(i.fix, />= 1/);
+});
+
+test('layer sizes that do not chain: a hidden layer without out_size', () => {
+  const i = check((c) => { c.model.vsml_rnn.layer_specs = [{ type: 'dense' }, { type: 'dense' }]; });
+  assert.equal(i.path, 'model.vsml_rnn.layer_specs[0]');
+  assert.equal(i.code, 'layer-missing-out-size');
+  assert.match(i.fix, /out_size/);
+});
+
+test('a last layer out_size that differs from the classes', () => {
+  const i = check((c) => { c.model.vsml_rnn.layer_specs = [{ type: 'dense', out_size: 32 }, { type: 'dense', out_size: 12 }]; });
+  assert.equal(i.path, 'model.vsml_rnn.layer_specs[1].out_size');
+  assert.equal(i.code, 'last-out-size-mismatch');
+  assert.match(i.message, /out_size is 12, but the output size is 10/);
+  // and one that matches is fine
+  const ok = base();
+  ok.model.vsml_rnn.layer_specs = [{ type: 'dense', out_size: 32 }, { type: 'dense', out_size: 10 }];
+  assert.ok(validateConfigValue(ok, 'x', { catalog }).ok);
+});
+
+test('a dataset not available offline, in training and in evaluation', () => {
+  const i = check((c) => { c.training.dataset = 'kmnist'; });
+  assert.equal(i.path, 'training.dataset');
+  assert.equal(i.code, 'dataset-unavailable');
+  assert.match(i.message, /"kmnist" is not available: not downloaded/);
+  assert.match(i.fix, /vsml datasets fetch kmnist/);
+  const j = check((c) => { c.evaluation.datasets = ['mnist', 'idx:/nowhere']; });
+  assert.equal(j.path, 'evaluation.datasets[1]');
+  assert.deepEqual(j.pointer, ['evaluation', 'datasets', '1']);
+});
+
+test('a misspelt dataset gets a did-you-mean', () => {
+  const cat: DatasetCatalog = { isDatasetAvailable: (n) => (n === 'mnsit' ? { available: false, reason: 'unknown dataset' } : { available: true }) };
+  const cfg = base();
+  cfg.training.dataset = 'mnsit';
+  const i = onlyIssue(validateConfigValue(cfg, 'x', { catalog: cat }).issues);
+  assert.match(i.fix, /did you mean "mnist"\?/);
+});
+
+test('an evaluation dataset with more classes than the output', () => {
+  const i = check((c) => { c.data.preprocess.pad = { input: null, output: [10] }; c.evaluation.datasets = ['mnist', 'emnist_letters']; });
+  assert.equal(i.path, 'evaluation.datasets[1]');
+  assert.equal(i.code, 'output-too-small');
+  assert.match(i.message, /26 classes, more than the network's 10 outputs/);
+  const j = check((c) => { c.evaluation.datasets = ['emnist_letters']; });
+  assert.equal(j.code, 'output-too-small');
+  assert.match(j.fix, /pad\.output to \[26\]/);
+});
+
+test('filter_classes naming a class that does not exist', () => {
+  const i = check((c) => { c.data.filter_classes = [0, 1, 12]; c.evaluation.datasets = ['mnist']; });
+  assert.equal(i.path, 'data.filter_classes[2]');
+  assert.equal(i.code, 'filter-class-out-of-range');
+});
+
+test('enum typo and unsupported reference values', () => {
+  const i = check((c) => { c.training.loss_type = 'meen'; });
+  assert.equal(i.code, 'enum');
+  assert.match(i.fix, /did you mean "mean"\?/);
+  const j = check((c) => { c.model.type = 'MetaRNN'; });
+  assert.match(j.message, /not supported yet/);
+});
+
+test('separate_backward_rnn without backward_pass is a warning, not an error', () => {
+  const cfg = base();
+  cfg.model.vsml_rnn.separate_backward_rnn = true;
+  const r = validateConfigValue(cfg, 'x', { catalog });
+  assert.ok(r.ok);
+  assert.equal(onlyIssue(r.issues).severity, 'warning');
+});
+
+test('bad JSON: one parse issue with line and column', () => {
+  const text = '{\n  "seed": 42\n  "name": "x"\n}\n';
+  const r = validateConfigText(text, 'bad.vsml.json');
+  assert.equal(r.ok, false);
+  const i = onlyIssue(r.issues);
+  assert.equal(i.code, 'parse');
+  assert.equal(i.path, '');
+  assert.deepEqual(i.location && { line: i.location.line, column: i.location.column }, { line: 3, column: 3 });
+  assert.match(i.message, /line 3, column 3: expected a comma/);
+  assert.match(i.fix, /comma/);
+  const cut = onlyIssue(validateConfigText('{ "seed": ', 'cut.vsml.json').issues);
+  assert.equal(cut.code, 'parse');
+  const arr = onlyIssue(validateConfigText('[1, 2]', 'arr.vsml.json').issues);
+  assert.match(arr.message, /one JSON object/);
+});
+
+test('comments and trailing commas are allowed (JSONC)', () => {
+  const r = validateConfigText('{\n  // small run\n  "seed": 7, /* block */\n  "training": { "iterations": 3, },\n}\n', 'c.vsml.json');
+  assert.ok(r.ok, JSON.stringify(r.issues));
+  assert.equal(r.config.seed, 7);
+  assert.equal(r.config.training.iterations, 3);
+});
+
+test('defaults are filled, the name comes from the file, and the input is not modified', () => {
+  const input = { training: { iterations: 5 } };
+  const r = validateConfigValue(input, '/somewhere/my-run.vsml.json');
+  assert.ok(r.ok);
+  assert.equal(r.config.name, 'my-run');
+  assert.equal(r.config.training.population_size, 1024);
+  assert.equal(r.config.model.vsml_rnn.num_micro_ticks, 2);
+  assert.deepEqual(input, { training: { iterations: 5 } });
+});
+
+test('a missing file is an issue, not an exception; configOrThrow throws an EngineError', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vsml-config-'));
+  const r = await loadConfigFile(join(dir, 'nope.vsml.json'));
+  assert.equal(r.ok, false);
+  assert.match(onlyIssue(r.issues).message, /no such file/);
+  const f = join(dir, 'bad.vsml.json');
+  writeFileSync(f, JSON.stringify({ training: { population_size: 0 } }));
+  const bad = await loadConfigFile(f);
+  assert.throws(() => configOrThrow(bad), (e: unknown) => e instanceof EngineError && e.path === 'training.population_size' && e.file === f);
+});
+
+test('overrides are validated like the file (and attributed to --set)', () => {
+  const r = validateConfigValue(base(), 'x', { overrides: ['training.population_size=0'] });
+  assert.equal(onlyIssue(r.issues).path, 'training.population_size');
+  const u = validateConfigValue(base(), 'x', { overrides: ['training.popsize=8'] });
+  const i = onlyIssue(u.issues);
+  assert.equal(i.file, '--set');
+  assert.equal(i.code, 'override');
+});
+
+test('no malformed value crashes the validator, and every issue names a field and a fix', () => {
+  const leaves: string[][] = [];
+  const collect = (o: unknown, p: string[]) => {
+    if (o && typeof o === 'object' && !Array.isArray(o)) for (const [k, v] of Object.entries(o)) collect(v, [...p, k]);
+    else leaves.push(p);
+  };
+  collect(validateConfigValue({}, 'x').config, []);
+  const bads: unknown[] = ['x', -1, 0, 1.5, null, true, [], {}, [1, 'a'], 1e300];
+  let n = 0;
+  for (const leaf of leaves) {
+    for (const bad of bads) {
+      const cfg = base();
+      let node: any = cfg;
+      for (const seg of leaf.slice(0, -1)) node = node[seg] ??= {};
+      node[leaf[leaf.length - 1]] = bad;
+      const r = validateConfigValue(cfg, 'x', { catalog });
+      for (const i of r.issues) {
+        n++;
+        assert.ok(i.message && i.fix && i.code, JSON.stringify(i));
+        if (i.code !== 'parse') assert.ok(i.path.length > 0, JSON.stringify(i));
+      }
+    }
+  }
+  assert.ok(n > leaves.length, `${n} issues over ${leaves.length} fields`);
+});
