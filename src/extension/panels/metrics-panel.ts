@@ -1,0 +1,207 @@
+/**
+ * The metrics panel's host side: one panel (createOrShow/revive), the selected runs' rows sent as
+ * one snapshot after `ready`, then only new rows, from the trainer's messages and from the run
+ * files (so runs started from the CLI are live too). Rows are deduplicated by meta-step (metrics)
+ * and by (step, dataset) (evaluations), since both sources carry the same rows.
+ */
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import {
+  HostToMetricsMessage, MAX_SELECTED_RUNS, MetricsRunData, parseMetricsToHostMessage,
+} from '../../protocol/metrics-panel';
+import { EvalRow, MetricsRow, parseEvalRow, parseMetricsRow } from '../../protocol/run-records';
+import type { TrainerMessage } from '../../protocol/trainer';
+import { Disposable } from '../dispose';
+import type { PanelDeps } from './deps';
+import { ReadyGate } from './ready-gate';
+import { readJsonlFrom, readRunData, readStatus, summaryOf } from './run-data';
+import { listRuns, runDirOf } from './run-lookup';
+import { setPanelHtml, webviewOptions } from './webview-setup';
+
+const COMPONENT = 'metrics panel';
+
+interface Followed {
+  dir: string;
+  offsets: { metrics: number; evals: number };
+  lastStep: number;
+  evalKeys: Set<string>;
+}
+
+export class MetricsPanel extends Disposable {
+  static readonly viewType = 'vsml.metrics';
+  private static current: MetricsPanel | undefined;
+
+  private readonly gate: ReadyGate<HostToMetricsMessage>;
+  private selected: string[];
+  private followed = new Map<string, Followed>();
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private readonly dirty = new Set<string>();
+
+  static createOrShow(context: vscode.ExtensionContext, deps: PanelDeps, runIds: readonly string[] = []): MetricsPanel {
+    const existing = MetricsPanel.current;
+    if (existing) {
+      existing.panel.reveal(vscode.ViewColumn.Beside);
+      if (runIds.length > 0) existing.select([...new Set([...runIds, ...existing.selected])]);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(MetricsPanel.viewType, 'VS-ML Metrics', vscode.ViewColumn.Beside, webviewOptions(context.extensionUri));
+    return (MetricsPanel.current = new MetricsPanel(panel, context, deps, [...runIds]));
+  }
+
+  /** The serializer's path: the webview saved its selection with setState. */
+  static revive(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, deps: PanelDeps, state: unknown): MetricsPanel {
+    const sel = (state as { selected?: unknown } | undefined)?.selected;
+    const selected = Array.isArray(sel) ? sel.filter((s): s is string => typeof s === 'string').slice(0, MAX_SELECTED_RUNS) : [];
+    MetricsPanel.current?.dispose();
+    return (MetricsPanel.current = new MetricsPanel(panel, context, deps, selected));
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    context: vscode.ExtensionContext,
+    private readonly deps: PanelDeps,
+    selected: string[],
+  ) {
+    super();
+    this.selected = selected;
+    panel.webview.options = webviewOptions(context.extensionUri);
+    setPanelHtml(panel.webview, context.extensionUri, 'metrics', 'VS-ML Metrics');
+    this.gate = new ReadyGate((m) => void panel.webview.postMessage(m));
+    this.track(panel.onDidDispose(() => this.dispose()));
+    this.track(panel.webview.onDidReceiveMessage((m: unknown) => this.onPanelMessage(m)));
+    this.track(deps.onTrainerMessage((e) => this.onTrainerMessage(e.message)));
+    for (const dir of deps.runsDirs()) {
+      const watcher = this.track(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dir), '*/{metrics.jsonl,eval.jsonl,status.json}')));
+      const changed = (uri: vscode.Uri): void => this.fileChanged(uri.fsPath);
+      this.track(watcher.onDidChange(changed));
+      this.track(watcher.onDidCreate(changed));
+    }
+  }
+
+  override dispose(): void {
+    if (MetricsPanel.current === this) MetricsPanel.current = undefined;
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    super.dispose();
+    this.panel.dispose();
+  }
+
+  private onPanelMessage(raw: unknown): void {
+    const parsed = parseMetricsToHostMessage(raw);
+    if (!parsed.ok) {
+      this.deps.log.warn(COMPONENT, `dropped a message from the panel: ${parsed.error}`);
+      return;
+    }
+    const m = parsed.message;
+    switch (m.type) {
+      case 'ready':
+        void this.gate.ready(() => this.buildSnapshot()).catch((e) => this.deps.log.error(COMPONENT, `could not read the runs: ${(e as Error).message}`));
+        break;
+      case 'runs/select':
+        this.select([...m.runIds]);
+        break;
+      case 'log':
+        this.deps.log[m.level](COMPONENT, m.message);
+        break;
+      default: {
+        const never: never = m;
+        void never;
+      }
+    }
+  }
+
+  private select(runIds: string[]): void {
+    this.selected = runIds.slice(0, MAX_SELECTED_RUNS);
+    void this.gate.ready(() => this.buildSnapshot()).catch((e) => this.deps.log.error(COMPONENT, `could not read the runs: ${(e as Error).message}`));
+  }
+
+  private async buildSnapshot(): Promise<HostToMetricsMessage> {
+    const dirs = this.deps.runsDirs();
+    const available = await listRuns(dirs, this.deps.ownedRunIds?.());
+    if (this.selected.length === 0 && available.length > 0) this.selected = [available[0].summary.runId];
+    const runs: MetricsRunData[] = [];
+    this.followed = new Map();
+    for (const runId of this.selected) {
+      const dir = runDirOf(dirs, runId);
+      if (!dir) {
+        this.deps.log.warn(COMPONENT, `run ${runId} is not in ${dirs.join(', ')}`);
+        continue;
+      }
+      const data = await readRunData(dir, runId);
+      for (const p of data.problems) this.deps.log.warn(COMPONENT, p);
+      this.followed.set(runId, {
+        dir,
+        offsets: data.offsets,
+        lastStep: data.metrics.reduce((s, r) => Math.max(s, r.step), -1),
+        evalKeys: new Set(data.evals.map((e) => `${e.step}/${e.dataset}`)),
+      });
+      runs.push({ summary: summaryOf(runId, data.status, data.config), config: data.config, metrics: data.metrics, evals: data.evals });
+    }
+    return { type: 'metrics/snapshot', available: available.map((r) => r.summary), runs };
+  }
+
+  private deliverMetrics(runId: string, rows: readonly MetricsRow[]): void {
+    const f = this.followed.get(runId);
+    if (!f) return;
+    const fresh = rows.filter((r) => r.step > f.lastStep);
+    if (fresh.length === 0) return;
+    f.lastStep = fresh.reduce((s, r) => Math.max(s, r.step), f.lastStep);
+    this.gate.send({ type: 'metrics/append', runId, rows: fresh });
+  }
+
+  private deliverEvals(runId: string, rows: readonly EvalRow[]): void {
+    const f = this.followed.get(runId);
+    if (!f) return;
+    const fresh = rows.filter((r) => !f.evalKeys.has(`${r.step}/${r.dataset}`));
+    if (fresh.length === 0) return;
+    for (const r of fresh) f.evalKeys.add(`${r.step}/${r.dataset}`);
+    this.gate.send({ type: 'eval/append', runId, rows: fresh });
+  }
+
+  private onTrainerMessage(m: TrainerMessage): void {
+    switch (m.type) {
+      case 'metrics/append':
+        this.deliverMetrics(m.runId, m.rows);
+        break;
+      case 'eval/append':
+        this.deliverEvals(m.runId, m.rows);
+        break;
+      case 'run/progress':
+      case 'run/done':
+      case 'run/started':
+        // A new run or a state change: the status file says it best; refresh from it.
+        if (this.followed.has(m.runId)) this.markDirty(m.runId);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** A run file changed on disk: tail it soon (changes come in bursts, one per line). */
+  private fileChanged(file: string): void {
+    for (const [runId, f] of this.followed) if (file.startsWith(f.dir)) this.markDirty(runId);
+  }
+
+  private markDirty(runId: string): void {
+    this.dirty.add(runId);
+    if (this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      const ids = [...this.dirty];
+      this.dirty.clear();
+      for (const id of ids) void this.refresh(id).catch((e) => this.deps.log.warn(COMPONENT, `could not read run ${id}: ${(e as Error).message}`));
+    }, 250);
+  }
+
+  private async refresh(runId: string): Promise<void> {
+    const f = this.followed.get(runId);
+    if (!f || !this.gate.isLive) return;
+    const metrics = await readJsonlFrom(join(f.dir, 'metrics.jsonl'), f.offsets.metrics, parseMetricsRow);
+    const evals = await readJsonlFrom(join(f.dir, 'eval.jsonl'), f.offsets.evals, parseEvalRow);
+    for (const p of [...metrics.problems, ...evals.problems]) this.deps.log.warn(COMPONENT, p);
+    f.offsets = { metrics: metrics.nextOffset, evals: evals.nextOffset };
+    this.deliverMetrics(runId, metrics.rows);
+    this.deliverEvals(runId, evals.rows);
+    const { status } = await readStatus(f.dir);
+    if (status) this.gate.send({ type: 'run/status', summary: summaryOf(runId, status, null) });
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Finding runs for the panels: every run folder under the workspace's runs folders, newest first,
+ * with the state the explorer shows (a `running` status whose trainer is gone reads as failed).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunSummary } from '../../protocol/panel-fields';
+import { DiscoveredRun, discoverRuns, processIsAlive } from '../runs/run-discovery';
+
+export interface FoundRun {
+  readonly summary: RunSummary;
+  readonly dir: string;
+}
+
+const STALE_AFTER_MS = 10 * 60 * 1000;
+
+function toFound(r: DiscoveredRun): FoundRun {
+  const s = r.status;
+  return {
+    dir: r.dir,
+    summary: {
+      runId: r.runId,
+      name: s?.name ?? r.runId,
+      state: r.vanished ? 'failed' : (s?.state ?? 'failed'),
+      step: s?.step ?? 0,
+      totalSteps: s?.totalSteps ?? 0,
+    },
+  };
+}
+
+export async function listRuns(runsDirs: readonly string[], owned: ReadonlySet<string> = new Set()): Promise<FoundRun[]> {
+  const probe = { isAlive: processIsAlive, now: () => new Date(), ownedRunIds: owned, staleAfterMs: STALE_AFTER_MS };
+  const all = (await Promise.all(runsDirs.map((d) => discoverRuns(d, probe)))).flat().filter((r) => r.status !== undefined);
+  return all.map(toFound);
+}
+
+/** The folder of a run id, or undefined. */
+export function runDirOf(runsDirs: readonly string[], runId: string): string | undefined {
+  if (!/^[A-Za-z0-9_.-]+$/.test(runId) || runId.startsWith('.')) return undefined; // ids never hold path separators
+  return runsDirs.map((d) => join(d, runId)).find((d) => existsSync(join(d, 'status.json')));
+}
+
+/** A run id from a command argument: a string, or an object with a `runId` (a tree item). */
+export function runIdFromArg(arg: unknown): string | undefined {
+  if (typeof arg === 'string') return arg;
+  if (typeof arg === 'object' && arg !== null) {
+    const o = arg as { runId?: unknown; run?: { runId?: unknown } };
+    if (typeof o.runId === 'string') return o.runId;
+    if (typeof o.run?.runId === 'string') return o.run.runId;
+  }
+  return undefined;
+}
