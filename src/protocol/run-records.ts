@@ -38,7 +38,8 @@ export interface RunStatus {
   readonly step: number;
   readonly totalSteps: number;
   readonly elapsedSeconds: number;
-  readonly runner: RunnerInfo;
+  /** Absent while the trainer has not chosen its rollout path yet. */
+  readonly runner?: RunnerInfo;
   readonly best?: BestMetric;
   readonly error?: string;
 }
@@ -65,6 +66,8 @@ export interface EvalMethodResult {
   readonly curve: readonly number[];
   /** The tuned learning rate, for the sgd/adam baselines. */
   readonly lr?: number;
+  /** Which trained model a learned result used, when the engine says. */
+  readonly model?: string;
 }
 
 /** One eval.jsonl line: one evaluation of one dataset. */
@@ -125,13 +128,14 @@ export function readRunStatus(value: unknown, path = 'status'): RunStatus {
     step: nonNegInt(o, 'step', path),
     totalSteps: nonNegInt(o, 'totalSteps', path),
     elapsedSeconds: num(o, 'elapsedSeconds', path),
-    runner: readRunner(o['runner'], `${path}.runner`),
   };
+  const runner = o['runner'] === undefined ? undefined : readRunner(o['runner'], `${path}.runner`);
   const endedAt = optStr(o, 'endedAt', path);
   const best = o['best'] === undefined || o['best'] === null ? undefined : readBest(o['best'], `${path}.best`);
   const error = optStr(o, 'error', path);
   return {
     ...status,
+    ...(runner !== undefined ? { runner } : {}),
     ...(endedAt !== undefined ? { endedAt } : {}),
     ...(best !== undefined ? { best } : {}),
     ...(error !== undefined ? { error } : {}),
@@ -156,12 +160,14 @@ export function readMetricsRow(value: unknown, path = 'metrics'): MetricsRow {
 function readMethod(value: unknown, path: string): EvalMethodResult {
   const o = obj(value, path);
   const lr = optNum(o, 'lr', path);
+  const model = optStr(o, 'model', path);
   return {
     meanAccuracy: num(o, 'meanAccuracy', path),
     finalAccuracy: num(o, 'finalAccuracy', path),
     meanLoss: numOrNull(o, 'meanLoss', path),
     curve: numArray(o, 'curve', path),
     ...(lr !== undefined ? { lr } : {}),
+    ...(model !== undefined ? { model } : {}),
   };
 }
 

@@ -1,0 +1,101 @@
+/**
+ * Semantic diagnostics for open `*.vsml.json` documents (the schema part comes from VS Code's
+ * JSON support): one function computes them with the engine's config loader, a subscriber reruns
+ * it on change (debounced) and clears on close; quick fixes key on the diagnostic's `code`.
+ */
+import * as vscode from 'vscode';
+import { validateConfigText } from '../../engine/config/load-config';
+import type { DatasetCatalog } from '../../engine/config/dataset-facts';
+import { Disposable } from '../dispose';
+import { type DiagnosticData, configDiagnostics } from './diagnostic-data';
+import { quickFixes } from './quick-fixes';
+
+export const DIAGNOSTIC_SOURCE = 'vsml';
+const SEVERITY: Record<DiagnosticData['severity'], vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  info: vscode.DiagnosticSeverity.Information,
+};
+
+export const isConfigDocument = (doc: vscode.TextDocument): boolean => doc.uri.path.endsWith('.vsml.json');
+
+/** Diagnostic -> the engine's data (pointer) it came from, for the quick fixes. */
+const origin = new WeakMap<vscode.Diagnostic, DiagnosticData>();
+
+export function computeDiagnostics(doc: vscode.TextDocument, catalog: DatasetCatalog | undefined): vscode.Diagnostic[] {
+  const text = doc.getText();
+  const result = validateConfigText(text, doc.uri.fsPath, catalog ? { catalog } : {});
+  return configDiagnostics(text, result.issues).map((d) => {
+    const diag = new vscode.Diagnostic(
+      new vscode.Range(d.start.line, d.start.character, d.end.line, d.end.character), d.message, SEVERITY[d.severity]);
+    diag.code = d.code;
+    diag.source = DIAGNOSTIC_SOURCE;
+    origin.set(diag, d);
+    return diag;
+  });
+}
+
+export class ConfigDiagnostics extends Disposable implements vscode.CodeActionProvider {
+  static readonly providedCodeActionKinds = [vscode.CodeActionKind.QuickFix];
+  private readonly collection = this.track(vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE));
+  private readonly pending = new Map<string, NodeJS.Timeout>();
+
+  constructor(private readonly catalog: () => DatasetCatalog | undefined) {
+    super();
+    this.track(vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)));
+    this.track(vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, 250)));
+    this.track(vscode.workspace.onDidCloseTextDocument((d) => {
+      this.collection.delete(d.uri);
+    }));
+    this.track(vscode.languages.registerCodeActionsProvider({ pattern: '**/*.vsml.json' }, this, {
+      providedCodeActionKinds: ConfigDiagnostics.providedCodeActionKinds,
+    }));
+    this.track({ dispose: () => this.pending.forEach((t) => clearTimeout(t)) });
+    for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+  }
+
+  /** Validates every config file of the workspace, open or not (so the Problems panel lists them all). */
+  async validateWorkspace(): Promise<void> {
+    for (const uri of await vscode.workspace.findFiles('**/*.vsml.json', '**/node_modules/**')) {
+      const doc = await vscode.workspace.openTextDocument(uri);
+      this.update(doc);
+    }
+  }
+
+  get(uri: vscode.Uri): readonly vscode.Diagnostic[] {
+    return this.collection.get(uri) ?? [];
+  }
+
+  private schedule(doc: vscode.TextDocument, delayMs: number): void {
+    if (!isConfigDocument(doc)) return;
+    const key = doc.uri.toString();
+    clearTimeout(this.pending.get(key));
+    this.pending.set(key, setTimeout(() => {
+      this.pending.delete(key);
+      this.update(doc);
+    }, delayMs));
+  }
+
+  update(doc: vscode.TextDocument): void {
+    if (this.isDisposed || doc.isClosed) return;
+    this.collection.set(doc.uri, computeDiagnostics(doc, this.catalog()));
+  }
+
+  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, ctx: vscode.CodeActionContext): vscode.CodeAction[] {
+    const actions: vscode.CodeAction[] = [];
+    for (const diag of ctx.diagnostics) {
+      const data = origin.get(diag);
+      if (!data) continue;
+      for (const fix of quickFixes(doc.getText(), data.code, data.pointer)) {
+        const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+        const edit = new vscode.WorkspaceEdit();
+        for (const e of fix.edits) edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.offset), doc.positionAt(e.offset + e.length)), e.content);
+        action.edit = edit;
+        action.diagnostics = [diag];
+        action.isPreferred = fix.preferred;
+        actions.push(action);
+      }
+    }
+    return actions;
+  }
+}

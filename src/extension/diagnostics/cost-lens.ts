@@ -1,0 +1,73 @@
+/**
+ * CodeLenses above a `*.vsml.json`: "Train VS-ML" and the cost hint (cell-ticks per meta-step and a
+ * time estimate). The speed is measured from the newest runs in the runs folder (cost-hint.ts),
+ * cached for a minute.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { readJsonl } from '../../engine/runs/atomic-file';
+import { validateConfigText } from '../../engine/config/load-config';
+import { Disposable } from '../dispose';
+import { discoverRuns, processIsAlive } from '../runs/run-discovery';
+import { resolveIn, type VsmlSettings } from '../settings';
+import { DEFAULT_SPEED, type Speed, costHint, measuredSpeed } from './cost-hint';
+
+const SPEED_CACHE_MS = 60_000;
+/** How many of the newest runs to look at for a speed. */
+const RUNS_TO_SCAN = 5;
+
+export async function speedFromRuns(runsDir: string): Promise<Speed> {
+  const runs = await discoverRuns(runsDir, { isAlive: processIsAlive, now: () => new Date(), ownedRunIds: new Set(), staleAfterMs: Infinity });
+  for (const run of runs.slice(0, RUNS_TO_SCAN)) {
+    try {
+      const config = JSON.parse(await readFile(join(run.dir, 'config.json'), 'utf8')) as unknown;
+      const rows = readJsonl<{ stepSeconds?: unknown }>(join(run.dir, 'metrics.jsonl')).rows;
+      const secs = rows.map((r) => (typeof r.stepSeconds === 'number' ? r.stepSeconds : NaN)).filter(Number.isFinite);
+      if (secs.length < 2) continue;
+      const speed = measuredSpeed(config, secs, run.runId);
+      if (speed) return speed;
+    } catch {
+      continue; // a run folder being written or deleted: try the next
+    }
+  }
+  return DEFAULT_SPEED;
+}
+
+export class CostLens extends Disposable implements vscode.CodeLensProvider {
+  private readonly changed = this.track(new vscode.EventEmitter<void>());
+  readonly onDidChangeCodeLenses = this.changed.event;
+  private speed: { at: number; dir: string; value: Speed } | undefined;
+  private measuring: Promise<void> | undefined;
+
+  constructor(private readonly settings: () => VsmlSettings, private readonly root: () => string | undefined) {
+    super();
+    this.track(vscode.languages.registerCodeLensProvider({ pattern: '**/*.vsml.json' }, this));
+  }
+
+  private currentSpeed(): Speed {
+    const r = this.root();
+    const dir = r ? resolveIn(r, this.settings().runsFolder) : '';
+    if ((!this.speed || this.speed.dir !== dir || Date.now() - this.speed.at > SPEED_CACHE_MS) && !this.measuring && dir) {
+      this.measuring = speedFromRuns(dir)
+        .then((value) => {
+          const before = this.speed?.value.cellTicksPerSecond;
+          this.speed = { at: Date.now(), dir, value };
+          if (before !== value.cellTicksPerSecond) this.changed.fire();
+        })
+        .catch(() => undefined)
+        .finally(() => (this.measuring = undefined));
+    }
+    return this.speed?.value ?? DEFAULT_SPEED;
+  }
+
+  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+    const top = new vscode.Range(0, 0, 0, 0);
+    const lenses = [new vscode.CodeLens(top, { title: '$(play) Train VS-ML', command: 'vsml.train', arguments: [doc.uri] })];
+    const result = validateConfigText(doc.getText(), doc.uri.fsPath);
+    if (!result.ok) return lenses;
+    const hint = costHint(result.config, this.currentSpeed());
+    if (hint) lenses.push(new vscode.CodeLens(top, { title: hint.title, tooltip: hint.tooltip, command: '' }));
+    return lenses;
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * The `Experiments` view: config files of the workspace, each with its runs. Rebuilt from disk
+ * (run discovery) on file-watcher events and on trainer events, debounced; runs whose trainer
+ * vanished are written back as failed once.
+ */
+import { relative } from 'node:path';
+import * as vscode from 'vscode';
+import { Disposable } from '../dispose';
+import type { Log } from '../output';
+import { markRunFailed } from '../runs/mark-failed';
+import { type DiscoveredRun, discoverRuns, processIsAlive } from '../runs/run-discovery';
+import { resolveIn, type VsmlSettings } from '../settings';
+import { type ConfigNode, type RunNode, type TreeNode, buildTree } from './tree-model';
+
+/** A running status not rewritten for this long is stale (the trainer writes it on every step). */
+const STALE_AFTER_MS = 15 * 60_000;
+const CONFIG_GLOB = '**/*.vsml.json';
+
+export class ExperimentsTree extends Disposable implements vscode.TreeDataProvider<TreeNode> {
+  private readonly changed = this.track(new vscode.EventEmitter<TreeNode | undefined>());
+  readonly onDidChangeTreeData = this.changed.event;
+  private roots: ConfigNode[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private watchers: vscode.Disposable[] = [];
+  /** Runs already written back as failed (each only once). */
+  private readonly markedVanished = new Set<string>();
+
+  constructor(
+    private readonly settings: () => VsmlSettings,
+    private readonly ownedRunIds: () => ReadonlySet<string>,
+    private readonly log: Log,
+  ) {
+    super();
+    this.track(vscode.workspace.onDidChangeWorkspaceFolders(() => this.rewatch()));
+    this.track({ dispose: () => this.watchers.forEach((w) => w.dispose()) });
+    this.rewatch();
+  }
+
+  /** Watches config files and every file under the runs folder of each workspace folder. */
+  rewatch(): void {
+    this.watchers.forEach((w) => w.dispose());
+    this.watchers = [];
+    const add = (w: vscode.FileSystemWatcher): void => {
+      this.watchers.push(w, w.onDidCreate(() => this.refreshSoon()), w.onDidChange(() => this.refreshSoon()), w.onDidDelete(() => this.refreshSoon()));
+    };
+    add(vscode.workspace.createFileSystemWatcher(CONFIG_GLOB));
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      const runs = resolveIn(folder.uri.fsPath, this.settings().runsFolder);
+      // Run folders and their status.json; metrics lines are not needed for the tree.
+      add(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(runs), '{*,*/status.json}')));
+    }
+    this.refreshSoon();
+  }
+
+  refreshSoon(delayMs = 300): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.refresh();
+    }, delayMs);
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      const files = (await vscode.workspace.findFiles(CONFIG_GLOB, '**/node_modules/**')).map((u) => u.fsPath);
+      const roots: ConfigNode[] = [];
+      for (const folder of vscode.workspace.workspaceFolders ?? []) {
+        const root = folder.uri.fsPath;
+        const runs = await discoverRuns(resolveIn(root, this.settings().runsFolder), {
+          isAlive: processIsAlive,
+          now: () => new Date(),
+          ownedRunIds: this.ownedRunIds(),
+          staleAfterMs: STALE_AFTER_MS,
+        });
+        await this.writeBackVanished(runs);
+        const mine = files.filter((f) => !relative(root, f).startsWith('..'));
+        roots.push(...buildTree(mine, runs, root));
+      }
+      this.roots = roots;
+      void vscode.commands.executeCommand('setContext', 'vsml.hasRunningRuns', this.ownedRunIds().size > 0);
+      this.changed.fire(undefined);
+    } catch (e) {
+      this.log.error('explorer', `refresh failed: ${(e as Error).message}`);
+    }
+  }
+
+  private async writeBackVanished(runs: readonly DiscoveredRun[]): Promise<void> {
+    for (const r of runs) {
+      if (!r.vanished || this.markedVanished.has(r.dir)) continue;
+      this.markedVanished.add(r.dir);
+      this.log.warn('explorer', `${r.runId}: ${r.vanished}; marking it failed`);
+      await markRunFailed(r.dir, r.vanished).catch((e: Error) => this.log.error('explorer', `could not mark ${r.runId} failed: ${e.message}`));
+    }
+  }
+
+  /** All run nodes, for commands that ask the user to pick one. */
+  allRuns(): RunNode[] {
+    return this.roots.flatMap((c) => c.runs);
+  }
+
+  configFiles(): string[] {
+    return this.roots.filter((c) => c.file).map((c) => c.file);
+  }
+
+  getChildren(node?: TreeNode): TreeNode[] {
+    if (!node) return this.roots;
+    return node.kind === 'config' ? [...node.runs] : [];
+  }
+
+  getParent(node: TreeNode): TreeNode | undefined {
+    return node.kind === 'run' ? this.roots.find((c) => c.runs.some((r) => r.dir === node.dir)) : undefined;
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    if (node.kind === 'config') {
+      const item = new vscode.TreeItem(node.label, node.runs.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+      item.description = node.description;
+      item.contextValue = node.contextValue;
+      item.id = `config:${node.file || 'orphans'}`;
+      if (node.file) {
+        item.resourceUri = vscode.Uri.file(node.file);
+        item.iconPath = new vscode.ThemeIcon('beaker');
+        item.tooltip = node.file;
+        item.command = { command: 'vscode.open', title: 'Open Config', arguments: [vscode.Uri.file(node.file)] };
+      } else {
+        item.iconPath = new vscode.ThemeIcon('folder');
+      }
+      return item;
+    }
+    const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+    item.id = `run:${node.dir}`;
+    item.description = node.description;
+    item.tooltip = node.tooltip;
+    item.contextValue = node.contextValue;
+    const color = node.state === 'failed' ? new vscode.ThemeColor('testing.iconFailed') : node.state === 'finished' ? new vscode.ThemeColor('testing.iconPassed') : undefined;
+    item.iconPath = new vscode.ThemeIcon(node.icon, color);
+    item.command = { command: 'vsml.openMetrics', title: 'Open Metrics', arguments: [node] };
+    return item;
+  }
+}
