@@ -124,7 +124,8 @@ export function semanticChecks(
       issue([...SPECS, specs.length - 1, 'out_size'], `the last layer's out_size is ${lastOut}, but the output size is ${trainOut}, ${why}`,
         'remove out_size from the last layer: its size is taken from the data (set data.preprocess.pad.output to fix it)', 'last-out-size-mismatch');
     }
-    const modelOut = padOut ? padOut[0] : lastOut ?? trainOut;
+    // after a mismatch, judge the other datasets by the data's size (the fix removes out_size)
+    const modelOut = padOut ? padOut[0] : mismatch ? trainOut : lastOut ?? trainOut;
     if (modelOut !== undefined) {
       for (const d of known) {
         const classes = classesFor(cfg, d.facts);

@@ -111,6 +111,8 @@ test('a last layer out_size that differs from the classes', () => {
   assert.equal(i.path, 'model.vsml_rnn.layer_specs[1].out_size');
   assert.equal(i.code, 'last-out-size-mismatch');
   assert.match(i.message, /out_size is 12, but the output size is 10/);
+  // one issue even with evaluation datasets (they are judged by the data's 10 classes)
+  assert.equal(check((c) => { c.model.vsml_rnn.layer_specs = [{ type: 'dense', out_size: 5 }]; }).code, 'last-out-size-mismatch');
   // and one that matches is fine
   const ok = base();
   ok.model.vsml_rnn.layer_specs = [{ type: 'dense', out_size: 32 }, { type: 'dense', out_size: 10 }];
