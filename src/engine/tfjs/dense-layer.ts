@@ -3,9 +3,7 @@ import { SubRnnTensors } from './sub-rnn-tensors';
 
 /** How the layer is expressed in tfjs ops; the math is the same. */
 export interface LayerOps {
-  /** Gate matMul + bias + sigmoid as one fused op (no gradient through it in tfjs-core). */
-  readonly fused: boolean;
-  /** tanh(x) = 2σ(2x) - 1 (the g columns of the gate weights must be doubled, see sub-rnn-tensors.ts). */
+  /** tanh(x) = 2σ(2x) - 1 (the g gate's weights must be doubled, see sub-rnn-tensors.ts). */
   readonly fastTanh: boolean;
 }
 
@@ -40,21 +38,15 @@ function layerNorm(v: tf.Tensor2D, scale: tf.Tensor1D, offset: tf.Tensor1D): tf.
   return tf.add(tf.mul(tf.mul(d, tf.rsqrt(tf.add(variance, LN_EPS))), scale), offset) as tf.Tensor2D;
 }
 
-/** x @ w + b through `act`, fused into one op when allowed. */
-function gate(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, act: 'sigmoid' | 'tanh', ops: LayerOps): tf.Tensor2D {
-  if (ops.fused && act === 'sigmoid') return tf.fused.matMul({ a: x, b: w, bias: b, activation: 'sigmoid' }) as tf.Tensor2D;
-  const z: tf.Tensor2D = tf.add(tf.matMul(x, w), b);
-  return act === 'sigmoid' ? tf.sigmoid(z) : tf.tanh(z);
-}
-
 /**
  * One dense VSML layer call for one rollout: `numMicroTicks` updates of every cell (a, b)
  * with the same incoming messages, then the messages of the last micro tick.
  *
- * VSML algebra: the cell input is [fwd_in[a], bwd_in[b], h[a,b]]. The message part is built
- * once per call (it is the same in every micro tick), so a micro tick is one concat and one
- * matMul per gate. Without layer norm the message projection is linear, so it is applied
- * after the mean over cells (mean_a(h) @ W instead of mean_a(h @ W)).
+ * VSML algebra: cell (a, b) reads [fwd_in[a], bwd_in[b], h[a,b]], so its gate pre-activation is
+ * fwd_in[a] @ W_f + bwd_in[b] @ W_b + b (the same in every micro tick: computed once per call,
+ * per row and per column, then broadcast over the cells) plus h[a,b] @ W_h, the only per-cell
+ * matMul. Without layer norm the message projection is linear, so it is applied after the mean
+ * over cells (mean_a(h) @ W instead of mean_a(h @ W)).
  *
  * fwdIn [batch, A, M], bwdIn [batch, B, M], h/c [batch*A*B, N].
  */
@@ -64,26 +56,30 @@ export function denseLayer(
 ): DenseLayerOut {
   const { batch, nIn: A, nOut: B, slowSize: N, msgSize: M } = d;
   const X = batch * A * B;
-  const msg: tf.Tensor2D = tf.reshape(tf.concat([
-    tf.broadcastTo(tf.reshape(fwdIn, [batch, A, 1, M]), [batch, A, B, M]),
-    tf.broadcastTo(tf.reshape(bwdIn, [batch, 1, B, M]), [batch, A, B, M]),
-  ], 3), [X, 2 * M]); // [X, 2M]
+  const fwd2: tf.Tensor2D = tf.reshape(fwdIn, [batch * A, M]);
+  const bwd2: tf.Tensor2D = tf.reshape(bwdIn, [batch * B, M]);
+  // Per gate, the message part of the pre-activation of every cell: [X, N].
+  const msgPart = [0, 1, 2, 3].map((g): tf.Tensor2D => {
+    const perRow = tf.reshape(tf.add(tf.matMul(fwd2, p.gateWFwd[g]), p.gateB[g]), [batch, A, 1, N]);
+    const perCol = tf.reshape(tf.matMul(bwd2, p.gateWBwd[g]), [batch, 1, B, N]);
+    return tf.reshape(tf.add(perRow, perCol), [X, N]);
+  });
+  const preact = (g: number, hPrev: tf.Tensor2D): tf.Tensor2D => tf.add(tf.matMul(hPrev, p.gateWH[g]), msgPart[g]); // [X, N]
 
   for (let tick = 0; tick < d.numMicroTicks; tick++) {
-    const x = tf.concat([msg, h], 1) as tf.Tensor2D; // [X, 2M+N]
-    const i = gate(x, p.gateW[0], p.gateB[0], 'sigmoid', ops); // [X, N]
-    const f = gate(x, p.gateW[2], p.gateB[2], 'sigmoid', ops); // [X, N]
-    const o = gate(x, p.gateW[3], p.gateB[3], 'sigmoid', ops); // [X, N]
+    const i = tf.sigmoid(preact(0, h)); // [X, N]
+    const f = tf.sigmoid(preact(2, h)); // [X, N]
+    const o = tf.sigmoid(preact(3, h)); // [X, N]
     if (ops.fastTanh) {
       // g = 2 s - 1 with s = σ(2 z_g):  c' = f c + i g = f c + 2 i s - i
-      const s = gate(x, p.gateW[1], p.gateB[1], 'sigmoid', ops); // [X, N]
+      const s = tf.sigmoid(preact(1, h)); // [X, N]
       const is = tf.mul(i, s);
       c = tf.sub(tf.addN([tf.mul(f, c), is, is]), i) as tf.Tensor2D;
       // h' = o tanh(c') = 2 o σ(2c') - o
       const os = tf.mul(o, tf.sigmoid(tf.mul(c, 2)));
       h = tf.sub(tf.add(os, os), o) as tf.Tensor2D;
     } else {
-      const g = gate(x, p.gateW[1], p.gateB[1], 'tanh', ops); // [X, N]
+      const g = tf.tanh(preact(1, h)); // [X, N]
       c = tf.add(tf.mul(f, c), tf.mul(i, g)) as tf.Tensor2D;
       h = tf.mul(o, tf.tanh(c)) as tf.Tensor2D;
     }

@@ -3,15 +3,21 @@ import { VsmlModelConfig } from '../model/config';
 import { ParamLayout } from '../model/param-layout';
 
 /**
- * One sub-RNN parameter set as the tensors the tfjs layer uses. The LSTM matrix is split by
- * gate (i, g, f, o) so that each gate comes out of its own matMul: slicing a [X, 4N] result in
- * the wasm backend copies the whole input once per slice. The ±5 gate shifts are folded into
- * the biases, and with `fastTanh` the g columns are doubled so that g = 2σ(2z) - 1 needs only
- * a sigmoid of the matMul output (tanh is ~18x slower than sigmoid in tfjs-wasm).
+ * One sub-RNN parameter set as the tensors the tfjs layer uses. lstm_w is split by input
+ * (forward message, backward message, h) and by gate (i, g, f, o): the message parts are
+ * multiplied once per layer call, and each gate comes out of its own matMul because slicing a
+ * [X, 4N] result in the wasm backend copies the whole input once per slice (and concat is
+ * ~15x dearer than a multiply there). The ±5 gate shifts are folded into the biases, and with
+ * `fastTanh` the g gate's weights and bias are doubled so that g = 2σ(2z) - 1 needs only a
+ * sigmoid (tanh is ~18x slower than sigmoid in tfjs-wasm).
  */
 export interface SubRnnTensors {
-  /** Per gate i, g, f, o: rows [fwd msg (M), bwd msg (M), h (N)] of lstm_w, [2M+N, N]. */
-  gateW: tf.Tensor2D[];
+  /** Per gate i, g, f, o: rows 0..M-1 of lstm_w (forward message), [M, N]. */
+  gateWFwd: tf.Tensor2D[];
+  /** Per gate: rows M..2M-1 (backward message), [M, N]. */
+  gateWBwd: tf.Tensor2D[];
+  /** Per gate: rows 2M..2M+N-1 (previous h), [N, N]. */
+  gateWH: tf.Tensor2D[];
   /** Per gate: lstm_b plus the -5 (i) / +5 (f) shift, doubled for g with fastTanh, [N]. */
   gateB: tf.Tensor1D[];
   fwdW: tf.Tensor2D; // [N, M]
@@ -28,18 +34,25 @@ const gateScale = (gate: number, fastTanh: boolean): number => (gate === 1 && fa
 export function subRnnFromHost(theta: ArrayLike<number>, layout: ParamLayout, set: number, cfg: VsmlModelConfig, fastTanh: boolean): SubRnnTensors {
   const N = cfg.slowSize;
   const M = cfg.msgSize;
-  const K = 2 * M + N;
   const w0 = layout.offset(set, 'lstm_w');
   const b0 = layout.offset(set, 'lstm_b');
-  const gateW: tf.Tensor2D[] = [];
+  const gateWFwd: tf.Tensor2D[] = [];
+  const gateWBwd: tf.Tensor2D[] = [];
+  const gateWH: tf.Tensor2D[] = [];
   const gateB: tf.Tensor1D[] = [];
-  for (let g = 0; g < 4; g++) {
+  // Rows [from, from+rows) of gate g's columns of lstm_w [2M+N, 4N], scaled.
+  const rowsOf = (g: number, from: number, rows: number): tf.Tensor2D => {
     const s = gateScale(g, fastTanh);
-    const w = new Float32Array(K * N); // [2M+N, N]
-    for (let k = 0; k < K; k++) for (let n = 0; n < N; n++) w[k * N + n] = s * theta[w0 + k * 4 * N + g * N + n];
+    const w = new Float32Array(rows * N);
+    for (let k = 0; k < rows; k++) for (let n = 0; n < N; n++) w[k * N + n] = s * theta[w0 + (from + k) * 4 * N + g * N + n];
+    return tf.tensor2d(w, [rows, N]);
+  };
+  for (let g = 0; g < 4; g++) {
+    gateWFwd.push(rowsOf(g, 0, M));
+    gateWBwd.push(rowsOf(g, M, M));
+    gateWH.push(rowsOf(g, 2 * M, N));
     const b = new Float32Array(N);
-    for (let n = 0; n < N; n++) b[n] = s * (theta[b0 + g * N + n] + GATE_SHIFT[g]);
-    gateW.push(tf.tensor2d(w, [K, N]));
+    for (let n = 0; n < N; n++) b[n] = gateScale(g, fastTanh) * (theta[b0 + g * N + n] + GATE_SHIFT[g]);
     gateB.push(tf.tensor1d(b));
   }
   const vec = (name: Parameters<ParamLayout['offset']>[1], size: number): Float32Array => {
@@ -47,7 +60,9 @@ export function subRnnFromHost(theta: ArrayLike<number>, layout: ParamLayout, se
     return Float32Array.from({ length: size }, (_, i) => theta[o + i]);
   };
   return {
-    gateW,
+    gateWFwd,
+    gateWBwd,
+    gateWH,
     gateB,
     fwdW: tf.tensor2d(vec('fwd_w', N * M), [N, M]),
     fwdB: tf.tensor1d(vec('fwd_b', M)),
@@ -72,17 +87,22 @@ export function subRnnFromTensor(theta: tf.Tensor1D, layout: ParamLayout, set: n
   const part = (name: Parameters<ParamLayout['offset']>[1], size: number): tf.Tensor1D => tf.slice(theta, [layout.offset(set, name)], [size]);
   const lstmW = tf.reshape(part('lstm_w', K * 4 * N), [K, 4 * N]); // [2M+N, 4N]
   const lstmB = part('lstm_b', 4 * N); // [4N]
-  const gateW: tf.Tensor2D[] = [];
+  const gateWFwd: tf.Tensor2D[] = [];
+  const gateWBwd: tf.Tensor2D[] = [];
+  const gateWH: tf.Tensor2D[] = [];
   const gateB: tf.Tensor1D[] = [];
   for (let g = 0; g < 4; g++) {
     const s = gateScale(g, fastTanh);
-    const w = tf.slice(lstmW, [0, g * N], [K, N]) as tf.Tensor2D; // [2M+N, N]
-    const b: tf.Tensor1D = tf.add(tf.slice(lstmB, [g * N], [N]), GATE_SHIFT[g]); // [N]
-    gateW.push(s === 1 ? w : (tf.mul(w, s) as tf.Tensor2D));
-    gateB.push(s === 1 ? b : (tf.mul(b, s) as tf.Tensor1D));
+    const scaled = <T extends tf.Tensor>(x: T): T => (s === 1 ? x : (tf.mul(x, s) as T));
+    gateWFwd.push(scaled(tf.slice(lstmW, [0, g * N], [M, N]) as tf.Tensor2D)); // [M, N]
+    gateWBwd.push(scaled(tf.slice(lstmW, [M, g * N], [M, N]) as tf.Tensor2D)); // [M, N]
+    gateWH.push(scaled(tf.slice(lstmW, [2 * M, g * N], [N, N]) as tf.Tensor2D)); // [N, N]
+    gateB.push(scaled(tf.add(tf.slice(lstmB, [g * N], [N]), GATE_SHIFT[g]) as tf.Tensor1D)); // [N]
   }
   return {
-    gateW,
+    gateWFwd,
+    gateWBwd,
+    gateWH,
     gateB,
     fwdW: tf.reshape(part('fwd_w', N * M), [N, M]),
     fwdB: part('fwd_b', M),
@@ -95,6 +115,6 @@ export function subRnnFromTensor(theta: tf.Tensor1D, layout: ParamLayout, set: n
 }
 
 export function disposeSubRnn(p: SubRnnTensors): void {
-  tf.dispose([...p.gateW, ...p.gateB, p.fwdW, p.fwdB, p.bwdW, p.bwdB]);
+  tf.dispose([...p.gateWFwd, ...p.gateWBwd, ...p.gateWH, ...p.gateB, p.fwdW, p.fwdB, p.bwdW, p.bwdB]);
   if (p.ln) tf.dispose([p.ln.fwdScale, p.ln.fwdOffset, p.ln.bwdScale, p.ln.bwdOffset]);
 }

@@ -56,7 +56,7 @@ export class TfjsRunner implements RolloutRunner {
     });
     // The tfjs backend is global; another runner in this process may have switched it.
     if (tf.getBackend() !== this.backend) await tf.setBackend(this.backend);
-    const ops: LayerOps = { fused: true, fastTanh: this.backend === 'wasm' };
+    const ops: LayerOps = { fastTanh: this.backend === 'wasm' };
     return rollouts.map((r) => runRollout(cfg, layout, r, ops, options.wantFinalState === true));
   }
 
