@@ -51,6 +51,8 @@ export const hasErrors = (issues: readonly ConfigIssue[]): boolean => issues.som
 /** `file: path: message (fix: ...)`, the line the CLI prints for an issue. */
 export function formatIssue(issue: ConfigIssue): string {
   const where = issue.location ? `${issue.file}:${issue.location.line}:${issue.location.column}` : issue.file;
-  const head = [where, issue.path].filter((s) => s !== '').join(': ');
+  // messages that already name their field in backticks don't repeat it as a prefix
+  const named = issue.path !== '' && issue.message.includes(`\`${issue.path}\``);
+  const head = [where, named ? '' : issue.path].filter((s) => s !== '').join(': ');
   return `${head ? `${head}: ` : ''}${issue.severity === 'error' ? '' : `${issue.severity}: `}${issue.message}${issue.fix ? ` (fix: ${issue.fix})` : ''}`;
 }
