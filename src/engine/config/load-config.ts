@@ -71,3 +71,15 @@ export function configOrThrow(result: LoadResult): ExperimentConfig {
   const more = result.issues.length > 1 ? ` (and ${result.issues.length - 1} more problem${result.issues.length > 2 ? 's' : ''})` : '';
   throw new EngineError(first.path, `${first.message}${more}`, first.fix, first.file);
 }
+
+/**
+ * Re-validates a run folder's `config.json` (docs/contracts.md: the resolved config plus the
+ * trainer's `"source"` field, which is not part of an experiment and is set aside here).
+ */
+export function validateRunConfig(value: unknown, file: string, options: LoadOptions = {}): LoadResult & { readonly source?: string } {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && 'source' in value) {
+    const { source, ...rest } = value as Record<string, unknown>;
+    return { ...validateConfigValue(rest, file, options), ...(typeof source === 'string' ? { source } : {}) };
+  }
+  return validateConfigValue(value, file, options);
+}

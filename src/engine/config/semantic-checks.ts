@@ -12,6 +12,7 @@ export type SemanticCode =
   | 'layer-missing-out-size'
   | 'last-out-size-mismatch'
   | 'dataset-unavailable'
+  | 'dataset-unknown'
   | 'output-too-small'
   | 'filter-class-out-of-range'
   | 'pad-too-small'
@@ -83,6 +84,13 @@ export function semanticChecks(
   const usable: typeof datasets = [];
   for (const d of datasets) {
     const avail = catalog?.isDatasetAvailable?.(d.name);
+    if (!catalog?.isDatasetAvailable && !d.name.startsWith('idx:') && !(KNOWN_DATASET_NAMES as readonly string[]).includes(d.name)) {
+      // no catalog to ask (e.g. an editor without the data module): flag names we have never heard of
+      const near = closest(d.name, KNOWN_DATASET_NAMES);
+      issue(d.at, `"${d.name}" is not a dataset VS-ML Lab knows`,
+        near ? `did you mean "${near}"?` : `use one of ${KNOWN_DATASET_NAMES.join(', ')}, or idx:<folder>`, 'dataset-unknown', 'warning');
+      continue;
+    }
     if (avail && !avail.available) {
       const near = closest(d.name, KNOWN_DATASET_NAMES);
       const fix = near && near !== d.name ? `did you mean "${near}"?` : avail.fix ?? `run \`vsml datasets fetch ${d.name}\` while online, or choose another dataset`;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configOrThrow, loadConfigFile, validateConfigText, validateConfigValue } from '../../../src/engine/config/load-config';
+import { configOrThrow, loadConfigFile, validateConfigText, validateConfigValue, validateRunConfig } from '../../../src/engine/config/load-config';
 import type { DatasetCatalog } from '../../../src/engine/config/dataset-facts';
 import type { ConfigIssue } from '../../../src/engine/config/issues';
 import { EngineError } from '../../../src/engine/errors';
@@ -247,4 +247,24 @@ test('no malformed value crashes the validator, and every issue names a field an
     }
   }
   assert.ok(n > leaves.length, `${n} issues over ${leaves.length} fields`);
+});
+
+test('without a catalog, an unheard-of dataset name is a warning with a did-you-mean', () => {
+  const cfg = base();
+  cfg.evaluation.datasets = ['mnist', 'fashion_mnsit', 'idx:/data/notmnist'];
+  const r = validateConfigValue(cfg, 'x');
+  assert.ok(r.ok);
+  const i = onlyIssue(r.issues);
+  assert.equal(i.severity, 'warning');
+  assert.equal(i.path, 'evaluation.datasets[1]');
+  assert.match(i.fix, /did you mean "fashion_mnist"\?/);
+});
+
+test('a run folder\'s config.json (resolved config plus "source") re-validates', () => {
+  const resolved = validateConfigValue(base(), 'examples/default.vsml.json');
+  assert.ok(resolved.ok);
+  const r = validateRunConfig({ ...resolved.config, source: 'examples/default.vsml.json' }, 'run/config.json');
+  assert.ok(r.ok, JSON.stringify(r.issues));
+  assert.equal(r.source, 'examples/default.vsml.json');
+  assert.deepEqual(r.config, resolved.config);
 });
