@@ -38,6 +38,9 @@ await build({
   format: 'cjs',
   // vscode is provided by the host; tfjs-node is an optional native dependency loaded only if installed.
   external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
+  // jsonc-parser's "main" is a UMD build whose dynamic require('./impl/...') esbuild cannot follow;
+  // its ESM build bundles cleanly.
+  alias: { 'jsonc-parser': join(root, 'node_modules/jsonc-parser/lib/esm/main.js') },
 });
 
 if (webviewEntries.length > 0) {
