@@ -60,8 +60,11 @@ export function denseLayer(
   const bwd2: tf.Tensor2D = tf.reshape(bwdIn, [batch * B, M]);
   // Per gate, the message part of the pre-activation of every cell: [X, N].
   const msgPart = [0, 1, 2, 3].map((g): tf.Tensor2D => {
-    const perRow = tf.reshape(tf.add(tf.matMul(fwd2, p.gateWFwd[g]), p.gateB[g]), [batch, A, 1, N]);
-    const perCol = tf.reshape(tf.matMul(bwd2, p.gateWBwd[g]), [batch, 1, B, N]);
+    // The bias goes on the smaller of the two (a broadcast add costs per element).
+    const rowZ = tf.matMul(fwd2, p.gateWFwd[g]); // [batch*A, N]
+    const colZ = tf.matMul(bwd2, p.gateWBwd[g]); // [batch*B, N]
+    const perRow = tf.reshape(A < B ? tf.add(rowZ, p.gateB[g]) : rowZ, [batch, A, 1, N]);
+    const perCol = tf.reshape(A < B ? colZ : tf.add(colZ, p.gateB[g]), [batch, 1, B, N]);
     return tf.reshape(tf.add(perRow, perCol), [X, N]);
   });
   const preact = (g: number, hPrev: tf.Tensor2D): tf.Tensor2D => tf.add(tf.matMul(hPrev, p.gateWH[g]), msgPart[g]); // [X, N]
