@@ -84,11 +84,11 @@ export function semanticChecks(
   const usable: typeof datasets = [];
   for (const d of datasets) {
     const avail = catalog?.isDatasetAvailable?.(d.name);
-    if (!catalog?.isDatasetAvailable && !d.name.startsWith('idx:') && !(KNOWN_DATASET_NAMES as readonly string[]).includes(d.name)) {
-      // no catalog to ask (e.g. an editor without the data module): flag names we have never heard of
+    if (!d.name.startsWith('idx:') && !(KNOWN_DATASET_NAMES as readonly string[]).includes(d.name) && !catalog?.facts?.(d.name)) {
+      // a name neither we nor the catalog know (the engine's catalog leaves these to us)
       const near = closest(d.name, KNOWN_DATASET_NAMES);
       issue(d.at, `"${d.name}" is not a dataset VS-ML Lab knows`,
-        near ? `did you mean "${near}"?` : `use one of ${KNOWN_DATASET_NAMES.join(', ')}, or idx:<folder>`, 'dataset-unknown', 'warning');
+        near ? `did you mean "${near}"?` : `use one of ${KNOWN_DATASET_NAMES.join(', ')}, or idx:<folder>`, 'dataset-unknown');
       continue;
     }
     if (avail && !avail.available) {

@@ -131,11 +131,19 @@ test('a dataset not available offline, in training and in evaluation', () => {
 });
 
 test('a misspelt dataset gets a did-you-mean', () => {
-  const cat: DatasetCatalog = { isDatasetAvailable: (n) => (n === 'mnsit' ? { available: false, reason: 'unknown dataset' } : { available: true }) };
   const cfg = base();
   cfg.training.dataset = 'mnsit';
-  const i = onlyIssue(validateConfigValue(cfg, 'x', { catalog: cat }).issues);
+  const i = onlyIssue(validateConfigValue(cfg, 'x', { catalog }).issues);
+  assert.equal(i.path, 'training.dataset');
   assert.match(i.fix, /did you mean "mnist"\?/);
+});
+
+test('a dataset name the catalog knows (facts) is accepted', () => {
+  const cfg = base();
+  cfg.evaluation.datasets = ['notmnist'];
+  const cat: DatasetCatalog = { isDatasetAvailable: () => ({ available: true }), facts: (n) => (n === 'notmnist' ? { numClasses: 10, shape: [28, 28, 1] } : undefined) };
+  const r = validateConfigValue(cfg, 'x', { catalog: cat });
+  assert.ok(r.ok, JSON.stringify(r.issues));
 });
 
 test('an evaluation dataset with more classes than the output', () => {
@@ -249,13 +257,15 @@ test('no malformed value crashes the validator, and every issue names a field an
   assert.ok(n > leaves.length, `${n} issues over ${leaves.length} fields`);
 });
 
-test('without a catalog, an unheard-of dataset name is a warning with a did-you-mean', () => {
+test('an unheard-of dataset name is an error with a did-you-mean, with or without a catalog', () => {
   const cfg = base();
   cfg.evaluation.datasets = ['mnist', 'fashion_mnsit', 'idx:/data/notmnist'];
+  const withCatalog = validateConfigValue(cfg, 'x', { catalog: { isDatasetAvailable: () => ({ available: true }) } });
+  assert.equal(onlyIssue(withCatalog.issues).code, 'dataset-unknown');
   const r = validateConfigValue(cfg, 'x');
-  assert.ok(r.ok);
+  assert.equal(r.ok, false);
   const i = onlyIssue(r.issues);
-  assert.equal(i.severity, 'warning');
+  assert.equal(i.code, 'dataset-unknown');
   assert.equal(i.path, 'evaluation.datasets[1]');
   assert.match(i.fix, /did you mean "fashion_mnist"\?/);
 });
