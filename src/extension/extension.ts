@@ -10,6 +10,7 @@ import { ConfigDiagnostics } from './diagnostics/config-diagnostics';
 import { CostLens } from './diagnostics/cost-lens';
 import { createDatasetCatalog } from './diagnostics/dataset-catalog';
 import { createLog } from './output';
+import { registerPanels } from './panels';
 import { readSettings, resolveIn, type VsmlSettings } from './settings';
 import { RunManager } from './trainer/run-manager';
 import { ExperimentsTree } from './tree/experiments-tree';
@@ -49,6 +50,12 @@ export function activate(context: vscode.ExtensionContext): void {
     configErrors: (uri) => diagnostics.get(uri),
   });
   context.subscriptions.push(vscode.commands.registerCommand('vsml.newExperiment', () => newExperiment()));
+  registerPanels(context, {
+    log,
+    runsDirs: () => (vscode.workspace.workspaceFolders ?? []).map((f) => resolveIn(f.uri.fsPath, settings().runsFolder)),
+    onTrainerMessage: runs.onDidMessage,
+    ownedRunIds: () => runs.ownedRunIds(),
+  });
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -122,7 +122,10 @@ async function readRun(runsDir: string, runId: string, fs: RunFs, probe: Livenes
   };
 }
 
-/** Every run folder under `runsDir`, newest first (by startedAt; run ids of one config sort by time too). */
+/**
+ * Every run folder under `runsDir`, newest first by startedAt; runs without a readable status
+ * come first (a run being created has none yet).
+ */
 export async function discoverRuns(runsDir: string, probe: LivenessProbe, fs: RunFs = nodeRunFs): Promise<DiscoveredRun[]> {
   const ids = (await fs.listDirs(runsDir)).filter((n) => !n.startsWith('.'));
   const runs = await Promise.all(ids.map((id) => readRun(runsDir, id, fs, probe)));

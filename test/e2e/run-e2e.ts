@@ -1,0 +1,240 @@
+/**
+ * End-to-end test in the real VS Code workbench (code-server + Debian Chromium + playwright-core),
+ * following ../shared/notes/vscode-e2e.md. `npm run test:e2e` packages the .vsix first.
+ *
+ * It installs the .vsix, opens a workspace holding a tiny config, a longer one and a broken one, and:
+ *   1. runs "Train VS-ML" on the tiny config from the command palette; its run appears in the
+ *      Experiments view and reaches `finished` (also checked in status.json on disk);
+ *   2. starts the longer config, starts the tiny one again while it trains (two trainers at once),
+ *      then SIGKILLs the longer trainer: its run shows `failed` with its metrics kept;
+ *   3. finds the broken config's diagnostic in the Problems panel.
+ * Screenshots go to test-results/e2e/. Everything it starts runs in its own process group and is
+ * shut down at the end, pass or fail; state lives in a temp folder (XDG_* and TMPDIR point there).
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import assert from 'node:assert/strict';
+import { chromium, type Browser } from 'playwright-core';
+import { Workbench } from './pages/workbench';
+
+const REPO = resolve(__dirname, '..', '..');
+const RESULTS = join(REPO, 'test-results', 'e2e');
+const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { name: string; version: string; publisher: string };
+const VSIX = process.env.VSML_E2E_VSIX ?? join(REPO, 'dist-vsix', `${pkg.name}-${pkg.version}.vsix`);
+const KEEP = process.env.VSML_E2E_KEEP === '1';
+
+const t0 = Date.now();
+const step = (msg: string): void => console.log(`[e2e +${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}`);
+
+/** Meta-trains in a few seconds on 2 cores: 7x7 random-label task, 2 antithetic pairs, 4 steps. */
+const tinyConfig = (name: string, iterations: number): string => `// e2e: a config small enough to train in seconds
+{
+  "name": "${name}",
+  "training": { "dataset": "random", "episode_length": 8, "iterations": ${iterations}, "population_size": 2 },
+  "evaluation": { "datasets": ["random"], "episode_length": 8, "frequency": ${iterations}, "count": 1 },
+  "random_dataset": { "size": 4, "target_count": 2, "img_size": [3, 3, 1] },
+  "model": { "sub_rnn": { "msg_size": 4, "slow_size": 4 } },
+  "baselines": { "enabled": false },
+  "checkpoint": { "frequency": 2 },
+  "engine": { "path": "reference", "threads": 1 }
+}
+`;
+
+/** Semantically broken: output_idx 9 does not fit in a message of 8 channels (the schema cannot say so). */
+const brokenConfig = `{
+  "name": "broken",
+  "training": { "dataset": "random", "iterations": 2 },
+  "model": { "sub_rnn": { "msg_size": 8 }, "vsml_rnn": { "output_idx": 9 } }
+}
+`;
+
+async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => res(port));
+    });
+  });
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number, everyMs = 250): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+interface StatusFile { state: string; pid: number; step: number; runId: string; error?: string; name: string }
+
+function runStatuses(runsDir: string): StatusFile[] {
+  if (!existsSync(runsDir)) return [];
+  return readdirSync(runsDir)
+    .map((d) => join(runsDir, d, 'status.json'))
+    .filter(existsSync)
+    .flatMap((f) => {
+      try {
+        return [JSON.parse(readFileSync(f, 'utf8')) as StatusFile];
+      } catch {
+        return []; // replaced atomically, but a reader can still race a rename on some file systems
+      }
+    });
+}
+
+async function stopGroup(child: ChildProcess, name: string): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 10_000));
+  if ((await Promise.race([exited, timeout])) === 'timeout') {
+    step(`${name} did not exit within 10 s of SIGTERM; SIGKILL`);
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  assert.ok(existsSync(VSIX), `no .vsix at ${VSIX}: run \`npm run package\` first (npm run test:e2e does)`);
+  step('installing code-server (cached after the first run)');
+  const codeServer = execFileSync('bash', [join(REPO, 'scripts', 'e2e-install.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+    .trim().split('\n').pop()!;
+
+  rmSync(RESULTS, { recursive: true, force: true });
+  mkdirSync(RESULTS, { recursive: true });
+  const base = mkdtempSync(join(tmpdir(), 'vsml-e2e-'));
+  const dirs = {
+    user: join(base, 'user-data'), ext: join(base, 'extensions'), xdgConfig: join(base, 'xdg-config'),
+    xdgData: join(base, 'xdg-data'), xdgCache: join(base, 'xdg-cache'), tmp: join(base, 'tmp'), ws: join(base, 'workspace'),
+  };
+  for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env, XDG_CONFIG_HOME: dirs.xdgConfig, XDG_DATA_HOME: dirs.xdgData, XDG_CACHE_HOME: dirs.xdgCache, TMPDIR: dirs.tmp,
+  };
+  mkdirSync(join(dirs.user, 'User'), { recursive: true });
+  writeFileSync(join(dirs.user, 'User', 'settings.json'), JSON.stringify({
+    'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'telemetry.telemetryLevel': 'off',
+    'extensions.ignoreRecommendations': true, 'update.mode': 'none', 'workbench.enableExperiments': false,
+    'window.restoreWindows': 'none', 'files.hotExit': 'off',
+  }, null, 2));
+  writeFileSync(join(dirs.ws, 'tiny.vsml.json'), tinyConfig('tiny', 4));
+  writeFileSync(join(dirs.ws, 'long.vsml.json'), tinyConfig('long', 100000));
+  writeFileSync(join(dirs.ws, 'broken.vsml.json'), brokenConfig);
+  const runsDir = join(dirs.ws, '.vsml', 'runs');
+
+  step(`installing ${VSIX}`);
+  execFileSync(codeServer, ['--user-data-dir', dirs.user, '--extensions-dir', dirs.ext, '--install-extension', VSIX], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+
+  const port = await freePort();
+  const configYaml = join(base, 'config.yaml');
+  writeFileSync(configYaml, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
+  const logFd = openSync(join(RESULTS, 'code-server.log'), 'w');
+  const server = spawn(codeServer, [
+    '--config', configYaml, '--user-data-dir', dirs.user, '--extensions-dir', dirs.ext, '--bind-addr', `127.0.0.1:${port}`,
+    '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    '--disable-getting-started-override', '--ignore-last-opened', dirs.ws,
+  ], { env, detached: true, stdio: ['ignore', logFd, logFd] });
+  let browser: Browser | undefined;
+  let failed = false;
+  try {
+    await waitFor('code-server /healthz', async () => {
+      try {
+        return (await fetch(`http://127.0.0.1:${port}/healthz`)).ok ? true : undefined;
+      } catch {
+        return undefined;
+      }
+    }, 30_000);
+    step(`code-server ready on port ${port}`);
+
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium', headless: true, env,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync'],
+    });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const wb = new Workbench(page);
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(dirs.ws)}`);
+    await wb.waitLoaded();
+    step('workbench loaded');
+
+    // --- 1. Train VS-ML on the tiny config, from the command palette
+    await wb.openViewContainer('VS-ML');
+    await wb.sideBarRow('tiny.vsml.json').first().waitFor({ timeout: 30_000 });
+    await wb.openFile('tiny.vsml.json');
+    await page.locator('.codelens-decoration', { hasText: 'cell-ticks per meta-step' }).first().waitFor({ timeout: 20_000 });
+    await wb.screenshot(join(RESULTS, '1-config-open.png'));
+    await wb.runCommand('Train VS-ML');
+    step('Train VS-ML started');
+    const tinyFinished = await waitFor('tiny run finished in status.json', () => runStatuses(runsDir).find((s) => s.name === 'tiny' && s.state === 'finished'), 120_000, 500);
+    await wb.sideBarRow(/finished · step 4\/4/).first().waitFor({ timeout: 20_000 });
+    step(`run ${tinyFinished.runId} finished and shown in the Experiments view`);
+    await wb.screenshot(join(RESULTS, '2-tiny-finished.png'));
+
+    // --- 2. Two at once, then kill one trainer
+    await wb.openFile('long.vsml.json');
+    await wb.runCommand('Train VS-ML');
+    const longRunning = await waitFor('long run running', () => runStatuses(runsDir).find((s) => s.name === 'long' && s.state === 'running' && s.step >= 2), 120_000, 500);
+    await wb.openFile('tiny.vsml.json');
+    await wb.runCommand('Train VS-ML');
+    await waitFor('a second tiny run while long trains', () => {
+      const tiny = runStatuses(runsDir).filter((s) => s.name === 'tiny');
+      const long = runStatuses(runsDir).find((s) => s.runId === longRunning.runId);
+      return tiny.length >= 2 && long?.state === 'running' ? true : undefined;
+    }, 60_000, 250);
+    step('two trainers at once');
+    await wb.screenshot(join(RESULTS, '3-two-runs.png'));
+    await waitFor('second tiny run finished', () => (runStatuses(runsDir).filter((s) => s.name === 'tiny' && s.state === 'finished').length >= 2 ? true : undefined), 120_000, 500);
+    const metricsFile = join(runsDir, longRunning.runId, 'metrics.jsonl');
+    const linesBefore = readFileSync(metricsFile, 'utf8').split('\n').filter(Boolean).length;
+    step(`SIGKILL trainer pid ${longRunning.pid} of ${longRunning.runId} (${linesBefore} metrics lines)`);
+    process.kill(longRunning.pid, 'SIGKILL');
+    const longFailed = await waitFor('killed run marked failed', () => runStatuses(runsDir).find((s) => s.runId === longRunning.runId && s.state === 'failed'), 30_000, 250);
+    assert.match(longFailed.error ?? '', /SIGKILL|killed/, 'the failed run says why');
+    const linesAfter = readFileSync(metricsFile, 'utf8').split('\n').filter(Boolean).length;
+    assert.ok(linesAfter >= linesBefore && linesBefore >= 2, `metrics kept: ${linesBefore} lines before the kill, ${linesAfter} after`);
+    await wb.sideBarRow(/failed · step/).first().waitFor({ timeout: 20_000 });
+    await wb.notification(/failed/).first().waitFor({ timeout: 20_000 });
+    step(`killed run shown failed: ${longFailed.error}`);
+    await wb.screenshot(join(RESULTS, '4-killed-run-failed.png'));
+
+    // --- 3. A diagnostic for the broken config in the Problems panel
+    await wb.openProblems();
+    await wb.problemRow(/output_idx/).first().waitFor({ timeout: 30_000 });
+    step('Problems panel lists the broken config');
+    await wb.screenshot(join(RESULTS, '5-problems.png'));
+    await wb.openFile('broken.vsml.json');
+    await page.locator('.squiggly-error').first().waitFor({ timeout: 20_000 });
+    await wb.screenshot(join(RESULTS, '6-broken-config.png'));
+    step('PASS');
+  } catch (e) {
+    failed = true;
+    console.error(e);
+    if (browser) {
+      const pages = browser.contexts().flatMap((c) => c.pages());
+      if (pages[0]) await pages[0].screenshot({ path: join(RESULTS, 'failure.png') }).catch(() => undefined);
+    }
+    console.error(`screenshots and code-server.log in ${RESULTS}; state in ${base}`);
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await stopGroup(server, 'code-server');
+    // Trainers are code-server's grandchildren in their own process groups only if they set one; they do not.
+    if (!KEEP && !failed) rmSync(base, { recursive: true, force: true });
+  }
+  if (failed) process.exit(1);
+  step(`done; screenshots in ${RESULTS}`);
+}
+
+void main();

@@ -1,0 +1,53 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { validateConfigText } from '../../../src/engine/config/load-config';
+import { DEFAULT_SPEED, costHint, formatDuration, measuredSpeed, median, si } from '../../../src/extension/diagnostics/cost-hint';
+
+const text = JSON.stringify({
+  name: 'c', training: { dataset: 'mnist', episode_length: 100, iterations: 200, population_size: 16 },
+  evaluation: { datasets: ['mnist'], episode_length: 200, frequency: 50 }, data: { preprocess: { resize: [7, 7] } },
+  model: { sub_rnn: { msg_size: 8, slow_size: 16 }, vsml_rnn: { num_micro_ticks: 2 } },
+});
+
+describe('cost hint', () => {
+  const r = validateConfigText(text, 'c.vsml.json');
+  assert.ok(r.ok);
+  const cfg = r.config;
+
+  it('formats numbers and durations', () => {
+    assert.equal(si(313600), '314 k');
+    assert.equal(si(3.136e6), '3.14 M');
+    assert.equal(formatDuration(0.0004), '1 ms');
+    assert.equal(formatDuration(12.3), '12 s');
+    assert.equal(formatDuration(600), '10 min');
+    assert.equal(median([3, 1, 2, NaN]), 2);
+    assert.equal(median([]), undefined);
+  });
+
+  it('counts cell-ticks per meta-step: 49x10 cells x 2 ticks x 100 steps x 32 rollouts', () => {
+    const h = costHint(cfg, DEFAULT_SPEED);
+    assert.ok(h);
+    const perStep = 49 * 10 * 2 * 100 * 32; // 3,136,000
+    assert.match(h.title, /^≈ 3\.14 M cell-ticks per meta-step/);
+    assert.match(h.title, /\(default speed\)$/);
+    assert.match(h.tooltip, /network 49 → 10/);
+    // 3.136e6 / 50e6 = 63 ms per step
+    assert.match(h.title, new RegExp(`~${Math.round((perStep / DEFAULT_SPEED.cellTicksPerSecond) * 1000)} ms/step`));
+  });
+
+  it('measures speed from a run: cost per step of its config over the median step time', () => {
+    const speed = measuredSpeed({ ...JSON.parse(text), source: 'c.vsml.json' }, [9, 0.5, 0.5, 0.6], 'c-run');
+    assert.ok(speed);
+    assert.equal(speed.measured, true);
+    assert.equal(speed.cellTicksPerSecond, 3_136_000 / 0.55);
+    assert.match(speed.source, /measured by run c-run/);
+    const h = costHint(cfg, speed);
+    assert.ok(h && !/default speed/.test(h.title));
+    assert.match(h.title, /~550 ms\/step, ~2 min for 200 steps/);
+  });
+
+  it('has no speed without step times or with an invalid config', () => {
+    assert.equal(measuredSpeed(JSON.parse(text), [], 'r'), undefined);
+    assert.equal(measuredSpeed({ training: { iterations: 'x' } }, [1, 1], 'r'), undefined);
+  });
+});
