@@ -1,0 +1,83 @@
+/**
+ * The metrics panel's data: the selected runs' rows, kept in step order, and the series the charts
+ * draw, extracted as {x, y} points. Pure (no DOM): the charts are drawn from these and the tests
+ * compare against them.
+ */
+import type { MetricsRunData, RunSummary } from '../../src/protocol/metrics-panel';
+import type { EvalRow, MetricsRow } from '../../src/protocol/run-records';
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+export interface RunStore {
+  summary: RunSummary;
+  config: unknown;
+  metrics: MetricsRow[];
+  evals: EvalRow[];
+}
+
+export const METRIC_KEYS = ['metaLoss', 'trainAccuracy', 'lossPos', 'lossNeg', 'gradNorm', 'thetaNorm', 'stepSeconds'] as const;
+export type MetricKey = (typeof METRIC_KEYS)[number];
+export const METHODS = ['learned', 'untrained', 'sgd', 'adam'] as const;
+export type AccuracyKey = 'meanAccuracy' | 'finalAccuracy';
+
+export function storeFrom(run: MetricsRunData): RunStore {
+  return { summary: run.summary, config: run.config, metrics: [...run.metrics].sort((a, b) => a.step - b.step), evals: [...run.evals] };
+}
+
+/** Appends rows newer than the last one held (the host dedupes too; a replayed message must not double points). */
+export function appendMetrics(store: RunStore, rows: readonly MetricsRow[]): MetricsRow[] {
+  const last = store.metrics.length ? store.metrics[store.metrics.length - 1].step : -1;
+  const fresh = rows.filter((r) => r.step > last).sort((a, b) => a.step - b.step);
+  store.metrics.push(...fresh);
+  return fresh;
+}
+
+export function appendEvals(store: RunStore, rows: readonly EvalRow[]): EvalRow[] {
+  const have = new Set(store.evals.map((e) => `${e.step}/${e.dataset}`));
+  const fresh = rows.filter((r) => !have.has(`${r.step}/${r.dataset}`));
+  store.evals.push(...fresh);
+  return fresh;
+}
+
+/** y of one metric against meta-step; steps whose value was not finite (null) are left out. */
+export function metricSeries(store: RunStore, key: MetricKey): Point[] {
+  const out: Point[] = [];
+  for (const r of store.metrics) {
+    const y = r[key];
+    if (typeof y === 'number') out.push({ x: r.step, y });
+  }
+  return out;
+}
+
+export function datasetsOf(store: RunStore): string[] {
+  return [...new Set(store.evals.map((e) => e.dataset))];
+}
+
+/** Evaluation accuracy of one method on one dataset against meta-step. */
+export function evalSeries(store: RunStore, dataset: string, method: string, key: AccuracyKey): Point[] {
+  return store.evals
+    .filter((e) => e.dataset === dataset && e.methods[method] !== undefined)
+    .map((e) => ({ x: e.step, y: e.methods[method][key] }))
+    .sort((a, b) => a.x - b.x);
+}
+
+/** Steps at which a dataset was evaluated (for the inner-curve picker). */
+export function evalSteps(store: RunStore, dataset: string): number[] {
+  return [...new Set(store.evals.filter((e) => e.dataset === dataset).map((e) => e.step))].sort((a, b) => a - b);
+}
+
+/**
+ * The inner learning curve of a method: online accuracy against examples seen (t + 1).
+ * The learned and untrained LAs come from the evaluation at `step`; baselines are computed once
+ * per dataset and length, so they come from the newest evaluation at or before `step` that has them.
+ */
+export function innerCurve(store: RunStore, dataset: string, step: number, method: string): Point[] {
+  const rows = store.evals.filter((e) => e.dataset === dataset && e.step <= step).sort((a, b) => b.step - a.step);
+  const at = rows.find((e) => e.step === step);
+  const row = method === 'learned' || method === 'untrained' ? at : rows.find((e) => e.methods[method] && (!at || e.length === at.length));
+  const curve = row?.methods[method]?.curve;
+  return curve ? curve.map((y, t) => ({ x: t + 1, y })) : [];
+}
