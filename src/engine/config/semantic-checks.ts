@@ -13,6 +13,7 @@ export type SemanticCode =
   | 'last-out-size-mismatch'
   | 'dataset-unavailable'
   | 'dataset-unknown'
+  | 'dataset-weights-mismatch'
   | 'output-too-small'
   | 'filter-class-out-of-range'
   | 'pad-too-small'
@@ -80,6 +81,17 @@ export function semanticChecks(
     else d.forEach((name, i) => datasets.push({ name, at: ['training', 'dataset', i] }));
   }
   if (!bad(['evaluation', 'datasets'])) cfg.evaluation.datasets.forEach((name, i) => datasets.push({ name, at: ['evaluation', 'datasets', i] }));
+
+  const weights = bad(['training']) ? null : cfg.training.dataset_weights;
+  if (weights) {
+    const n = typeof cfg.training.dataset === 'string' ? 1 : cfg.training.dataset.length;
+    if (weights.length !== n) {
+      issue(['training', 'dataset_weights'], `has ${weights.length} weight${weights.length === 1 ? '' : 's'} for ${n} training dataset${n === 1 ? '' : 's'}`,
+        `give one weight per entry of training.dataset (${n}), or null for equal weights`, 'dataset-weights-mismatch');
+    } else if (weights.every((w) => w === 0)) {
+      issue(['training', 'dataset_weights'], 'are all 0, so no dataset would ever be drawn', 'make at least one weight positive, or use null', 'dataset-weights-mismatch');
+    }
+  }
 
   const usable: typeof datasets = [];
   for (const d of datasets) {

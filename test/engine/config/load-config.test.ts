@@ -278,3 +278,14 @@ test('a run folder\'s config.json (resolved config plus "source") re-validates',
   assert.equal(r.source, 'examples/default.vsml.json');
   assert.deepEqual(r.config, resolved.config);
 });
+
+test('mixture weights must match the datasets', () => {
+  const i = check((c) => { c.training.dataset = ['mnist', 'random']; c.training.dataset_weights = [1, 2, 3]; });
+  assert.equal(i.path, 'training.dataset_weights');
+  assert.equal(i.code, 'dataset-weights-mismatch');
+  assert.equal(check((c) => { c.training.dataset = ['mnist', 'random']; c.training.dataset_weights = [0, 0]; }).code, 'dataset-weights-mismatch');
+  const ok = base();
+  ok.training.dataset = ['mnist', 'random'];
+  ok.training.dataset_weights = [2, 1];
+  assert.ok(validateConfigValue(ok, 'x', { catalog }).ok);
+});
