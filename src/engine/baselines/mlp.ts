@@ -53,6 +53,7 @@ export function initMlp(s: MlpShape, rng: Rng): Float64Array {
 
 /** Scratch buffers for one batch, reused across steps. */
 export interface MlpWorkspace {
+  readonly x: Float64Array; // [batch, D] copy of the inputs
   readonly hidden: Float64Array; // [batch, H]
   readonly z: Float64Array; // [batch, C] pre-bound logits
   readonly dz: Float64Array; // [batch, C]
@@ -61,6 +62,7 @@ export interface MlpWorkspace {
 
 export function mlpWorkspace(s: MlpShape, batch: number): MlpWorkspace {
   return {
+    x: new Float64Array(batch * s.inputSize),
     hidden: new Float64Array(batch * s.hiddenSize),
     z: new Float64Array(batch * s.numClasses),
     dz: new Float64Array(batch * s.numClasses),
@@ -74,43 +76,53 @@ export function mlpWorkspace(s: MlpShape, batch: number): MlpWorkspace {
  * into it (overwritten, same layout as params). Returns the mean cross-entropy.
  */
 export function mlpForwardBackward(
-  s: MlpShape, params: Float64Array, x: ArrayLike<number>, xOffset: number, labels: ArrayLike<number>, labelOffset: number, batch: number,
+  s: MlpShape, params: Float64Array, xIn: ArrayLike<number>, xOffset: number, labels: ArrayLike<number>, labelOffset: number, batch: number,
   logits: Float64Array, ce: Float64Array, grad: Float64Array | null, ws: MlpWorkspace,
 ): number {
   const { inputSize: D, hiddenSize: H, numClasses: C, tanhBound: bound } = s;
+  // Hot loops read only local Float64Arrays: copying the batch once keeps element access
+  // monomorphic whether episodes hold float32 or float64, and hoisting the workspace fields
+  // spares a property load per multiply-add.
+  const x = ws.x; // [batch, D]
+  for (let i = 0; i < batch * D; i++) x[i] = xIn[xOffset + i];
+  const hidden = ws.hidden;
+  const z = ws.z;
+  const dz = ws.dz;
+  const dh = ws.dh;
   const linear = H === 0;
   const nIn = linear ? D : H; // inputs of the output layer
   const w2o = linear ? 0 : D * H + H; // offset of the output layer's W
   const b2o = w2o + nIn * C;
+  const act = linear ? x : hidden; // [batch, nIn], what the output layer reads
   // hidden = tanh(x @ W1 + b1)  [batch, H]
   if (!linear) {
     for (let b = 0; b < batch; b++) {
-      const xo = xOffset + b * D;
+      const xo = b * D;
       const ho = b * H;
-      for (let j = 0; j < H; j++) ws.hidden[ho + j] = params[D * H + j];
+      for (let j = 0; j < H; j++) hidden[ho + j] = params[D * H + j];
       for (let i = 0; i < D; i++) {
         const xi = x[xo + i];
         if (xi === 0) continue;
         const row = i * H;
-        for (let j = 0; j < H; j++) ws.hidden[ho + j] += xi * params[row + j];
+        for (let j = 0; j < H; j++) hidden[ho + j] += xi * params[row + j];
       }
-      for (let j = 0; j < H; j++) ws.hidden[ho + j] = Math.tanh(ws.hidden[ho + j]);
+      for (let j = 0; j < H; j++) hidden[ho + j] = Math.tanh(hidden[ho + j]);
     }
   }
   let total = 0;
   for (let b = 0; b < batch; b++) {
-    // z = in @ W2 + b2, logits = bound ? tanh(z / bound) * bound : z   [C]
+    // z = act @ W2 + b2, logits = bound ? tanh(z / bound) * bound : z   [C]
     const zo = b * C;
-    for (let c = 0; c < C; c++) ws.z[zo + c] = params[b2o + c];
+    for (let c = 0; c < C; c++) z[zo + c] = params[b2o + c];
     for (let i = 0; i < nIn; i++) {
-      const v = linear ? x[xOffset + b * D + i] : ws.hidden[b * H + i];
+      const v = act[b * nIn + i];
       if (v === 0) continue;
       const row = w2o + i * C;
-      for (let c = 0; c < C; c++) ws.z[zo + c] += v * params[row + c];
+      for (let c = 0; c < C; c++) z[zo + c] += v * params[row + c];
     }
     let max = -Infinity;
     for (let c = 0; c < C; c++) {
-      const l = bound ? Math.tanh(ws.z[zo + c] / bound) * bound : ws.z[zo + c];
+      const l = bound ? Math.tanh(z[zo + c] / bound) * bound : z[zo + c];
       logits[zo + c] = l;
       if (l > max) max = l;
     }
@@ -129,7 +141,7 @@ export function mlpForwardBackward(
           const t = logits[zo + c] / bound;
           d *= 1 - t * t;
         }
-        ws.dz[zo + c] = d;
+        dz[zo + c] = d;
       }
     }
   }
@@ -137,25 +149,26 @@ export function mlpForwardBackward(
   grad.fill(0);
   for (let b = 0; b < batch; b++) {
     const zo = b * C;
-    for (let c = 0; c < C; c++) grad[b2o + c] += ws.dz[zo + c];
+    for (let c = 0; c < C; c++) grad[b2o + c] += dz[zo + c];
     for (let i = 0; i < nIn; i++) {
-      const v = linear ? x[xOffset + b * D + i] : ws.hidden[b * H + i];
+      const v = act[b * nIn + i];
       const row = w2o + i * C;
       let dhi = 0;
       for (let c = 0; c < C; c++) {
-        grad[row + c] += v * ws.dz[zo + c];
-        dhi += params[row + c] * ws.dz[zo + c];
+        grad[row + c] += v * dz[zo + c];
+        dhi += params[row + c] * dz[zo + c];
       }
-      if (!linear) ws.dh[b * H + i] = dhi * (1 - v * v); // through tanh
+      if (!linear) dh[b * H + i] = dhi * (1 - v * v); // through tanh
     }
     if (!linear) {
       const ho = b * H;
-      for (let j = 0; j < H; j++) grad[D * H + j] += ws.dh[ho + j];
+      const xo = b * D;
+      for (let j = 0; j < H; j++) grad[D * H + j] += dh[ho + j];
       for (let i = 0; i < D; i++) {
-        const xi = x[xOffset + b * D + i];
+        const xi = x[xo + i];
         if (xi === 0) continue;
         const row = i * H;
-        for (let j = 0; j < H; j++) grad[row + j] += xi * ws.dh[ho + j];
+        for (let j = 0; j < H; j++) grad[row + j] += xi * dh[ho + j];
       }
     }
   }

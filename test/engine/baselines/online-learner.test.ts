@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { Rng } from '../../../src/engine/random';
 import { separableEpisode } from './toy-stream';
 import { initMlp, mlpForwardBackward, mlpWorkspace } from '../../../src/engine/baselines/mlp';
-import { runOnlineBaseline } from '../../../src/engine/baselines/online-learner';
+import { adamUpdate, runOnlineBaseline } from '../../../src/engine/baselines/online-learner';
+import { DEFAULT_ADAM, adamInit, adamStep } from '../../../src/engine/optim/adam';
 
 const windowAcc = (c: Uint8Array, from: number, to: number) => c.subarray(from, to).reduce((a, b) => a + b, 0) / (to - from);
 
@@ -46,4 +47,22 @@ test('shape and label errors name the field', () => {
   assert.throws(() => runOnlineBaseline(spec, ep, 6, 2, 1, new Rng(1)), /episode.labels\[\d\]/);
   assert.throws(() => runOnlineBaseline({ ...spec, lr: -1 }, ep, 6, 3, 1, new Rng(1)), /baselines.lr/);
   assert.throws(() => runOnlineBaseline({ ...spec, optimizer: 'rmsprop' as never }, ep, 6, 3, 1, new Rng(1)), /baselines.optimizer/);
+});
+
+test('the inlined Adam update equals the shared optax-style adamStep', () => {
+  const rng = new Rng(9);
+  const n = 50;
+  const a = new Float64Array(n);
+  rng.fillNormal(a);
+  const b = Float64Array.from(a);
+  const st = adamInit(n);
+  const mu = new Float64Array(n);
+  const nu = new Float64Array(n);
+  for (let k = 1; k <= 5; k++) {
+    const g = new Float64Array(n);
+    rng.fillNormal(g);
+    adamStep(a, g, st, { ...DEFAULT_ADAM, lr: 0.01 });
+    adamUpdate(b, g, mu, nu, k, 0.01);
+  }
+  for (let i = 0; i < n; i++) assert.ok(Math.abs(a[i] - b[i]) < 1e-15);
 });
