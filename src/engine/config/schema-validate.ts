@@ -103,9 +103,13 @@ function toIssue(e: ErrorObject, file: string): ConfigIssue {
     case 'minItems': case 'maxItems': {
       const limit = (e.params as { limit: number }).limit;
       const n = Array.isArray(data) ? data.length : 0;
-      const bound = e.keyword === 'minItems' ? `at least ${limit}` : `at most ${limit}`;
-      return makeIssue(file, at, `\`${path}\` must have ${bound} entr${limit === 1 ? 'y' : 'ies'}, got ${n}`,
-        `give ${bound} entries${defaultHint(schema)}`, e.keyword);
+      const exact = schema?.minItems !== undefined && schema.minItems === schema.maxItems;
+      const bound = exact ? `exactly ${limit}` : e.keyword === 'minItems' ? `at least ${limit}` : `at most ${limit}`;
+      const plural = (k: number) => (k === 1 ? 'entry' : 'entries');
+      const example = schema?.examples?.find((x) => Array.isArray(x));
+      const hint = example !== undefined ? `, e.g. ${JSON.stringify(example)}` : defaultHint(schema);
+      return makeIssue(file, at, `\`${path}\` must have ${bound} ${plural(limit)}, got ${n}`,
+        `give ${bound} ${plural(limit)}${hint}`, e.keyword);
     }
     case 'uniqueItems': {
       const { i, j } = e.params as { i: number; j: number };

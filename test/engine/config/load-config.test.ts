@@ -231,11 +231,11 @@ test('overrides are validated like the file (and attributed to --set)', () => {
   assert.equal(i.code, 'override');
 });
 
-test('no malformed value crashes the validator, and every issue names a field and a fix', () => {
+test('no malformed value (of a field or a whole section) crashes the validator, and every issue names a field and a fix', () => {
   const leaves: string[][] = [];
   const collect = (o: unknown, p: string[]) => {
+    if (p.length > 0) leaves.push(p); // sections too: `"model": []` must not crash the semantic checks
     if (o && typeof o === 'object' && !Array.isArray(o)) for (const [k, v] of Object.entries(o)) collect(v, [...p, k]);
-    else leaves.push(p);
   };
   collect(validateConfigValue({}, 'x').config, []);
   const bads: unknown[] = ['x', -1, 0, 1.5, null, true, [], {}, [1, 'a'], 1e300];
