@@ -1,0 +1,92 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { EngineError } from '../../../src/engine/errors';
+import { selectTfjsBackend, TfjsBackendPreference } from '../../../src/engine/tfjs/backend';
+import { TfjsRunner } from '../../../src/engine/tfjs/tfjs-runner';
+import { REPO_ROOT } from '../../helpers/paths';
+
+/** True when @tensorflow/tfjs-node is installed here (it cannot be in CI; tests adapt). */
+function tfjsNodeInstalled(): boolean {
+  try {
+    require.resolve('@tensorflow/tfjs-node');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('explicit "tensorflow" without tfjs-node is an EngineError naming the setting and the fix', { skip: tfjsNodeInstalled() && 'tfjs-node is installed here' }, async () => {
+  await assert.rejects(selectTfjsBackend('tensorflow'), (e: unknown) => {
+    assert.ok(e instanceof EngineError);
+    assert.equal(e.path, 'engine.backend');
+    assert.match(e.message, /tfjs-node could not be loaded/);
+    assert.match(e.fix, /npm install @tensorflow\/tfjs-node/);
+    assert.match(e.fix, /"wasm"/);
+    return true;
+  });
+});
+
+test('"auto" falls back to wasm and says why', { skip: tfjsNodeInstalled() && 'tfjs-node is installed here' }, async () => {
+  const sel = await selectTfjsBackend('auto');
+  assert.equal(sel.backend, 'wasm');
+  assert.equal(sel.tf.getBackend(), 'wasm');
+  assert.equal(sel.threads, 1);
+  assert.ok(sel.notes.some((n) => /tfjs-node unavailable/.test(n)), JSON.stringify(sel.notes));
+});
+
+test('wasm in Node runs one thread and says so when more are asked for', async () => {
+  const sel = await selectTfjsBackend('wasm', 2);
+  assert.equal(sel.backend, 'wasm');
+  assert.equal(sel.threads, 1);
+  assert.ok(sel.notes.some((n) => /1 thread/.test(n)), JSON.stringify(sel.notes));
+});
+
+test('cpu can be chosen explicitly and switching back and forth works', async () => {
+  const cpu = await selectTfjsBackend('cpu');
+  assert.equal(cpu.backend, 'cpu');
+  assert.equal(cpu.tf.getBackend(), 'cpu');
+  const wasm = await selectTfjsBackend('wasm');
+  assert.equal(wasm.tf.getBackend(), 'wasm');
+});
+
+test('unknown backend names and bad thread counts are EngineErrors', async () => {
+  await assert.rejects(selectTfjsBackend('gpu' as TfjsBackendPreference), (e: unknown) => e instanceof EngineError && e.path === 'engine.backend' && /auto, tensorflow, wasm, cpu/.test(e.fix));
+  await assert.rejects(selectTfjsBackend('wasm', 0), (e: unknown) => e instanceof EngineError && e.path === 'engine.threads');
+  await assert.rejects(selectTfjsBackend('wasm', 1.5), (e: unknown) => e instanceof EngineError && e.path === 'engine.threads');
+});
+
+test('TfjsRunner reports what runs', async () => {
+  const runner = await TfjsRunner.create({ backend: 'cpu' });
+  assert.equal(runner.name, 'tfjs');
+  assert.equal(runner.backend, 'cpu');
+  assert.equal(runner.precision, 'float32');
+  assert.equal(runner.threads, 1);
+});
+
+test('TfjsRunner.create({backend:"auto"}) works from a bundle that has the .wasm files beside it and no node_modules', async () => {
+  // Mimics dist/: esbuild bundle + the .wasm files scripts/build.mjs copies, in a folder
+  // outside the repository so node_modules cannot be found from it.
+  const dir = mkdtempSync(join(tmpdir(), 'vsml-tfjs-bundle-'));
+  try {
+    const entry = join(dir, 'entry.ts');
+    writeFileSync(entry, [
+      `import { TfjsRunner } from ${JSON.stringify(join(REPO_ROOT, 'src/engine/tfjs/tfjs-runner'))};`,
+      `TfjsRunner.create({ backend: 'auto' }).then((r) => console.log(JSON.stringify({ backend: r.backend, threads: r.threads })),`,
+      `  (e) => { console.error(e); process.exit(1); });`,
+    ].join('\n'));
+    await build({ entryPoints: [entry], outfile: join(dir, 'probe.js'), bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'error',
+      external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'] });
+    const wasmDir = join(REPO_ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
+    for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) copyFileSync(join(wasmDir, f), join(dir, f));
+    const out = execFileSync(process.execPath, [join(dir, 'probe.js')], { cwd: dir, encoding: 'utf8' });
+    const got = JSON.parse(out.trim().split('\n').pop()!);
+    assert.deepEqual(got, tfjsNodeInstalled() ? { backend: 'tensorflow', threads: got.threads } : { backend: 'wasm', threads: 1 });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
