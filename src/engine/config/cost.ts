@@ -22,7 +22,7 @@ export interface CostEstimate {
   readonly cellTicksPerStep: number;
   /** One evaluation of the learned algorithm: Σ over evaluation datasets of count x eval episode. */
   readonly cellTicksPerEvaluation: number;
-  /** Evaluations in a run: every evaluation.frequency steps and at the end. */
+  /** Evaluations in a run, as src/engine/runs/run-experiment.ts does them: before step 1, every evaluation.frequency steps, and at the end. */
   readonly evaluations: number;
   /** iterations x step + (evaluations + 1) x evaluation (the +1 is the untrained algorithm, evaluated once). SGD/Adam baselines are not counted. */
   readonly cellTicksTotal: number;
@@ -74,7 +74,7 @@ export function estimateCost(
     const shape = evalShape?.(name) ?? { inputSize, numClasses };
     cellTicksPerEvaluation += ev.count * cellsOf(layerSizesFor(cfg, shape)) * ticksPerInnerStep * ev.episode_length * ev.batch_size;
   }
-  const evaluations = ev.datasets.length > 0 ? Math.ceil(t.iterations / ev.frequency) : 0;
+  const evaluations = ev.datasets.length > 0 ? 1 + Math.floor((t.iterations - 1) / ev.frequency) + 1 : 0;
   const cellTicksTotal = t.iterations * cellTicksPerStep + (evaluations + (evaluations > 0 ? 1 : 0)) * cellTicksPerEvaluation;
   return { layerSizes, cellsPerNetwork, ticksPerInnerStep, rolloutsPerStep, cellTicksPerEpisode, cellTicksPerStep, cellTicksPerEvaluation, evaluations, cellTicksTotal };
 }

@@ -26,12 +26,17 @@ test('cell-ticks on a hand-computed case', () => {
   assert.equal(c.cellTicksPerEpisode, 36 * 6 * 5 * 2); // x T=5 x batch 2 = 2160
   assert.equal(c.cellTicksPerStep, 14 * 2160); // 30240
   assert.equal(c.cellTicksPerEvaluation, 2 * 4 * 36 * 6 * 10); // 2 datasets x 4 episodes x T=10 = 17280
-  assert.equal(c.evaluations, 3); // steps 10, 20 and the end (25)
-  assert.equal(c.cellTicksTotal, 25 * 30240 + (3 + 1) * 17280); // + the untrained LA once = 825120
+  assert.equal(c.evaluations, 4); // before step 1, steps 10, 20 and the end (25)
+  assert.equal(c.cellTicksTotal, 25 * 30240 + (4 + 1) * 17280); // + the untrained LA once = 842400
   const s = estimateSeconds(c, 1000);
   assert.equal(s.perStep, 30.24);
   assert.equal(s.perEvaluation, 17.28);
-  assert.equal(s.total, 825.12);
+  assert.equal(s.total, 842.4);
+  // a run whose length is a multiple of the frequency evaluates at 0, 100, ..., 600 (7 times)
+  const even = small();
+  even.training.iterations = 600;
+  even.evaluation.frequency = 100;
+  assert.equal(estimateCost(even, 6, 3).evaluations, 7);
 });
 
 test('evaluation datasets may have their own input size', () => {
