@@ -88,6 +88,18 @@ function runStatuses(runsDir: string): StatusFile[] {
     });
 }
 
+/** The "activated in N ms" line of the VS-ML Lab output channel, from code-server's log folder. */
+function activationLine(userDataDir: string): string | undefined {
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? walk(join(dir, d.name)) : [join(dir, d.name)]));
+  const logs = existsSync(join(userDataDir, 'logs')) ? walk(join(userDataDir, 'logs')).filter((f) => f.endsWith('VS-ML Lab.log')) : [];
+  for (const f of logs) {
+    const line = readFileSync(f, 'utf8').split('\n').find((l) => /activated in/.test(l));
+    if (line) return line.trim();
+  }
+  return undefined;
+}
+
 async function stopGroup(child: ChildProcess, name: string): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
@@ -218,6 +230,10 @@ async function main(): Promise<void> {
     await wb.openFile('broken.vsml.json');
     await page.locator('.squiggly-error').first().waitFor({ timeout: 20_000 });
     await wb.screenshot(join(RESULTS, '6-broken-config.png'));
+    const activation = activationLine(dirs.user);
+    step(`extension log: ${activation ?? 'no activation line found'}`);
+    const ms = Number(/activated in ([\d.]+) ms/.exec(activation ?? '')?.[1]);
+    assert.ok(ms < 200, `activate() took ${ms} ms in the workbench (budget 200 ms)`);
     step('PASS');
   } catch (e) {
     failed = true;

@@ -56,7 +56,8 @@ export function toDiagnosticData(text: string, issue: ConfigIssue): DiagnosticDa
   return {
     start: positionAt(text, offset),
     end: positionAt(text, offset + Math.max(length, 0)),
-    message: `${issue.path ? `${issue.path}: ` : ''}${issue.message}${issue.fix ? ` (fix: ${issue.fix})` : ''}`,
+    // The engine's message names the field itself; the range points at it.
+    message: `${issue.message}${issue.fix ? ` (fix: ${issue.fix})` : ''}`,
     severity: issue.severity,
     code: issue.code,
     path: issue.path,

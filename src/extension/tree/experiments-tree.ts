@@ -116,7 +116,9 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
       const item = new vscode.TreeItem(node.label, node.runs.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
       item.description = node.description;
       item.contextValue = node.contextValue;
-      item.id = `config:${node.file || 'orphans'}`;
+      // VS Code remembers the expansion of an id: a config first shown without runs (not expandable)
+      // would stay collapsed when its first run appears, so the id changes at that moment.
+      item.id = `config:${node.file || 'orphans'}:${node.runs.length > 0 ? 'runs' : 'empty'}`;
       if (node.file) {
         item.resourceUri = vscode.Uri.file(node.file);
         item.iconPath = new vscode.ThemeIcon('beaker');

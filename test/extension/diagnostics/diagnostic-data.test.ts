@@ -32,7 +32,7 @@ describe('config diagnostics', () => {
     const line = broken.split('\n')[5];
     assert.deepEqual(d.start, { line: 5, character: line.indexOf('9') });
     assert.deepEqual(d.end, { line: 5, character: line.indexOf('9') + 1 });
-    assert.match(d.message, /^model\.vsml_rnn\.output_idx: .*9.*\(fix: use an output_idx in \[0, 7\]/);
+    assert.match(d.message, /^`model\.vsml_rnn\.output_idx` is 9.*\(fix: use an output_idx in \[0, 7\]/);
   });
 
   it('leaves schema and parse errors to VS Code\'s JSON support (no duplicates)', () => {

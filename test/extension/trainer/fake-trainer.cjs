@@ -2,7 +2,7 @@
 // writes a run folder (§1) the way the engine does, with none of the math. Behaviour from
 // FAKE_TRAINER_MODE: finish (default) | crash (exit 3 after 2 steps) | hang (ignores run/stop)
 // | garbage (sends one malformed message first). Steps: FAKE_TRAINER_STEPS (default 4), every
-// FAKE_TRAINER_STEP_MS (default 50) ms.
+// FAKE_TRAINER_STEP_MS (default 50) ms; the config's "iterations" when it can be read.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -11,7 +11,14 @@ const args = process.argv.slice(2);
 const config = args[0];
 const runsDir = args[args.indexOf('--runs-dir') + 1];
 const mode = process.env.FAKE_TRAINER_MODE || 'finish';
-const total = Number(process.env.FAKE_TRAINER_STEPS || (mode === 'hang' ? 100000 : 4));
+const fromConfig = (() => {
+  try {
+    return Number(/"iterations"\s*:\s*(\d+)/.exec(fs.readFileSync(config, 'utf8'))[1]);
+  } catch {
+    return undefined;
+  }
+})();
+const total = Number(process.env.FAKE_TRAINER_STEPS || fromConfig || (mode === 'hang' ? 100000 : 4));
 const stepMs = Number(process.env.FAKE_TRAINER_STEP_MS || 50);
 
 const name = path.basename(config).replace(/\.vsml\.json$/, '');
