@@ -8,14 +8,19 @@ import { KernelPreference } from './load-kernel';
 import { WorkerError, WorkerReply, WorkerRequest } from './worker-messages';
 
 /**
- * The worker script: dist/kernel-worker.js next to a bundle, or the .ts source under tsx
- * (tests and `node --import tsx`), which the worker loads through the same tsx hook.
+ * The worker script: dist/kernel-worker.js next to a bundle, or, when this file runs from
+ * source under tsx (tests), a one-line CommonJS shim that registers tsx's require hook in the
+ * worker and then loads kernel-worker.ts (Node does not pass --import hooks on to workers).
  */
-function workerScript(): { file: string; execArgv?: string[] } {
-  if (__filename.endsWith('.ts')) return { file: join(__dirname, 'kernel-worker.ts'), execArgv: ['--import', 'tsx'] };
+function spawnWorker(prefer: KernelPreference): Worker {
+  const workerData = { prefer };
+  if (__filename.endsWith('.ts')) {
+    const src = join(__dirname, 'kernel-worker.ts');
+    return new Worker(`require('tsx/cjs'); require(${JSON.stringify(src)});`, { eval: true, workerData });
+  }
   const bundled = join(__dirname, 'kernel-worker.js');
   if (!existsSync(bundled)) throw new EngineError('engine.threads', `the worker bundle ${bundled} is missing`, 'run `npm run build`');
-  return { file: bundled };
+  return new Worker(bundled, { workerData });
 }
 
 const toError = (e: WorkerError): Error => (e.path !== undefined ? new EngineError(e.path, e.message, e.fix ?? '') : new Error(e.message));
@@ -36,38 +41,35 @@ export class KernelWorkerPool {
   private constructor(private readonly slots: Slot[], readonly variant: string) {}
 
   static async create(threads: number, prefer: KernelPreference): Promise<KernelWorkerPool> {
-    const { file, execArgv } = workerScript();
-    const workers = Array.from({ length: threads }, () => new Worker(file, { workerData: { prefer }, ...(execArgv ? { execArgv } : {}) }));
-    let variants: string[];
-    try {
-      variants = await Promise.all(workers.map((w) => new Promise<string>((resolve, reject) => {
-        w.once('message', (m: WorkerReply) => (m.type === 'ready' ? resolve(m.variant) : m.type === 'failed' ? reject(toError(m.error)) : reject(new Error(`kernel worker sent ${m.type} before ready`))));
-        w.once('error', reject);
-        w.once('exit', (code) => reject(new Error(`kernel worker exited with code ${code} while starting`)));
-      })));
-    } catch (e) {
-      await Promise.all(workers.map((w) => w.terminate()));
-      throw e;
-    }
-    const slots = workers.map((worker) => {
-      const slot: Slot = { worker, pending: new Map() };
-      worker.removeAllListeners();
-      worker.on('message', (m: WorkerReply) => {
-        if (m.type !== 'done' && m.type !== 'error') return;
+    const workers = Array.from({ length: threads }, () => spawnWorker(prefer));
+    // One set of listeners per worker for its whole life (removeAllListeners would also drop
+    // the Worker's own bookkeeping listeners and silence its port).
+    const slots: Slot[] = workers.map((worker) => ({ worker, pending: new Map() }));
+    const ready = slots.map((slot) => new Promise<string>((resolve, reject) => {
+      const failAll = (err: Error): void => {
+        reject(err);
+        for (const p of slot.pending.values()) p.reject(err);
+        slot.pending.clear();
+      };
+      slot.worker.on('message', (m: WorkerReply) => {
+        if (m.type === 'ready') return resolve(m.variant);
+        if (m.type === 'failed') return reject(toError(m.error));
         const p = slot.pending.get(m.id);
         if (!p) return;
         slot.pending.delete(m.id);
         if (m.type === 'done') p.resolve(m.outputs);
         else p.reject(toError(m.error));
       });
-      const failAll = (err: Error): void => {
-        for (const p of slot.pending.values()) p.reject(err);
-        slot.pending.clear();
-      };
-      worker.on('error', (e) => failAll(e));
-      worker.on('exit', (code) => failAll(new Error(`kernel worker exited with code ${code}`)));
-      return slot;
-    });
+      slot.worker.on('error', failAll);
+      slot.worker.on('exit', (code) => failAll(new Error(`kernel worker exited with code ${code}`)));
+    }));
+    let variants: string[];
+    try {
+      variants = await Promise.all(ready);
+    } catch (e) {
+      await Promise.all(workers.map((w) => w.terminate()));
+      throw e;
+    }
     return new KernelWorkerPool(slots, variants[0]);
   }
 
