@@ -16,6 +16,7 @@ const nodeEntries = [
   ['src/cli/main.ts', 'cli'],
   ['src/engine/trainer/trainer-process.ts', 'trainer'],
   ['src/engine/kernel/kernel-worker.ts', 'kernel-worker'],
+  ['src/engine/tfjs/tfjs-worker.ts', 'tfjs-worker'],
   ['bench/bench.ts', 'bench'],
 ].filter(([src]) => existsSync(join(root, src)));
 
