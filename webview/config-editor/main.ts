@@ -42,7 +42,7 @@ interface Bound {
 const app = document.getElementById('app')!;
 const heading = el('h1', {}, 'VS-ML Experiment');
 const fileLine = el('p', { class: 'muted', id: 'file' }, 'Waiting for the extension…');
-const trainButton = ce('vscode-button', { id: 'train', icon: 'play' }, 'Train');
+const trainButton = ce('vscode-button', { id: 'train', title: 'Save and run Train VS-ML on this file' }, 'Train');
 const banner = el('div', { id: 'banner', class: 'banner hidden' });
 const otherProblems = el('ul', { id: 'other-problems', class: 'error' });
 const form = el('div', { id: 'form' });
@@ -97,7 +97,7 @@ function fieldRow(f: FormField): HTMLElement {
     case 'json': {
       control = ce('vscode-textfield', { id, placeholder: display(f.default) });
       const tf = control as HTMLElement & { value: string };
-      show = (v) => { tf.value = v === undefined ? '' : JSON.stringify(v); };
+      show = (v) => { tf.value = v === undefined ? '' : typeof v === 'string' && f.acceptsString ? v : JSON.stringify(v); };
       control.addEventListener('change', () => {
         if (tf.value.trim() === '') return api.post({ type: 'config/remove', path: f.path });
         const r = parseFieldInput(f, tf.value);
@@ -181,9 +181,10 @@ function applyDocument(doc: ConfigDocumentState): void {
       if (target) break;
       if (!/(\.[^.[\]]+|\[\d+\])$/.test(path)) break;
     }
-    const line = `${p.path ? `${p.path}: ` : ''}${p.message}${p.fix ? ` (fix: ${p.fix})` : ''}`;
+    // Under its own field the path would repeat what the field already says.
+    const line = `${p.message}${p.fix ? ` (fix: ${p.fix})` : ''}`;
     if (target) target.problems.textContent = target.problems.textContent ? `${target.problems.textContent}\n${line}` : line;
-    else unplaced.push(line);
+    else unplaced.push(`${p.path ? `${p.path}: ` : ''}${line}`);
   }
   otherProblems.replaceChildren(...unplaced.map((t) => el('li', {}, t)));
 }

@@ -35,6 +35,8 @@ export interface FormField {
   options?: unknown[];
   min?: number;
   max?: number;
+  /** JSON fields whose type allows a string (e.g. ["string", "array"]): bare text is taken as that string. */
+  acceptsString?: boolean;
   /** Sections only. */
   children?: FormField[];
 }
@@ -85,6 +87,7 @@ export function formFields(rootSchema: unknown): FormField[] {
           if (typeof max === 'number') f.max = max;
         }
         if (kind === 'section') f.children = walk(n, f.path, depth + 1);
+        if (kind === 'json' && (n.type === 'string' || (Array.isArray(n.type) && n.type.includes('string')))) f.acceptsString = true;
         return f;
       });
   };
@@ -122,6 +125,7 @@ export function parseFieldInput(f: FormField, raw: string): { value: unknown } |
       try {
         return { value: JSON.parse(s) as unknown };
       } catch (e) {
+        if (f.acceptsString && !/^[[{"]/.test(s)) return { value: s };
         return { error: `not valid JSON: ${(e as Error).message}` };
       }
     case 'string':

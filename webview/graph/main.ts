@@ -10,6 +10,7 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-label/index.js';
 import '../shared/panel.css';
+import './graph.css';
 import { GraphToHostMessage, HostToGraphMessage, ParamSharing, parseHostToGraphMessage } from '../../src/protocol/graph-panel';
 import type { RunSummary } from '../../src/protocol/panel-fields';
 import type { StateSnapshot } from '../../src/protocol/run-records';

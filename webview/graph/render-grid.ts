@@ -91,16 +91,17 @@ export function paintGridFrame(ctx: CanvasRenderingContext2D, layout: GridLayout
         arrow(ctx, sx, sy, ex, ey, fwd, false);
         arrow(ctx, ex - Math.min(3, next.cw / 3), ey, sx, sy + Math.min(3, bl.ch / 3), bwd, true);
       }
+      // Labels right of the arrows' bend (the curves stay within ~30 px of the block's right edge).
       ctx.textAlign = 'left';
       ctx.fillStyle = fwd;
-      ctx.fillText('forward message b = mean over a', bl.x + 4, bl.y + h + 14);
+      ctx.fillText('→ forward message b = mean over a of row b', bl.x + w + 40, bl.y + h + 18);
       ctx.fillStyle = bwd;
-      ctx.fillText(`backward message = mean over the next layer's b`, bl.x + 4, bl.y + h + 28);
+      ctx.fillText(`← backward message a = mean over the next layer's row`, bl.x + w + 40, bl.y + h + 34);
     }
     if (bl.layer === 0) {
       ctx.fillStyle = fwd;
       ctx.textAlign = 'left';
-      ctx.fillText('↓ input x_a on forward channel 0 of column a', bl.x + w / 2 - 60, bl.y - 22 < 8 ? 8 : bl.y - 22);
+      ctx.fillText('↓ input x_a enters column a on forward channel 0', bl.x, bl.y - 28);
     }
     if (bl.layer === L - 1) {
       ctx.fillStyle = fwd;

@@ -1,0 +1,164 @@
+/**
+ * The variable-sharing graph in headless Chromium: a recorded snapshot replayed, then the pixels
+ * read back. Each cell of the grid view must have exactly the color its state implies (same color
+ * map, same scale), at every scrubbed step and for any chosen channel; the matrix view colors the
+ * diagonal blocks by the V_M set of their layer; bad snapshots are rejected and logged.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Harness, PanelPage, openPanel, startHarness } from './harness';
+import { graphSnapshotMessage } from './fixture-runs';
+import { channelScale, decodeSnapshot, cellVector, Decoded, StateKind } from '../../webview/graph/frames';
+import { divergingLut, lutIndex, setColor, shade } from '../../webview/shared/colormap';
+import { MATRIX_SHADE } from '../../webview/graph/render-matrix';
+import type { GridLayout } from '../../webview/graph/grid-layout';
+
+let h: Harness;
+before(async () => { h = await startHarness(); });
+after(async () => { await h.close(); });
+
+const pixel = (p: PanelPage, x: number, y: number): Promise<number[]> =>
+  p.page.evaluate(([px, py]) => {
+    const c = document.getElementById('graph-canvas') as HTMLCanvasElement;
+    return Array.from(c.getContext('2d')!.getImageData(Math.floor(px), Math.floor(py), 1, 1).data);
+  }, [x, y]);
+
+const layoutOf = (p: PanelPage): Promise<GridLayout> =>
+  p.page.evaluate(() => (window as unknown as { vsmlGraphDebug: { gridLayout(): GridLayout } }).vsmlGraphDebug.gridLayout());
+
+async function selectValue(p: PanelPage, id: string, value: string): Promise<void> {
+  await p.page.evaluate(([sel, v]) => {
+    const e = document.getElementById(sel) as HTMLElement & { value: string };
+    e.value = v;
+    e.dispatchEvent(new Event('change'));
+  }, [id, value]);
+  await p.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
+/** Every cell (or a strided sample for large layers) matches the color map of its state. */
+async function checkCells(p: PanelPage, d: Decoded, frame: number, kind: StateKind, k: number, theme: 'light' | 'dark'): Promise<number> {
+  const layout = await layoutOf(p);
+  const lut = divergingLut(theme);
+  const scale = channelScale(d, kind, k);
+  const wanted: { x: number; y: number; rgb: number[]; where: string }[] = [];
+  for (const bl of layout.blocks) {
+    for (let a = 0; a < bl.A; a++) {
+      for (let b = 0; b < bl.B; b++) {
+        const v = cellVector(d, frame, kind, bl.layer, a, b)[k];
+        const li = lutIndex(v, scale) * 4;
+        wanted.push({ x: bl.x + (a + 0.5) * bl.cw, y: bl.y + (b + 0.5) * bl.ch, rgb: [lut[li], lut[li + 1], lut[li + 2]], where: `layer ${bl.layer} (${a},${b}) ${kind}[${k}]=${v}` });
+      }
+    }
+  }
+  const got = await p.page.evaluate((pts) => {
+    const c = document.getElementById('graph-canvas') as HTMLCanvasElement;
+    const ctx = c.getContext('2d')!;
+    const img = ctx.getImageData(0, 0, c.width, c.height);
+    return pts.map(({ x, y }) => {
+      const o = (Math.floor(y) * img.width + Math.floor(x)) * 4;
+      return [img.data[o], img.data[o + 1], img.data[o + 2]];
+    });
+  }, wanted.map(({ x, y }) => ({ x, y })));
+  wanted.forEach((w, i) => assert.deepEqual(got[i], w.rgb, w.where));
+  // The cells are not all one color: the check would be vacuous on a blank state.
+  assert.ok(new Set(got.map((g) => g.join(','))).size > 5, 'cells show varied colors');
+  return wanted.length;
+}
+
+test('graph grid view: every cell has the color its state implies, across steps and channels', async () => {
+  const msg = await graphSnapshotMessage('deep-layerwise');
+  const d = decodeSnapshot(msg.snapshot!);
+  const p = await openPanel(h, 'graph', 'dark');
+  await selectValue(p, 'view-select', 'grid');
+  await p.send(msg);
+  const last = d.frames.length - 1;
+  const n = await checkCells(p, d, last, 'h', 0, 'dark');
+  assert.equal(n, 16 * 6 + 6 * 10);
+  // Scrub to the first recorded step.
+  await p.page.evaluate(() => {
+    const s = document.getElementById('frame-slider') as HTMLInputElement;
+    s.value = '0';
+    s.dispatchEvent(new Event('input'));
+  });
+  await p.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await checkCells(p, d, 0, 'h', 0, 'dark');
+  // c, channel 3 (a randomly initialised channel), at a middle step.
+  await p.page.evaluate(() => {
+    const s = document.getElementById('frame-slider') as HTMLInputElement;
+    s.value = '5';
+    s.dispatchEvent(new Event('input'));
+  });
+  await selectValue(p, 'kind-select', 'c');
+  await selectValue(p, 'channel-select', '3');
+  await checkCells(p, d, 5, 'c', 3, 'dark');
+  assert.deepEqual(await p.savedState(), { runId: msg.summary.runId, view: 'grid', kind: 'c', k: 3, frame: 5, selected: null });
+  // Hover shows the cell's state vectors; click opens its history.
+  const layout = await layoutOf(p);
+  const bl = layout.blocks[1];
+  const box = (await p.page.locator('#graph-canvas').boundingBox())!;
+  await p.page.mouse.move(box.x + bl.x + 2.5 * bl.cw, box.y + bl.y + 7.5 * bl.ch);
+  const tip = await p.page.locator('#tooltip').textContent();
+  const hv = cellVector(d, 5, 'h', 1, 2, 7);
+  assert.match(tip ?? '', /layer 1, sub-RNN \(a=2, b=7\)/);
+  assert.ok((tip ?? '').includes(`h: ${Array.from(hv, (x) => x.toFixed(3)).join(' ')}`), tip ?? '');
+  await p.page.mouse.click(box.x + bl.x + 2.5 * bl.cw, box.y + bl.y + 7.5 * bl.ch);
+  assert.match((await p.page.locator('#history-title').textContent()) ?? '', /layer 1, sub-RNN \(a=2, b=7\)/);
+  assert.deepEqual(await p.cspViolations(), []);
+  assert.deepEqual(p.consoleErrors, []);
+  await p.page.close();
+});
+
+test('graph matrix view colors each diagonal block by the V_M set its layer reuses', async () => {
+  const msg = await graphSnapshotMessage('deep-layerwise');
+  assert.deepEqual(msg.sharing.layerParamIndex, [0, 1], 'the fixture is layerwise');
+  const p = await openPanel(h, 'graph', 'light');
+  await selectValue(p, 'view-select', 'matrix');
+  await p.send(msg);
+  const info = await p.page.evaluate(() => (window as unknown as { vsmlGraphDebug: { matrixInfo(): { size: number; total: number; side: number } } }).vsmlGraphDebug.matrixInfo());
+  assert.equal(info.total, 16 * 6 + 6 * 10);
+  const px = info.side / info.size;
+  // A diagonal pixel inside layer 0's cells and one inside layer 1's (cells 0..95, 96..155).
+  const at = (cell: number): Promise<number[]> => pixel(p, (cell + 0.5) * px, 20 + (cell + 0.5) * px);
+  assert.deepEqual((await at(10)).slice(0, 3), shade(setColor(0), MATRIX_SHADE.self));
+  assert.deepEqual((await at(120)).slice(0, 3), shade(setColor(1), MATRIX_SHADE.self));
+  // Cell (a=0, b=2) of layer 0 (index 2) sends its forward message to cells (2, c) of layer 1 (index 96 + 2*10 + c).
+  assert.deepEqual((await pixel(p, (2 + 0.5) * px, 20 + (96 + 20 + 4 + 0.5) * px)).slice(0, 3), shade(setColor(0), MATRIX_SHADE.forward));
+  assert.deepEqual(await p.cspViolations(), []);
+  await p.page.close();
+});
+
+test('graph panel rejects a snapshot whose states do not fit its layer sizes, and logs it', async () => {
+  const msg = await graphSnapshotMessage('pooled-mnist');
+  const p = await openPanel(h, 'graph', 'dark');
+  await p.send(msg);
+  const bad = structuredClone(msg) as unknown as { snapshot: { frames: { layers: { h: string }[] }[] } };
+  bad.snapshot.frames[0].layers[0].h = bad.snapshot.frames[0].layers[0].h.slice(8);
+  await p.send(bad);
+  await p.send({ type: 'state/snapshot', runId: msg.summary.runId, snapshot: { ...msg.snapshot, layerSizes: [16, 'ten'] } });
+  const logs = (await p.posts()).filter((m) => m.type === 'log');
+  assert.equal(logs.length, 2);
+  assert.match(String(logs[0].message), /frames\[0\]\.layers\[0\]\.h/);
+  assert.match(String(logs[1].message), /layerSizes\[1\]/);
+  await p.page.close();
+});
+
+test('graph screenshots: three views in light and dark', async () => {
+  const deep = await graphSnapshotMessage('deep-layerwise');
+  for (const theme of ['light', 'dark'] as const) {
+    for (const view of ['matrix', 'grid', 'neural']) {
+      const p = await openPanel(h, 'graph', theme, { width: 1100, height: 900 });
+      await selectValue(p, 'view-select', view);
+      await p.send(deep);
+      if (view === 'grid') {
+        const layout = await layoutOf(p);
+        const bl = layout.blocks[0];
+        const box = (await p.page.locator('#graph-canvas').boundingBox())!;
+        await p.page.mouse.click(box.x + bl.x + 3.5 * bl.cw, box.y + bl.y + 2.5 * bl.ch);
+        await p.page.mouse.move(box.x + bl.x + 5.5 * bl.cw, box.y + bl.y + 1.5 * bl.ch);
+      }
+      await p.screenshot(`graph-${view}-${theme}`);
+      assert.deepEqual(p.consoleErrors, []);
+      await p.page.close();
+    }
+  }
+});

@@ -1,0 +1,98 @@
+/**
+ * The metrics panel in headless Chromium: the recorded fixture runs replayed as the host would send
+ * them (snapshot, then live appends), checked against the points the charts hold; malformed messages
+ * rejected and logged; screenshots in light and dark theme.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Harness, openPanel, startHarness } from './harness';
+import { fixtureRun, metricsRunData } from './fixture-runs';
+import type { MetricsRow } from '../../src/protocol/run-records';
+
+type Pts = Record<string, { x: number; y: number }[]>;
+let h: Harness;
+before(async () => { h = await startHarness(); });
+after(async () => { await h.close(); });
+
+const points = (p: { page: import('playwright-core').Page }) =>
+  p.page.evaluate(() => (window as unknown as { vsmlMetricsDebug: { points(): { loss: Pts; eval: Pts; curve: Pts } } }).vsmlMetricsDebug.points());
+
+test('metrics panel draws the snapshot, appends live rows once, and keeps the selection in its state', async () => {
+  const run = await fixtureRun('pooled-mnist');
+  const p = await openPanel(h, 'metrics', 'dark');
+  await p.send({ type: 'metrics/snapshot', available: [metricsRunData(run).summary], runs: [metricsRunData(run)] });
+  let pts = await points(p);
+  assert.deepEqual(pts.loss[`${run.runId} metaLoss`], run.metrics.map((m) => ({ x: m.step, y: m.metaLoss })));
+  for (const ds of ['mnist', 'fashion_mnist']) {
+    assert.deepEqual(pts.eval[`${run.runId} ${ds} learned`], run.evals.filter((e) => e.dataset === ds).map((e) => ({ x: e.step, y: e.methods.learned.meanAccuracy })));
+  }
+  // The inner curve: the newest evaluation on the first dataset, every method, x = examples seen.
+  const last = run.evals.filter((e) => e.dataset === 'mnist').sort((a, b) => b.step - a.step)[0];
+  for (const m of ['learned', 'untrained', 'sgd', 'adam']) {
+    assert.deepEqual(pts.curve[m], last.methods[m].curve.map((y, t) => ({ x: t + 1, y })), `curve of ${m}`);
+  }
+  // Live rows; the same rows again (trainer message + file tail) must not double the points.
+  const lastStep = run.metrics[run.metrics.length - 1].step;
+  const extra: MetricsRow[] = [1, 2].map((i) => ({ ...run.metrics[run.metrics.length - 1], step: lastStep + i, metaLoss: 2.2 - i / 10 }));
+  await p.send({ type: 'metrics/append', runId: run.runId, rows: extra });
+  await p.send({ type: 'metrics/append', runId: run.runId, rows: extra });
+  pts = await points(p);
+  const loss = pts.loss[`${run.runId} metaLoss`];
+  assert.equal(loss.length, run.metrics.length + 2);
+  assert.deepEqual(loss.slice(-2), extra.map((m) => ({ x: m.step, y: m.metaLoss })));
+  const state = (await p.savedState()) as { selected: string[] };
+  assert.deepEqual(state.selected, [run.runId]);
+  assert.deepEqual(await p.cspViolations(), [], 'chart.js and vscode-elements run under the strict CSP');
+  assert.deepEqual(p.consoleErrors, []);
+  await p.page.close();
+});
+
+test('metrics panel rejects malformed messages, logs them and renders nothing from them', async () => {
+  const run = await fixtureRun('pooled-mnist');
+  const p = await openPanel(h, 'metrics', 'light');
+  await p.send({ type: 'metrics/snapshot', available: [metricsRunData(run).summary], runs: [metricsRunData(run)] });
+  const before = await points(p);
+  const bad = [
+    { type: '<img src=x onerror=alert(1)>' },
+    { type: 'metrics/append', runId: run.runId, rows: [{ step: 'x', metaLoss: 1 }] },
+    { type: 'metrics/append', runId: run.runId, rows: [{ step: 99, time: 1, metaLoss: '<b>1</b>', stepSeconds: 1 }] },
+    { type: 'metrics/snapshot', available: 'all', runs: [] },
+    'metrics/append',
+    null,
+  ];
+  for (const m of bad) await p.send(m);
+  const logs = (await p.posts()).filter((m) => m.type === 'log');
+  assert.equal(logs.length, bad.length, 'one log line per rejected message');
+  for (const l of logs) assert.equal(l.level, 'warn');
+  assert.match(String(logs[1].message), /rows\[0\]\.step/);
+  assert.deepEqual(await points(p), before);
+  assert.equal(await p.page.locator('img, b').count(), 0);
+  await p.page.close();
+});
+
+test('metrics panel overlays runs and compares their configs with "differences only"', async () => {
+  const a = await fixtureRun('pooled-mnist');
+  const b = await fixtureRun('deep-layerwise');
+  for (const theme of ['light', 'dark'] as const) {
+    const p = await openPanel(h, 'metrics', theme, { width: 1280, height: 1000 });
+    await p.send({ type: 'metrics/snapshot', available: [metricsRunData(a).summary, metricsRunData(b).summary], runs: [metricsRunData(a), metricsRunData(b)] });
+    const pts = await points(p);
+    assert.ok(pts.loss[`${a.runId} metaLoss`] && pts.loss[`${b.runId} metaLoss`], 'both runs overlaid');
+    const keys = await p.page.locator('#config-diff tbody tr td:first-child').allTextContents();
+    assert.ok(keys.includes('model.vsml_rnn.layerwise_rnns'), `differences include layerwise_rnns: ${keys.join(', ')}`);
+    assert.ok(keys.includes('name'));
+    assert.ok(!keys.includes('seed'), 'equal keys are hidden with "differences only"');
+    await p.screenshot(`metrics-${theme}`);
+    // Unticking "differences only" shows every key; the choice is saved.
+    await p.page.locator('#diff-only').click();
+    const all = await p.page.locator('#config-diff tbody tr').count();
+    assert.ok(all > keys.length);
+    assert.equal(((await p.savedState()) as { differencesOnly: boolean }).differencesOnly, false);
+    // Picking a run in the list asks the host for a new selection.
+    await p.page.locator(`vscode-checkbox[data-run-id="${b.runId}"]`).click();
+    const sel = (await p.posts()).filter((m) => m.type === 'runs/select').pop();
+    assert.deepEqual(sel?.runIds, [a.runId]);
+    assert.deepEqual(await p.cspViolations(), []);
+    await p.page.close();
+  }
+});
