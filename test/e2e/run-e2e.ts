@@ -43,10 +43,13 @@ const tinyConfig = (name: string, iterations: number): string => `// e2e: a conf
 }
 `;
 
-/** Semantically broken: output_idx 9 does not fit in a message of 8 channels (the schema cannot say so). */
+/**
+ * Broken twice: output_idx 9 does not fit in a message of 8 channels (our semantic diagnostic: the
+ * schema cannot say so), and iterations is a string (VS Code's JSON support, through the schema).
+ */
 const brokenConfig = `{
   "name": "broken",
-  "training": { "dataset": "random", "iterations": 2 },
+  "training": { "dataset": "random", "iterations": "many" },
   "model": { "sub_rnn": { "msg_size": 8 }, "vsml_rnn": { "output_idx": 9 } }
 }
 `;
@@ -225,10 +228,13 @@ async function main(): Promise<void> {
     // --- 3. A diagnostic for the broken config in the Problems panel
     await wb.openProblems();
     await wb.problemRow(/output_idx/).first().waitFor({ timeout: 30_000 });
-    step('Problems panel lists the broken config');
+    step('Problems panel lists the semantic diagnostic of the broken config (not opened in an editor)');
     await wb.screenshot(join(RESULTS, '5-problems.png'));
+    // VS Code's JSON support validates documents open in an editor against the schema.
     await wb.openFile('broken.vsml.json');
     await page.locator('.squiggly-error').first().waitFor({ timeout: 20_000 });
+    await wb.problemRow(/Incorrect type/).first().waitFor({ timeout: 30_000 });
+    step('and the schema error from VS Code\'s JSON support once the file is open');
     await wb.screenshot(join(RESULTS, '6-broken-config.png'));
     const activation = activationLine(dirs.user);
     step(`extension log: ${activation ?? 'no activation line found'}`);

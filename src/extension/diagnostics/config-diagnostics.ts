@@ -51,6 +51,16 @@ export class ConfigDiagnostics extends Disposable implements vscode.CodeActionPr
       providedCodeActionKinds: ConfigDiagnostics.providedCodeActionKinds,
     }));
     this.track({ dispose: () => this.pending.forEach((t) => clearTimeout(t)) });
+    // Config files changed or deleted outside an editor (git checkout, another tool).
+    const watcher = this.track(vscode.workspace.createFileSystemWatcher('**/*.vsml.json'));
+    const revalidate = (uri: vscode.Uri): void => {
+      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+      if (open) this.schedule(open, 250);
+      else void vscode.workspace.openTextDocument(uri).then((d) => this.schedule(d, 0), () => this.collection.delete(uri));
+    };
+    this.track(watcher.onDidCreate(revalidate));
+    this.track(watcher.onDidChange(revalidate));
+    this.track(watcher.onDidDelete((uri) => this.collection.delete(uri)));
     for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
   }
 
