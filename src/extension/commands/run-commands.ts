@@ -190,11 +190,15 @@ async function evaluateRun(deps: RunCommandDeps, run: RunNode, dataset: string):
   }
   log.info('eval', result.stdout.trim());
   try {
-    const out = JSON.parse(result.stdout) as { methods?: Record<string, { meanAccuracy?: number; finalAccuracy?: number }> };
-    const summary = Object.entries(out.methods ?? {})
+    // `--json` prints one object per dataset, one per line.
+    const rows = result.stdout.split('\n').filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l) as {
+      dataset?: string; methods?: Record<string, { meanAccuracy?: number }>;
+    });
+    if (rows.length === 0) throw new Error('no JSON line');
+    const summary = rows.map((row) => `${row.dataset ?? dataset}: ` + Object.entries(row.methods ?? {})
       .map(([m, r]) => `${m} ${typeof r.meanAccuracy === 'number' ? (100 * r.meanAccuracy).toFixed(1) : '?'}%`)
-      .join(', ');
-    const choice = await vscode.window.showInformationMessage(`VS-ML ${run.runId} on ${dataset}: mean online accuracy ${summary}`, 'Open Output');
+      .join(', ')).join('; ');
+    const choice = await vscode.window.showInformationMessage(`VS-ML ${run.runId}, mean online accuracy — ${summary}`, 'Open Output');
     if (choice) log.show();
   } catch {
     log.warn('eval', 'the CLI did not print JSON; see the lines above');

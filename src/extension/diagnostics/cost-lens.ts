@@ -11,6 +11,7 @@ import { validateConfigText } from '../../engine/config/load-config';
 import { Disposable } from '../dispose';
 import { discoverRuns, processIsAlive } from '../runs/run-discovery';
 import { resolveIn, type VsmlSettings } from '../settings';
+import { UNTRUSTED_TRAINING_MESSAGE } from '../trust';
 import { DEFAULT_SPEED, type Speed, costHint, measuredSpeed } from './cost-hint';
 
 const SPEED_CACHE_MS = 60_000;
@@ -43,6 +44,7 @@ export class CostLens extends Disposable implements vscode.CodeLensProvider {
   constructor(private readonly settings: () => VsmlSettings, private readonly root: () => string | undefined) {
     super();
     this.track(vscode.languages.registerCodeLensProvider({ pattern: '**/*.vsml.json' }, this));
+    this.track(vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()));
   }
 
   private currentSpeed(): Speed {
@@ -63,7 +65,9 @@ export class CostLens extends Disposable implements vscode.CodeLensProvider {
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
     const top = new vscode.Range(0, 0, 0, 0);
-    const lenses = [new vscode.CodeLens(top, { title: '$(play) Train VS-ML', command: 'vsml.train', arguments: [doc.uri] })];
+    const lenses = [vscode.workspace.isTrusted
+      ? new vscode.CodeLens(top, { title: '$(play) Train VS-ML', command: 'vsml.train', arguments: [doc.uri] })
+      : new vscode.CodeLens(top, { title: '$(shield) Restricted Mode: configs are validated, training is disabled', tooltip: UNTRUSTED_TRAINING_MESSAGE, command: 'workbench.trust.manage' })];
     const result = validateConfigText(doc.getText(), doc.uri.fsPath);
     if (!result.ok) return lenses;
     const hint = costHint(result.config, this.currentSpeed());
