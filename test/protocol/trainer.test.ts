@@ -1,5 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseEvalRow, parseMetricsRow, parseRunStatus, parseSnapshot } from '../../src/protocol/run-records';
 import { parseHostMessage, parseTrainerMessage, type TrainerMessage } from '../../src/protocol/trainer';
 
 const runner = { path: 'reference', backend: 'cpu', threads: 1 };
@@ -104,4 +107,33 @@ describe('parseHostMessage', () => {
   it('rejects trainer messages and junk', () => {
     for (const m of [valid[0], { type: 'stop' }, undefined, 42]) assert.equal(parseHostMessage(m).ok, false);
   });
+});
+
+describe('run records written by the engine (test/fixtures/runs)', () => {
+  // Recorded with runExperiment (test/fixtures/make-panel-runs.ts): every line must parse, so the
+  // trainer can forward exactly what it writes.
+  const root = join(__dirname, '..', 'fixtures', 'runs');
+  const lines = (f: string): unknown[] => readFileSync(f, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+  for (const run of readdirSync(root)) {
+    it(`${run}: status, metrics, eval and snapshot parse, and travel as trainer messages`, () => {
+      const dir = join(root, run);
+      const status = parseRunStatus(JSON.parse(readFileSync(join(dir, 'status.json'), 'utf8')));
+      assert.ok(status.ok, status.ok ? '' : status.error);
+      const metrics = lines(join(dir, 'metrics.jsonl'));
+      const evals = lines(join(dir, 'eval.jsonl'));
+      assert.ok(metrics.length > 0 && evals.length > 0);
+      for (const m of metrics) assert.ok(parseMetricsRow(m).ok, JSON.stringify(parseMetricsRow(m)));
+      for (const e of evals) assert.ok(parseEvalRow(e).ok, JSON.stringify(parseEvalRow(e)));
+      const snap = JSON.parse(readFileSync(join(dir, 'snapshot.json'), 'utf8'));
+      assert.ok(parseSnapshot(snap).ok, JSON.stringify(parseSnapshot(snap)));
+      for (const msg of [
+        { type: 'metrics/append', runId: run, rows: metrics },
+        { type: 'eval/append', runId: run, rows: evals },
+        { type: 'state/snapshot', runId: run, snapshot: snap },
+      ]) {
+        const r = parseTrainerMessage(msg);
+        assert.ok(r.ok, r.ok ? '' : r.error);
+      }
+    });
+  }
 });
