@@ -62,11 +62,24 @@ enum {
 
 /* ---------- vector math ---------- */
 
-static inline vf splat(float x) { return (vf){0} + x; }
+/* x - 0 is x for every x (also -0), so this folds to one broadcast; 0 + x would not. */
+static inline vf splat(float x) { return x - (vf){0}; }
 
 static inline vf vsel(vi mask, vf a, vf b) { return (vf)(((vi)a & mask) | ((vi)b & ~mask)); }
+/* min/max: one instruction where the target has it (the generic select costs four). */
+#if defined(__AVX__) && VSML_VB == 32
+static inline vf vmin(vf a, vf b) { return __builtin_ia32_minps256(a, b); }
+static inline vf vmax(vf a, vf b) { return __builtin_ia32_maxps256(a, b); }
+#elif defined(__SSE__) && VSML_VB == 16
+static inline vf vmin(vf a, vf b) { return __builtin_ia32_minps(a, b); }
+static inline vf vmax(vf a, vf b) { return __builtin_ia32_maxps(a, b); }
+#elif defined(__wasm_simd128__) && VSML_VB == 16
+static inline vf vmin(vf a, vf b) { return __builtin_wasm_pmin_f32x4(a, b); }
+static inline vf vmax(vf a, vf b) { return __builtin_wasm_pmax_f32x4(a, b); }
+#else
 static inline vf vmin(vf a, vf b) { return vsel(a < b, a, b); }
 static inline vf vmax(vf a, vf b) { return vsel(a > b, a, b); }
+#endif
 
 /* exp(x) to ~1 ulp over the clamped range: Cody-Waite reduction and Cephes' expf polynomial. */
 static inline vf vexp(vf x) {
@@ -247,19 +260,35 @@ static inline __attribute__((always_inline)) void cell(const int NV, int N, int 
   vf pre[4 * NV];
   for (int j = 0; j < 4 * NV; j++) pre[j] = *(const vf *)(rp + j * VL) + *(const vf *)(cp + j * VL);
   for (int tk = 0; tk < micro; tk++) {
-    vf z[4 * NV];
-    for (int j = 0; j < 4 * NV; j++) z[j] = pre[j];
+    /*
+     * Two passes over W_h, gates (i, g) then (f, o): 2*NV accumulators plus the broadcast fit
+     * the 16 vector registers (4*NV = 8 at N = 16 spilled two of them with GCC), at the price
+     * of broadcasting h twice. The first pass's i*g is ready before the second starts.
+     */
+    vf ig[NV];
+    {
+      vf z[2 * NV];
+      for (int j = 0; j < 2 * NV; j++) z[j] = pre[j];
+#pragma GCC unroll 16
+      for (int i = 0; i < N; i++) {
+        vf hi = splat(h[i]);
+        const float *w = wh + i * G;
+        for (int j = 0; j < 2 * NV; j++) z[j] += hi * *(const vf *)(w + j * VL);
+      }
+      for (int v = 0; v < NV; v++) ig[v] = vsigmoid(z[v]) * vtanh(z[NV + v]);
+    }
+    vf z[2 * NV];
+    for (int j = 0; j < 2 * NV; j++) z[j] = pre[2 * NV + j];
+#pragma GCC unroll 16
     for (int i = 0; i < N; i++) {
       vf hi = splat(h[i]);
-      const float *w = wh + i * G;
-      for (int j = 0; j < 4 * NV; j++) z[j] += hi * *(const vf *)(w + j * VL);
+      const float *w = wh + i * G + 2 * NV * VL;
+      for (int j = 0; j < 2 * NV; j++) z[j] += hi * *(const vf *)(w + j * VL);
     }
     for (int v = 0; v < NV; v++) {
-      vf ig = vsigmoid(z[v]);
-      vf gg = vtanh(z[NV + v]);
-      vf fg = vsigmoid(z[2 * NV + v]);
-      vf og = vsigmoid(z[3 * NV + v]);
-      vf cn = fg * *(vf *)(c + v * VL) + ig * gg;
+      vf fg = vsigmoid(z[v]);
+      vf og = vsigmoid(z[NV + v]);
+      vf cn = fg * *(vf *)(c + v * VL) + ig[v];
       *(vf *)(c + v * VL) = cn;
       *(vf *)(h + v * VL) = og * vtanh(cn);
     }
@@ -337,12 +366,13 @@ static void dense_layer(K *k, const Set *p, int A, int B, const float *fin, cons
     for (int b = 0; b < B; b++) {
       float *hc = hrow + (size_t)b * Np, *cc = crow + (size_t)b * Np;
       const float *cp = k->colpre + (size_t)b * G;
-      switch (NV) {
-        case 1: cell(1, N, micro, hc, cc, rp, cp, p->wh); break;
-        case 2: cell(2, N, micro, hc, cc, rp, cp, p->wh); break;
-        case 4: cell(4, N, micro, hc, cc, rp, cp, p->wh); break;
-        default: cell(NV, N, micro, hc, cc, rp, cp, p->wh); break;
-      }
+      /* Constant sizes let the compiler unroll the h @ W_h loop and keep z in registers. */
+      if (N == NV * VL && NV == 2) cell(2, 2 * VL, micro, hc, cc, rp, cp, p->wh);
+      else if (N == NV * VL && NV == 1) cell(1, VL, micro, hc, cc, rp, cp, p->wh);
+      else if (N == NV * VL && NV == 4) cell(4, 4 * VL, micro, hc, cc, rp, cp, p->wh);
+      else if (NV == 1) cell(1, N, micro, hc, cc, rp, cp, p->wh);
+      else if (NV == 2) cell(2, N, micro, hc, cc, rp, cp, p->wh);
+      else cell(NV, N, micro, hc, cc, rp, cp, p->wh);
       if (!k->ln) {
         /* Projection after the mean: only sum h' here. */
         for (int v = 0; v < NV; v++) {
