@@ -65,7 +65,6 @@ enum {
 /* x - 0 is x for every x (also -0), so this folds to one broadcast; 0 + x would not. */
 static inline vf splat(float x) { return x - (vf){0}; }
 
-static inline vf vsel(vi mask, vf a, vf b) { return (vf)(((vi)a & mask) | ((vi)b & ~mask)); }
 /* min/max: one instruction where the target has it (the generic select costs four). */
 #if defined(__AVX__) && VSML_VB == 32
 static inline vf vmin(vf a, vf b) { return __builtin_ia32_minps256(a, b); }
@@ -77,6 +76,7 @@ static inline vf vmax(vf a, vf b) { return __builtin_ia32_maxps(a, b); }
 static inline vf vmin(vf a, vf b) { return __builtin_wasm_pmin_f32x4(a, b); }
 static inline vf vmax(vf a, vf b) { return __builtin_wasm_pmax_f32x4(a, b); }
 #else
+static inline vf vsel(vi mask, vf a, vf b) { return (vf)(((vi)a & mask) | ((vi)b & ~mask)); }
 static inline vf vmin(vf a, vf b) { return vsel(a < b, a, b); }
 static inline vf vmax(vf a, vf b) { return vsel(a > b, a, b); }
 #endif
