@@ -29,8 +29,8 @@ const KEEP = process.env.VSML_E2E_KEEP === '1';
 const t0 = Date.now();
 const step = (msg: string): void => console.log(`[e2e +${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}`);
 
-/** Meta-trains in a few seconds on 2 cores: 7x7 random-label task, 2 antithetic pairs, 4 steps. */
-const tinyConfig = (name: string, iterations: number): string => `// e2e: a config small enough to train in seconds
+/** Meta-trains in about a second: 3x3 inputs with random labels, 2 antithetic pairs, float64 reference path. */
+const tinyConfig = (name: string, iterations: number, checkpointEvery: number): string => `// e2e: a config small enough to train in seconds
 {
   "name": "${name}",
   "training": { "dataset": "random", "episode_length": 8, "iterations": ${iterations}, "population_size": 2 },
@@ -38,7 +38,7 @@ const tinyConfig = (name: string, iterations: number): string => `// e2e: a conf
   "random_dataset": { "size": 4, "target_count": 2, "img_size": [3, 3, 1] },
   "model": { "sub_rnn": { "msg_size": 4, "slow_size": 4 } },
   "baselines": { "enabled": false },
-  "checkpoint": { "frequency": 2 },
+  "checkpoint": { "frequency": ${checkpointEvery} },
   "engine": { "path": "reference", "threads": 1 }
 }
 `;
@@ -145,8 +145,8 @@ async function main(): Promise<void> {
     'extensions.ignoreRecommendations': true, 'update.mode': 'none', 'workbench.enableExperiments': false,
     'window.restoreWindows': 'none', 'files.hotExit': 'off',
   }, null, 2));
-  writeFileSync(join(dirs.ws, 'tiny.vsml.json'), tinyConfig('tiny', 4));
-  writeFileSync(join(dirs.ws, 'long.vsml.json'), tinyConfig('long', 100000));
+  writeFileSync(join(dirs.ws, 'tiny.vsml.json'), tinyConfig('tiny', 4, 2));
+  writeFileSync(join(dirs.ws, 'long.vsml.json'), tinyConfig('long', 100000, 100));
   writeFileSync(join(dirs.ws, 'broken.vsml.json'), brokenConfig);
   const runsDir = join(dirs.ws, '.vsml', 'runs');
 
@@ -236,6 +236,13 @@ async function main(): Promise<void> {
     await wb.problemRow(/Incorrect type/).first().waitFor({ timeout: 30_000 });
     step('and the schema error from VS Code\'s JSON support once the file is open');
     await wb.screenshot(join(RESULTS, '6-broken-config.png'));
+    // --- 4. A finished run opens its metrics panel from the Experiments view (the panels' own tests cover its content)
+    await wb.sideBarRow(/finished · step 4\/4/).first().click();
+    await page.locator('iframe.webview').first().waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(1500); // let the charts draw for the screenshot
+    step('the metrics panel opened for a finished run');
+    await wb.screenshot(join(RESULTS, '7-metrics-panel.png'));
+
     const activation = activationLine(dirs.user);
     step(`extension log: ${activation ?? 'no activation line found'}`);
     const ms = Number(/activated in ([\d.]+) ms/.exec(activation ?? '')?.[1]);
