@@ -88,8 +88,9 @@ export class RunManager extends Disposable {
 
   /** Stops one trainer (checkpoint, then kill after the grace period). */
   stop(trainer: RunningTrainer): Promise<TrainerExit> {
-    this.updateStatusBar();
-    return trainer.process.stop();
+    const exited = trainer.process.stop();
+    this.updateStatusBar(); // shows `stopping`
+    return exited;
   }
 
   /** Stops every trainer; deactivate awaits this. */
@@ -101,7 +102,7 @@ export class RunManager extends Disposable {
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title, cancellable: true },
       async (progress, token) => {
-        token.onCancellationRequested(() => void this.stop(trainer));
+        const cancel = token.onCancellationRequested(() => void this.stop(trainer));
         let lastPct = 0;
         const sub = this.onDidMessage(({ trainer: t, message }) => {
           if (t !== trainer || message.type !== 'run/progress') return;
@@ -115,6 +116,7 @@ export class RunManager extends Disposable {
           await trainer.process.exited;
         } finally {
           sub.dispose();
+          cancel.dispose();
         }
       },
     );
