@@ -35,7 +35,7 @@ if (!process.env.npm_config_nodedir && existsSync(systemHeaders)) args.push(`--n
 
 const res = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
 if (res.status !== 0) {
-  const tail = `${res.stdout ?? ''}${res.stderr ?? ''}`.trim().split('\n').filter((l) => !l.startsWith('gyp info')).slice(-6).join('\n  ');
+  const tail = `${res.stdout ?? ''}${res.stderr ?? ''}`.trim().split('\n').filter((l) => !/^gyp (info|ERR! (cwd|node|command|System|not ok|\$npm))/.test(l)).slice(-6).join('\n  ');
   note(`building the native kernel addon failed (a C compiler, make and Node headers are needed):\n  ${tail}`);
 }
 console.log(`vsml-lab: built the native kernel addon (${join(here, 'build', 'Release', 'vsml_kernel.node')})`);
