@@ -1,0 +1,188 @@
+/**
+ * `npm run bench` (issue 2, item 6): cell-ticks/s of the fused kernel and of the best
+ * TensorFlow.js path on the workloads W1-W3, measured in the same run.
+ *
+ *   node dist/bench.js [--json] [--workloads W1,W2] [--threads N] [--seconds S] [--steps T]
+ *                      [--fused native|wasm] [--tfjs-backend auto|wasm|cpu|tensorflow] [--no-tfjs]
+ *
+ * A cell-tick is one update of one sub-RNN cell: A x B x rollouts x micro ticks x steps per
+ * episode. Nominal FLOPs per cell-tick: 2·N·4N (h @ W_h) + 10·N (gates and state update);
+ * the message parts of the gate product are computed once per row/column and not counted.
+ * Peak RSS is the process's maximum resident set (worker threads included); the fused path
+ * runs first for every workload, so its figures do not include TensorFlow.js's memory.
+ */
+import { availableParallelism, loadavg } from 'node:os';
+import { FusedRunner } from '../src/engine/kernel/fused-runner';
+import { stateFloats } from '../src/engine/kernel/kernel-abi';
+import { VsmlModelConfig } from '../src/engine/model/config';
+import { initParams, initialState } from '../src/engine/model/init';
+import { Rollout, RolloutRunner } from '../src/engine/model/rollout-runner';
+import { Rng } from '../src/engine/random';
+import { TfjsRunner } from '../src/engine/tfjs/tfjs-runner';
+
+interface Workload {
+  name: string;
+  A: number;
+  B: number;
+  rollouts: number;
+}
+
+const WORKLOADS: Workload[] = [
+  { name: 'W1', A: 784, B: 10, rollouts: 16 },
+  { name: 'W2', A: 32, B: 10, rollouts: 128 },
+  { name: 'W3', A: 64, B: 10, rollouts: 64 },
+];
+const N = 16;
+const M = 8;
+const MICRO = 2;
+const FLOPS_PER_CELL_TICK = 2 * N * 4 * N + 10 * N;
+
+interface Args {
+  json: boolean;
+  workloads: string[];
+  threads: number;
+  seconds: number;
+  steps: number;
+  fused?: 'native' | 'wasm';
+  tfjsBackend: 'auto' | 'wasm' | 'cpu' | 'tensorflow';
+  tfjs: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { json: false, workloads: WORKLOADS.map((w) => w.name), threads: availableParallelism(), seconds: 2, steps: 24, tfjsBackend: 'auto', tfjs: true };
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i];
+    const v = (): string => {
+      const x = argv[++i];
+      if (x === undefined) throw new Error(`${k} needs a value`);
+      return x;
+    };
+    if (k === '--json') a.json = true;
+    else if (k === '--no-tfjs') a.tfjs = false;
+    else if (k === '--workloads') a.workloads = v().split(',');
+    else if (k === '--threads') a.threads = Number(v());
+    else if (k === '--seconds') a.seconds = Number(v());
+    else if (k === '--steps') a.steps = Number(v());
+    else if (k === '--fused') a.fused = v() as Args['fused'];
+    else if (k === '--tfjs-backend') a.tfjsBackend = v() as Args['tfjsBackend'];
+    else throw new Error(`unknown option ${k} (see the header of bench/bench.ts)`);
+  }
+  for (const w of a.workloads) if (!WORKLOADS.some((x) => x.name === w)) throw new Error(`unknown workload ${w}; use W1, W2 or W3`);
+  return a;
+}
+
+function modelConfig(w: Workload): VsmlModelConfig {
+  return {
+    layerSizes: [w.A, w.B], slowSize: N, msgSize: M, numMicroTicks: MICRO, tanhBound: 0, outputIdx: 0, feedLabel: true,
+    layerNorm: false, backwardPass: false, initRandProportion: 0.2, layerParamIndex: [0], backwardLayerParamIndex: [0], batchSize: 1,
+  };
+}
+
+/** ES-like rollouts: each its own θ (reference meta-init), initial state and random inputs. */
+function makeRollouts(cfg: VsmlModelConfig, w: Workload, steps: number, seed: number): Rollout[] {
+  return Array.from({ length: w.rollouts }, (_, i) => {
+    const rng = new Rng(seed, i);
+    return {
+      theta: initParams(cfg, rng),
+      initialState: initialState(cfg, rng),
+      episode: {
+        length: steps,
+        inputs: Float64Array.from({ length: steps * w.A }, () => rng.normal()),
+        labels: Int32Array.from({ length: steps }, () => rng.int(w.B)),
+      },
+    };
+  });
+}
+
+interface Measurement {
+  workload: string;
+  path: 'fused' | 'tfjs';
+  backend: string;
+  threads: number;
+  cellTicksPerSec: number;
+  gflops: number;
+  peakRssMB: number;
+  seconds: number;
+  repeats: number;
+}
+
+/** One warm-up run on a short episode, then whole episodes until `seconds` have passed. */
+async function measure(runner: RolloutRunner, path: 'fused' | 'tfjs', w: Workload, args: Args): Promise<Measurement> {
+  const cfg = modelConfig(w);
+  await runner.run(cfg, makeRollouts(cfg, w, 2, 99));
+  const rollouts = makeRollouts(cfg, w, args.steps, 1);
+  let repeats = 0;
+  const t0 = performance.now();
+  let elapsed = 0;
+  do {
+    await runner.run(cfg, rollouts);
+    repeats++;
+    elapsed = (performance.now() - t0) / 1000;
+  } while (elapsed < args.seconds);
+  const cellTicks = w.A * w.B * w.rollouts * MICRO * args.steps * repeats;
+  const rate = cellTicks / elapsed;
+  return {
+    workload: w.name, path, backend: runner.backend, threads: runner.threads, cellTicksPerSec: rate,
+    gflops: (rate * FLOPS_PER_CELL_TICK) / 1e9, peakRssMB: process.resourceUsage().maxRSS / 1024, seconds: elapsed, repeats,
+  };
+}
+
+const fmtM = (x: number): string => `${(x / 1e6).toFixed(2)} M`;
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const log = (s: string): void => {
+    if (!args.json) console.log(s);
+  };
+  const workloads = WORKLOADS.filter((w) => args.workloads.includes(w.name));
+  log(`VSML benchmark: N=${N}, M=${M}, ${MICRO} micro ticks, ${args.steps} steps per episode, >= ${args.seconds} s per measurement`);
+  log(`nominal FLOPs per cell-tick: 2·N·4N + 10·N = ${FLOPS_PER_CELL_TICK}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} on ${availableParallelism()} cores`);
+
+  const fused = await FusedRunner.create({ threads: args.threads, ...(args.fused ? { prefer: args.fused } : {}) });
+  const results: Measurement[] = [];
+  for (const w of workloads) results.push(await measure(fused, 'fused', w, args));
+  await fused.dispose();
+
+  if (args.tfjs) {
+    const tfjs = await TfjsRunner.create({ backend: args.tfjsBackend, threads: args.threads });
+    for (const w of workloads) results.push(await measure(tfjs, 'tfjs', w, args));
+    await tfjs.dispose();
+  }
+
+  for (const w of workloads) {
+    const f = results.find((r) => r.workload === w.name && r.path === 'fused')!;
+    const t = results.find((r) => r.workload === w.name && r.path === 'tfjs');
+    // State the kernel holds for the workload (float32 h and c), and the float64 initial state the caller passes.
+    const stateMB = (w.rollouts * stateFloats(modelConfig(w)) * 4) / 2 ** 20;
+    if (args.json) {
+      for (const r of [f, t]) {
+        if (!r) continue;
+        console.log(JSON.stringify({
+          workload: r.workload, path: r.path, backend: r.backend, threads: r.threads, cellTicksPerSec: Math.round(r.cellTicksPerSec),
+          gflops: Number(r.gflops.toFixed(3)), peakRssMB: Number(r.peakRssMB.toFixed(1)), stateMB: Number(stateMB.toFixed(2)),
+          seconds: Number(r.seconds.toFixed(2)), repeats: r.repeats, loadavg1: Number(loadavg()[0].toFixed(2)),
+        }));
+      }
+      continue;
+    }
+    log('');
+    log(`${w.name}: A=${w.A}, B=${w.B}, ${w.rollouts} rollouts; state ${stateMB.toFixed(1)} MB float32 (${(2 * stateMB).toFixed(1)} MB as the float64 input), RSS target <= ${(2 * stateMB + 200).toFixed(0)} MB`);
+    log('  path   backend            threads  cell-ticks/s   GFLOP/s  peak RSS');
+    for (const r of [f, t]) {
+      if (!r) continue;
+      log(`  ${r.path.padEnd(6)} ${r.backend.padEnd(18)} ${String(r.threads).padStart(7)}  ${fmtM(r.cellTicksPerSec).padStart(12)}  ${r.gflops.toFixed(2).padStart(8)}  ${r.peakRssMB.toFixed(0).padStart(5)} MB`);
+    }
+    if (t) log(`  fused / tfjs = ${(f.cellTicksPerSec / t.cellTicksPerSec).toFixed(1)}x`);
+  }
+  const w1 = results.find((r) => r.workload === 'W1' && r.path === 'fused');
+  if (w1 && !args.json) {
+    for (const r of results.filter((x) => x.path === 'fused' && x.workload !== 'W1'))
+      log(`${r.workload} fused rate / W1 fused rate = ${(r.cellTicksPerSec / w1.cellTicksPerSec).toFixed(2)}`);
+  }
+  log(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});
