@@ -23,6 +23,8 @@ export const CHROMIUM_FLAGS = [
 
 /** Runs before the app: the API VS Code injects, recording what the panel posts and saves. */
 const STUB = `
+// tsx (esbuild keepNames) wraps named functions in code passed to page.evaluate with __name().
+window.__name = (f) => f;
 window.__posts = [];
 window.__state = undefined;
 window.__csp = [];

@@ -138,6 +138,10 @@ function drawRunList(): void {
     });
     return box;
   }));
+  drawStatus();
+}
+
+function drawStatus(): void {
   const sel = selectedStores();
   statusLine.textContent = available.length === 0
     ? 'No runs yet: train an experiment (Train VS-ML) and its curves appear here live.'
@@ -203,21 +207,27 @@ function drawAll(): void {
 
 // ---- messages ------------------------------------------------------------------------------
 let pending = false;
-/** Live rows arrive in bursts; redraw once per animation frame. */
-function scheduleUpdate(redrawCurve: boolean): void {
-  if (redrawCurve) needCurve = true;
+let needEval = false;
+let needRunList = false;
+/** Live rows arrive in bursts; redraw once per animation frame, only what changed. */
+function scheduleUpdate(what: 'metrics' | 'eval' | 'status'): void {
+  if (what === 'eval') needEval = true;
+  if (what === 'status') needRunList = true;
   if (pending) return;
   pending = true;
   requestAnimationFrame(() => {
     pending = false;
     lossChart.update();
-    evalChart.update();
-    if (needCurve) drawCurve();
-    needCurve = false;
-    drawRunList();
+    if (needEval) {
+      drawEval();
+      drawCurve();
+    }
+    if (needRunList) drawRunList();
+    else drawStatus();
+    needEval = false;
+    needRunList = false;
   });
 }
-let needCurve = false;
 
 function handle(m: HostToMetricsMessage): void {
   switch (m.type) {
@@ -238,22 +248,21 @@ function handle(m: HostToMetricsMessage): void {
       r.summary = { ...r.summary, step: Math.max(r.summary.step, fresh[fresh.length - 1].step) };
       const pts = fresh.flatMap((row) => (typeof row[state.metric] === 'number' ? [{ x: row.step, y: row[state.metric] as number }] : []));
       if (!lossChart.append(lossLabel(r), pts)) drawLoss();
-      scheduleUpdate(false);
+      scheduleUpdate('metrics');
       break;
     }
     case 'eval/append': {
       const r = runs.get(m.runId);
       if (!r) break;
       if (appendEvals(r, m.rows).length === 0) break;
-      drawEval();
-      scheduleUpdate(true);
+      scheduleUpdate('eval');
       break;
     }
     case 'run/status': {
       const r = runs.get(m.summary.runId);
       if (r) r.summary = m.summary;
       available = available.map((a) => (a.runId === m.summary.runId ? m.summary : a));
-      scheduleUpdate(false);
+      scheduleUpdate('status');
       break;
     }
     default: {
