@@ -14,8 +14,9 @@
  *     ("colpre"), so per cell only h @ W_h (N x 4N) remains.
  *   Without layer norm, mean_a (h'[a,b] @ Wf + bf) = (mean_a h'[a,b]) @ Wf + bf: the message
  *     projections run once per row/column on sums of h' accumulated on the last micro tick.
- *   Micro ticks reuse the same incoming messages, so each cell runs all its micro ticks in a row
- *     while its h and c are hot.
+ *   Micro ticks reuse the same incoming messages, so the gate pre-activation's message part is
+ *     computed once per layer call; a row's micro ticks run tick-major over its B cells, whose
+ *     h and c (B x 2 x Np floats) stay in L1.
  *
  * Memory: no allocation here. The caller passes one float workspace of vsml_work_floats(ci)
  * floats, aligned to 64 bytes. Every per-cell vector (h, c) is padded from N to Np (a multiple
@@ -104,7 +105,8 @@ static inline vf vexp(vf x) {
  * clamp, 10 FMAs, one division, no exp and no integer tricks. Absolute and relative error
  * <= 2.6e-7 (measured against libm over [-20, 20] in steps of 1e-4).
  */
-static inline vf vtanh(vf x) {
+/* The numerator and denominator of the rational tanh below (tanh = p / q, q in [4.9e-3, 1.1]). */
+static inline void vtanh_pq(vf x, vf *pn, vf *qd) {
   x = vmin(vmax(x, splat(-7.99881172180175781f)), splat(7.99881172180175781f));
   vf x2 = x * x;
   vf p = splat(-2.76076847742355e-16f);
@@ -114,12 +116,26 @@ static inline vf vtanh(vf x) {
   p = p * x2 + 1.48572235717979e-05f;
   p = p * x2 + 6.37261928875436e-04f;
   p = p * x2 + 4.89352455891786e-03f;
-  p = p * x;
+  *pn = p * x;
   vf q = splat(1.19825839466702e-06f);
   q = q * x2 + 1.18534705686654e-04f;
   q = q * x2 + 2.26843463243900e-03f;
-  q = q * x2 + 4.89352518554385e-03f;
+  *qd = q * x2 + 4.89352518554385e-03f;
+}
+static inline vf vtanh(vf x) {
+  vf p, q;
+  vtanh_pq(x, &p, &q);
   return p / q;
+}
+/*
+ * sigmoid(a) * tanh(b) with one division: sigmoid(a) = (1 + tanh(a/2)) / 2 = (qa + pa) / (2 qa),
+ * so the product is (qa + pa) pb / (2 qa qb). Divisions are the slowest vector op here.
+ */
+static inline vf vsigmoid_tanh(vf a, vf b) {
+  vf pa, qa, pb, qb;
+  vtanh_pq(0.5f * a, &pa, &qa);
+  vtanh_pq(b, &pb, &qb);
+  return ((qa + pa) * pb) / (2.0f * qa * qb);
 }
 /* sigmoid(x) = (1 + tanh(x/2)) / 2: absolute error <= 1.3e-7. */
 static inline vf vsigmoid(vf x) { return 0.5f + 0.5f * vtanh(0.5f * x); }
@@ -272,7 +288,7 @@ static void pack_params(K *k, const float *theta) {
 /* ---------- the cell ---------- */
 
 /*
- * All micro ticks of one cell: z = pre + h @ W_h, gates, state update. h and c are [Np]
+ * `micro` ticks of one cell (called with 1): z = pre + h @ W_h, gates, state update. h and c are [Np]
  * (aligned). NV is a compile-time constant at the hot call sites, so z lives in registers.
  */
 static inline __attribute__((always_inline)) void cell(const int NV, int N, int micro, float *restrict h, float *restrict c,
@@ -296,7 +312,7 @@ static inline __attribute__((always_inline)) void cell(const int NV, int N, int 
         const float *w = wh + i * G;
         for (int j = 0; j < 2 * NV; j++) z[j] += hi * *(const vf *)(w + j * VL);
       }
-      for (int v = 0; v < NV; v++) ig[v] = vsigmoid(z[v]) * vtanh(z[NV + v]);
+      for (int v = 0; v < NV; v++) ig[v] = vsigmoid_tanh(z[v], z[NV + v]);
     }
     vf z[2 * NV];
     for (int j = 0; j < 2 * NV; j++) z[j] = pre[2 * NV + j];
@@ -308,10 +324,9 @@ static inline __attribute__((always_inline)) void cell(const int NV, int N, int 
     }
     for (int v = 0; v < NV; v++) {
       vf fg = vsigmoid(z[v]);
-      vf og = vsigmoid(z[NV + v]);
       vf cn = fg * *(vf *)(c + v * VL) + ig[v];
       *(vf *)(c + v * VL) = cn;
-      *(vf *)(h + v * VL) = og * vtanh(cn);
+      *(vf *)(h + v * VL) = vsigmoid_tanh(z[NV + v], cn);
     }
   }
 }
@@ -384,16 +399,26 @@ static void dense_layer(K *k, const Set *p, int A, int B, const float *fin, cons
     float *hrow = h + (size_t)a * B * Np, *crow = c + (size_t)a * B * Np;
     float *hsr = k->hsr + (size_t)a * Np;
     if (!k->ln) zero(hsr, Np);
+    /*
+     * Tick-major within the row: the B cells of one micro tick are independent, so the CPU
+     * overlaps one cell's dependency chain (h @ W_h -> gates -> c -> h) with the next cell's.
+     * Cell-major order (all ticks of a cell in a row) left it waiting on that chain.
+     */
+    for (int tk = 0; tk < micro; tk++) {
+      for (int b = 0; b < B; b++) {
+        float *hc = hrow + (size_t)b * Np, *cc = crow + (size_t)b * Np;
+        const float *cp = k->colpre + (size_t)b * G;
+        /* Constant sizes let the compiler unroll the h @ W_h loop and keep z in registers. */
+        if (N == NV * VL && NV == 2) cell(2, 2 * VL, 1, hc, cc, rp, cp, p->wh);
+        else if (N == NV * VL && NV == 1) cell(1, VL, 1, hc, cc, rp, cp, p->wh);
+        else if (N == NV * VL && NV == 4) cell(4, 4 * VL, 1, hc, cc, rp, cp, p->wh);
+        else if (NV == 1) cell(1, N, 1, hc, cc, rp, cp, p->wh);
+        else if (NV == 2) cell(2, N, 1, hc, cc, rp, cp, p->wh);
+        else cell(NV, N, 1, hc, cc, rp, cp, p->wh);
+      }
+    }
     for (int b = 0; b < B; b++) {
-      float *hc = hrow + (size_t)b * Np, *cc = crow + (size_t)b * Np;
-      const float *cp = k->colpre + (size_t)b * G;
-      /* Constant sizes let the compiler unroll the h @ W_h loop and keep z in registers. */
-      if (N == NV * VL && NV == 2) cell(2, 2 * VL, micro, hc, cc, rp, cp, p->wh);
-      else if (N == NV * VL && NV == 1) cell(1, VL, micro, hc, cc, rp, cp, p->wh);
-      else if (N == NV * VL && NV == 4) cell(4, 4 * VL, micro, hc, cc, rp, cp, p->wh);
-      else if (NV == 1) cell(1, N, micro, hc, cc, rp, cp, p->wh);
-      else if (NV == 2) cell(2, N, micro, hc, cc, rp, cp, p->wh);
-      else cell(NV, N, micro, hc, cc, rp, cp, p->wh);
+      float *hc = hrow + (size_t)b * Np;
       if (!k->ln) {
         /* Projection after the mean: only sum h' here. */
         for (int v = 0; v < NV; v++) {
