@@ -67,6 +67,15 @@ test('metrics panel rejects malformed messages, logs them and renders nothing fr
   assert.match(String(logs[1].message), /rows\[0\]\.step/);
   assert.deepEqual(await points(p), before);
   assert.equal(await p.page.locator('img, b').count(), 0);
+  // The CSP is live: an inline script injected into the page does not run and is reported.
+  const ran = await p.page.evaluate(() => {
+    const s = document.createElement('script');
+    s.textContent = 'window.__inlineRan = true';
+    document.body.append(s);
+    return new Promise((r) => setTimeout(() => r((window as unknown as { __inlineRan?: boolean }).__inlineRan === true), 50));
+  });
+  assert.equal(ran, false);
+  assert.ok((await p.cspViolations()).some((v) => v.startsWith('script-src')), 'the blocked inline script is reported');
   await p.page.close();
 });
 

@@ -33,7 +33,8 @@ export function gridLayout(layerSizes: readonly number[], availableWidth: number
   for (let l = 0; l < L; l++) {
     const A = layerSizes[l];
     const B = layerSizes[l + 1];
-    const ch = Math.max(8, Math.min(32, cw));
+    // Rows stay tall enough to see even when columns are 1 px wide (784 inputs): ~200 px per block.
+    const ch = Math.max(8, Math.min(32, Math.max(cw, Math.floor(200 / B))));
     blocks.push({ layer: l, A, B, x: GRID_MARGIN.left, y, cw, ch });
     y += B * ch + GRID_MARGIN.gap;
   }

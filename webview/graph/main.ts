@@ -22,7 +22,7 @@ import { Decoded, StateKind, cellVector, channelScale, decodeSnapshot } from './
 import { GridLayout, cellAt, gridLayout } from './grid-layout';
 import { paintHistory } from './history';
 import { cellIndex, cellOf, relation } from './matrix-structure';
-import { LOSS_GRAY, MATRIX_SHADE, MatrixImage, buildMatrixImage, paintStateStrip } from './render-matrix';
+import { MATRIX_SHADE, MatrixImage, buildMatrixImage, lossColor, paintStateStrip } from './render-matrix';
 import { NeuralGeometry, neuralGeometry, paintNeural } from './render-neural';
 import { paintGrid, paintGridFrame } from './render-grid';
 
@@ -236,7 +236,7 @@ function drawLegend(): void {
       items.push(swatch(shade(setColor(s), MATRIX_SHADE.forward), `set ${s}: forward messenger`));
       items.push(swatch(shade(setColor(s), MATRIX_SHADE.backward), `set ${s}: backward messenger`));
     }
-    items.push(swatch(LOSS_GRAY, 'coupled through the loss (no V_M weight)'));
+    items.push(swatch(lossColor(midColor(themeKind())), 'coupled through the loss (no V_M weight)'));
   }
   legend.replaceChildren(...items);
 }

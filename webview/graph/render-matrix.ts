@@ -11,6 +11,11 @@ import { CellIndex, Relation, cellIndex, forEachBlock } from './matrix-structure
 export const MATRIX_SHADE: Record<Exclude<Relation, 'none' | 'loss'>, number> = { self: -0.25, forward: 0.25, backward: 0.55 };
 export const LOSS_GRAY: Rgb = [150, 150, 150];
 
+/** The loss coupling, a gray tint over the background: it holds no V_M weight, so it stays quiet. */
+export function lossColor(background: Rgb): Rgb {
+  return [0, 1, 2].map((i) => Math.round(background[i] + (LOSS_GRAY[i] - background[i]) * 0.35)) as Rgb;
+}
+
 export interface MatrixImage {
   size: number;
   idx: CellIndex;
@@ -36,7 +41,8 @@ export function buildMatrixImage(layerSizes: readonly number[], layerParamIndex:
   // The loss couples every last-layer cell with every other: one gray square.
   const s0 = Math.floor(idx.starts[L - 1] * scale);
   const s1 = Math.max(s0 + 1, Math.floor(idx.starts[L] * scale));
-  for (let r = s0; r < s1; r++) for (let c = s0; c < s1; c++) put(r, c, LOSS_GRAY);
+  const loss = lossColor(background);
+  for (let r = s0; r < s1; r++) for (let c = s0; c < s1; c++) put(r, c, loss);
   // Messages first, recurrence last, so the diagonal stays visible where they share a pixel.
   const colors = new Map<string, Rgb>();
   const colorOf = (rel: Exclude<Relation, 'none' | 'loss'>, set: number): Rgb => {

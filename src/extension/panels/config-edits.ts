@@ -4,7 +4,7 @@
  * shows in undo, redo and git diff as the one line it is. No vscode import; the editor provider
  * maps these to a WorkspaceEdit.
  */
-import { applyEdits, modify, parseTree, type FormattingOptions } from 'jsonc-parser';
+import { applyEdits, modify, parseTree, printParseErrorCode, type FormattingOptions, type ParseError } from 'jsonc-parser';
 import type { JsonPath } from '../../protocol/config-panel';
 
 export interface TextEdit {
@@ -31,7 +31,9 @@ export function formattingOf(text: string): FormattingOptions {
  */
 export function configEdits(text: string, path: JsonPath, value: unknown): TextEdit[] {
   const base = text.trim() === '' ? '{}\n' : text;
-  const root = parseTree(base);
+  const errors: ParseError[] = [];
+  const root = parseTree(base, errors, { allowTrailingComma: true });
+  if (errors.length > 0) throw new Error(`the document has a JSON error (${printParseErrorCode(errors[0].error)} at offset ${errors[0].offset}); fix the text before editing in the form`);
   if (!root || root.type !== 'object') throw new Error('the document is not a JSON object; fix the text before editing in the form');
   const edits = modify(base, [...path], value, { formattingOptions: formattingOf(base) });
   if (base === text) return edits;

@@ -43,7 +43,7 @@ export function panelHtml(o: PanelHtmlOptions): string {
 <html lang="en">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(o.cspSource, nonce))}">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(o.cspSource.replace(/["<>]/g, ''), nonce)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${escapeHtml(o.styleUri)}">
 <title>${escapeHtml(o.title)}</title>

@@ -1,0 +1,37 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendEvals, appendMetrics, evalSeries, innerCurve, metricSeries, storeFrom } from '../../../webview/metrics/model';
+import { configDiff } from '../../../webview/metrics/config-diff';
+import { fixtureRun, metricsRunData } from '../fixture-runs';
+
+test('series come straight from the rows; non-finite (null) values are left out', async () => {
+  const s = storeFrom(metricsRunData(await fixtureRun('pooled-mnist')));
+  const n = s.metrics.length;
+  assert.deepEqual(metricSeries(s, 'metaLoss').map((p) => p.x), s.metrics.map((m) => m.step));
+  const fresh = appendMetrics(s, [{ ...s.metrics[n - 1], step: n + 1, metaLoss: null }, s.metrics[0]]);
+  assert.equal(fresh.length, 1, 'old steps are not appended again');
+  assert.equal(metricSeries(s, 'metaLoss').length, n, 'a null loss is no point');
+  assert.equal(appendEvals(s, [s.evals[0]]).length, 0);
+  const mnist = evalSeries(s, 'mnist', 'learned', 'meanAccuracy');
+  assert.deepEqual(mnist.map((p) => p.x), [0, 10, 20, 30]);
+});
+
+test('baselines for the inner curve come from the newest evaluation that has them', async () => {
+  const s = storeFrom(metricsRunData(await fixtureRun('pooled-mnist')));
+  const withBaselines = s.evals.find((e) => e.dataset === 'mnist' && e.step === 30)!;
+  // A later evaluation without baselines (the engine computes them once per dataset and length).
+  s.evals.push({ ...withBaselines, step: 40, methods: { learned: withBaselines.methods.learned, untrained: withBaselines.methods.untrained } });
+  assert.deepEqual(innerCurve(s, 'mnist', 40, 'sgd').map((p) => p.y), withBaselines.methods.sgd.curve);
+  assert.deepEqual(innerCurve(s, 'mnist', 40, 'learned')[0], { x: 1, y: withBaselines.methods.learned.curve[0] });
+  assert.deepEqual(innerCurve(s, 'mnist', 5, 'learned'), [], 'no evaluation at that step');
+});
+
+test('config comparison: differences only, missing keys, nested objects', () => {
+  const rows = configDiff([{ a: 1, m: { x: [1, 2], y: true } }, { a: 1, m: { x: [1, 3] }, z: 'k' }], true);
+  assert.deepEqual(rows, [
+    { key: 'm.x', values: ['[1,2]', '[1,3]'], differs: true },
+    { key: 'm.y', values: ['true', ''], differs: true },
+    { key: 'z', values: ['', '"k"'], differs: true },
+  ]);
+  assert.equal(configDiff([{ a: 1 }, { a: 1 }], false).length, 1);
+});
