@@ -14,7 +14,7 @@ mkdirSync(out, { recursive: true });
 const nodeEntries = [
   ['src/extension/extension.ts', 'extension'],
   ['src/cli/main.ts', 'cli'],
-  ['src/engine/trainer/trainer-process.ts', 'trainer'],
+  ['src/cli/trainer-process.ts', 'trainer'],
   ['src/engine/kernel/kernel-worker.ts', 'kernel-worker'],
   ['src/engine/tfjs/tfjs-worker.ts', 'tfjs-worker'],
   ['bench/bench.ts', 'bench'],

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { EngineError } from '../errors';
 import { AdamState } from '../optim/adam';
+import { VsmlModelConfig, validateModelConfig } from '../model/config';
+import { paramLayout } from '../model/param-layout';
 
 /** Version of the checkpoint format; readers refuse newer versions with a clear message. */
 export const CHECKPOINT_VERSION = 1;
@@ -15,6 +17,10 @@ export interface Checkpoint {
   step: number;
   runId: string;
   model: unknown;
+  /** The engine's model config (layer sizes included), so a checkpoint is evaluable on its own. */
+  modelConfig?: VsmlModelConfig;
+  /** The whole resolved experiment config (preprocessing, evaluation settings). */
+  config?: unknown;
   layout: { numSets: number; setSize: number; size: number };
   theta: Float64Array;
   optimizer: { type: 'adam'; state: AdamState };
@@ -42,6 +48,8 @@ export function serializeCheckpoint(c: Checkpoint): string {
     step: c.step,
     runId: c.runId,
     model: c.model,
+    modelConfig: c.modelConfig,
+    config: c.config,
     layout: c.layout,
     theta: encodeF64(c.theta),
     optimizer: { type: c.optimizer.type, count: c.optimizer.state.count, mu: encodeF64(c.optimizer.state.mu), nu: encodeF64(c.optimizer.state.nu) },
@@ -63,6 +71,15 @@ export function parseCheckpoint(text: string, file: string): Checkpoint {
   if (theta.length !== j.layout?.size) throw new EngineError('theta', `holds ${theta.length} numbers, layout.size says ${j.layout?.size}`, 'the checkpoint is corrupt; use an earlier one', file);
   for (let i = 0; i < theta.length; i++)
     if (!Number.isFinite(theta[i])) throw new EngineError(`theta[${i}]`, `is ${theta[i]}`, 'the run diverged; use an earlier checkpoint', file);
+  if (j.modelConfig !== undefined) {
+    try {
+      validateModelConfig(j.modelConfig);
+    } catch (e) {
+      throw e instanceof EngineError ? new EngineError(`modelConfig.${e.path}`, e.rawMessage(), 'the checkpoint is corrupt; use an earlier one', file) : e;
+    }
+    const need = paramLayout(j.modelConfig).size;
+    if (need !== theta.length) throw new EngineError('theta', `holds ${theta.length} numbers, the model needs ${need}`, 'the checkpoint is corrupt; use an earlier one', file);
+  }
   const mu = decodeF64(j.optimizer?.mu, 'optimizer.mu', file);
   const nu = decodeF64(j.optimizer?.nu, 'optimizer.nu', file);
   if (mu.length !== theta.length || nu.length !== theta.length) throw new EngineError('optimizer', 'state size differs from theta', 'the checkpoint is corrupt; use an earlier one', file);
@@ -72,6 +89,8 @@ export function parseCheckpoint(text: string, file: string): Checkpoint {
     step: j.step,
     runId: j.runId,
     model: j.model,
+    modelConfig: j.modelConfig,
+    config: j.config,
     layout: j.layout,
     theta,
     optimizer: { type: 'adam', state: { mu, nu, count: j.optimizer.count } },

@@ -11,6 +11,11 @@ export interface EvalDataset {
   /** Draws held-out (meta-test split) episodes. */
   sample: EpisodeSampler;
   numClasses: number;
+  /**
+   * The network evaluation builds for this dataset: V_M is shared by every cell, so one learned
+   * LA runs on any layer sizes; input and output sizes follow the dataset.
+   */
+  model?: VsmlModelConfig;
 }
 
 /** Online SGD/Adam on the same episodes; computed once per dataset and cached by the loop. */
@@ -32,7 +37,8 @@ export interface ExperimentPlan {
   es: EsOptions;
   /** Meta-training episodes (meta-train split; a mixture when several datasets are named). */
   train: EpisodeSampler;
-  evaluation: { frequency: number; spec: EvalSpec; datasets: EvalDataset[] };
+  /** `model` is the network evaluation runs (it differs from `model` only in batch size). */
+  evaluation: { frequency: number; spec: EvalSpec; datasets: EvalDataset[]; model?: VsmlModelConfig };
   baselines?: BaselineEvaluator;
   checkpointFrequency: number;
   /** Seconds between status/progress writes (the metrics file gets every step). */

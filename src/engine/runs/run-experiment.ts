@@ -106,6 +106,8 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       step,
       runId: run.runId,
       model: (plan.resolvedConfig as { model?: unknown })?.model ?? plan.model,
+      modelConfig: plan.model,
+      config: plan.resolvedConfig,
       layout: { numSets: layout.numSets, setSize: layout.setSize, size: layout.size },
       theta,
       optimizer: { type: 'adam', state: adam },
@@ -114,6 +116,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   };
 
   // The untrained LA, the evaluation episodes and the baselines do not change during a run.
+  const evalModelFor = (ds: EvalDataset) => ds.model ?? plan.evaluation.model ?? plan.model;
   const untrainedTheta = initParams(plan.model, new Rng(plan.evaluation.spec.seed, 'untrained-la'));
   const episodeCache = new Map<string, EvalEpisode[]>();
   const fixedCache = new Map<string, Partial<Record<'untrained' | 'sgd' | 'adam', MethodResult>>>();
@@ -125,18 +128,19 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   const evaluate = async (step: number): Promise<EvalRow[]> => {
     const rows: EvalRow[] = [];
     for (const ds of plan.evaluation.datasets) {
+      const evalModel = evalModelFor(ds);
       let episodes = episodeCache.get(ds.key);
       if (!episodes) {
-        episodes = evalEpisodes(plan.model, ds.sample, plan.evaluation.spec, ds.key);
+        episodes = evalEpisodes(evalModel, ds.sample, plan.evaluation.spec, ds.key);
         episodeCache.set(ds.key, episodes);
       }
       let fixed = fixedCache.get(ds.key);
       if (!fixed) {
-        fixed = { untrained: stripLoss(await evaluateVsml(runner, plan.model, untrainedTheta, episodes)) };
+        fixed = { untrained: stripLoss(await evaluateVsml(runner, evalModel, untrainedTheta, episodes)) };
         if (plan.baselines) Object.assign(fixed, await plan.baselines(ds, episodes));
         fixedCache.set(ds.key, fixed);
       }
-      const learned = stripLoss(await evaluateVsml(runner, plan.model, theta, episodes));
+      const learned = stripLoss(await evaluateVsml(runner, evalModel, theta, episodes));
       const row: EvalRow = {
         step,
         time: elapsed(),
@@ -155,7 +159,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
     ev.evaluation?.(rows);
     const snapDs = plan.evaluation.datasets[0];
     if (snapDs) {
-      const snap = recordSnapshot(plan.model, theta, episodeCache.get(snapDs.key)![0], step, snapDs.key);
+      const snap = recordSnapshot(evalModelFor(snapDs), theta, episodeCache.get(snapDs.key)![0], step, snapDs.key);
       run.writeSnapshot(snap);
       ev.snapshot?.(snap);
     }

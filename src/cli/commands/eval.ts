@@ -1,0 +1,71 @@
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { EngineError } from '../../engine/errors';
+import { evaluateTrainedLa, openTrainedLa } from '../../engine/eval/evaluate-checkpoint';
+import { createRunner, parseEnginePath, TfjsBackendChoice } from '../../engine/runner/create-runner';
+import { formatEvalTable } from '../format-table';
+
+export const EVAL_USAGE = `vsml eval <run-folder|checkpoint.json> --dataset NAME|idx:<dir> [--dataset ...] [--episodes K] [--length T]
+          [--json] [--no-baselines] [--data-dir DIR] [--path ...] [--backend ...] [--threads N]
+  Evaluates a meta-learned learning algorithm online (predict, then see the label) on K held-out
+  episodes of T steps, beside the untrained LA and online SGD/Adam with tuned learning rates.
+  --json prints one object per dataset: {"dataset","length","episodes","methods":{"learned":{...},...}}.`;
+
+const positiveInt = (v: string | undefined, flag: string, dflt: number): number => {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new EngineError(flag, `must be a positive integer, got ${v}`, `e.g. ${flag} ${dflt}`);
+  return n;
+};
+
+export async function evalCommand(argv: string[], out: (s: string) => void): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      dataset: { type: 'string', multiple: true, default: [] },
+      episodes: { type: 'string' },
+      length: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      'no-baselines': { type: 'boolean', default: false },
+      'data-dir': { type: 'string' },
+      path: { type: 'string' },
+      backend: { type: 'string' },
+      threads: { type: 'string' },
+    },
+  });
+  if (positionals.length !== 1) {
+    out(`${EVAL_USAGE}\n`);
+    return 2;
+  }
+  const la = openTrainedLa(resolve(positionals[0]));
+  const datasets = values.dataset!.length > 0 ? values.dataset! : la.config.evaluation.datasets;
+  const runner = await createRunner(
+    {
+      path: values.path ? parseEnginePath(values.path, '--path') : la.config.engine.path,
+      backend: (values.backend ?? la.config.engine.backend) as TfjsBackendChoice,
+      threads: values.threads ? Number(values.threads) : la.config.engine.threads,
+    },
+    (m) => void process.stderr.write(`${m}\n`),
+  );
+  try {
+    const rows = await evaluateTrainedLa(la, runner, {
+      datasets,
+      length: positiveInt(values.length, '--length', la.config.evaluation.episode_length),
+      episodes: positiveInt(values.episodes, '--episodes', la.config.evaluation.count),
+      baselines: !values['no-baselines'],
+      dataDir: values['data-dir'],
+    });
+    if (values.json) {
+      for (const r of rows) {
+        const methods = Object.fromEntries(Object.entries(r.methods).map(([k, m]) => [k, { meanAccuracy: m!.meanAccuracy, finalAccuracy: m!.finalAccuracy, meanLoss: m!.meanLoss, ...(m!.lr !== undefined ? { lr: m!.lr, model: m!.model } : {}) }]));
+        out(`${JSON.stringify({ dataset: r.dataset, length: r.length, episodes: r.episodes, step: r.step, methods })}\n`);
+      }
+    } else {
+      out(`Learned LA from ${la.file} (meta-step ${la.checkpoint.step}), runner ${runner.name}/${runner.backend}:\n${formatEvalTable(rows)}\n`);
+    }
+    return 0;
+  } finally {
+    await runner.dispose();
+  }
+}

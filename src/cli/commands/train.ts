@@ -1,0 +1,92 @@
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { runExperiment } from '../../engine/runs/run-experiment';
+import { planExperiment } from '../../engine/runs/plan-experiment';
+import { createRunner, parseEnginePath, RunnerChoice, TfjsBackendChoice } from '../../engine/runner/create-runner';
+import { ExperimentConfig } from '../../engine/config/types';
+import { ProgressBar, formatDuration } from '../progress-bar';
+import { formatEvalTable } from '../format-table';
+import { loadExperiment, loadRunConfig } from '../load-experiment';
+
+export const TRAIN_USAGE = `vsml train <config.vsml.json> [--set path=value ...] [--resume <run-folder>] [--runs-dir DIR]
+           [--path auto|fused|tfjs|reference] [--backend auto|tensorflow|wasm|cpu] [--threads N]
+  Meta-trains the experiment with evolution strategies into <runs-dir>/<run-id>/ (default .vsml/runs),
+  shows progress (meta-step, loss, ETA), and prints the final evaluation table.
+  --set training.population_size=128 overrides one config value. --resume continues a run from its
+  latest checkpoint (the config then comes from the run folder).`;
+
+/** CLI flags win over the config's `engine` section. */
+export function runnerChoice(cfg: ExperimentConfig, flags: { path?: string; backend?: string; threads?: string }): RunnerChoice {
+  return {
+    path: flags.path ? parseEnginePath(flags.path, '--path') : cfg.engine.path,
+    backend: (flags.backend ?? cfg.engine.backend) as TfjsBackendChoice,
+    threads: flags.threads !== undefined ? Number(flags.threads) : cfg.engine.threads,
+  };
+}
+
+export async function trainCommand(argv: string[], out: (s: string) => void): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      set: { type: 'string', multiple: true, default: [] },
+      resume: { type: 'string' },
+      'runs-dir': { type: 'string', default: '.vsml/runs' },
+      path: { type: 'string' },
+      backend: { type: 'string' },
+      threads: { type: 'string' },
+    },
+  });
+  if (positionals.length > 1 || (positionals.length === 0 && !values.resume)) {
+    out(`${TRAIN_USAGE}\n`);
+    return 2;
+  }
+  const warn = (s: string): void => void process.stderr.write(s);
+  let cfg: ExperimentConfig;
+  let source: string;
+  if (values.resume) {
+    ({ config: cfg, source } = loadRunConfig(resolve(values.resume)));
+    if (values.set!.length > 0) warn('note: --set is ignored with --resume; a resumed run keeps its own config\n');
+  } else {
+    source = positionals[0];
+    cfg = await loadExperiment(source, values.set!, warn);
+  }
+  const plan = planExperiment(cfg, source);
+  const runner = await createRunner(runnerChoice(cfg, values), (m) => warn(`${m}\n`));
+  const bar = new ProgressBar();
+  const ac = new AbortController();
+  const onSignal = (): void => {
+    warn('\nstopping after this meta-step (checkpointing); press Ctrl-C again to abort at once\n');
+    if (ac.signal.aborted) process.exit(130);
+    ac.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let lastAcc = '';
+  try {
+    const outcome = await runExperiment({
+      plan,
+      runner,
+      runsDir: resolve(values['runs-dir']!),
+      resumeDir: values.resume ? resolve(values.resume) : undefined,
+      signal: ac.signal,
+      events: {
+        started: (s) => warn(`run ${s.runId} in ${s.runDir}\nrunner ${s.runner.path} (backend ${s.runner.backend}, ${s.runner.threads} threads)${s.resumedFromStep !== undefined ? `, resuming after step ${s.resumedFromStep}` : ''}\n`),
+        progress: (p) => bar.update(p.step, p.totalSteps, p.metaLoss, p.etaSeconds, lastAcc),
+        evaluation: (rows) => {
+          const r = rows[0];
+          if (r?.methods.learned) lastAcc = `${r.dataset} acc ${(100 * r.methods.learned.meanAccuracy).toFixed(1)}%`;
+        },
+        log: (level, m) => warn(`${level === 'info' ? '' : `${level}: `}${m}\n`),
+      },
+    });
+    bar.done();
+    out(`\n${outcome.state === 'finished' ? 'Finished' : 'Stopped'} at meta-step ${outcome.step} (${formatDuration(process.uptime())}). Run folder: ${outcome.runDir}\n`);
+    if (outcome.lastEval.length > 0) out(`\nEvaluation at meta-step ${outcome.lastEval[0].step} (mean online accuracy over T inner steps, K held-out episodes):\n${formatEvalTable(outcome.lastEval)}\n`);
+    return 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await runner.dispose();
+  }
+}

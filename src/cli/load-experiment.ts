@@ -1,0 +1,34 @@
+import { resolve, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { EngineError } from '../engine/errors';
+import { loadConfigFile, validateRunConfig } from '../engine/config/load-config';
+import { ConfigIssue, formatIssue } from '../engine/config/issues';
+import { ExperimentConfig } from '../engine/config/types';
+import { engineDatasetCatalog } from '../engine/data/catalog';
+
+/** Thrown when a config has errors; carries every issue so the CLI can print them all. */
+export class ConfigErrors extends Error {
+  constructor(readonly issues: readonly ConfigIssue[]) {
+    super(issues.map(formatIssue).join('\n'));
+    this.name = 'ConfigErrors';
+  }
+}
+
+/** Loads and validates a `*.vsml.json` with `--set` overrides, checking datasets against what is on disk. */
+export async function loadExperiment(file: string, overrides: readonly string[], warn: (s: string) => void): Promise<ExperimentConfig> {
+  const first = await loadConfigFile(resolve(file), { overrides });
+  const dataDir = first.config?.data.dir ?? undefined;
+  const res = await loadConfigFile(resolve(file), { overrides, catalog: engineDatasetCatalog(dataDir ? { dataDir } : {}) });
+  for (const i of res.issues) if (i.severity !== 'error') warn(`${i.severity}: ${formatIssue(i)}\n`);
+  if (!res.ok) throw new ConfigErrors(res.issues.filter((i) => i.severity === 'error'));
+  return res.config;
+}
+
+/** The resolved config stored in a run folder (for resume and eval). */
+export function loadRunConfig(runDir: string): { config: ExperimentConfig; source: string } {
+  const file = join(runDir, 'config.json');
+  if (!existsSync(file)) throw new EngineError('', 'is not a run folder (no config.json)', 'pass a folder under .vsml/runs/ or a checkpoint file', runDir);
+  const res = validateRunConfig(JSON.parse(readFileSync(file, 'utf8')), file);
+  if (!res.ok) throw new ConfigErrors(res.issues.filter((i) => i.severity === 'error'));
+  return { config: res.config, source: res.source ?? file };
+}

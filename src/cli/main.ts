@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+/**
+ * `vsml`: the headless face of VS-ML Lab. Every command runs the same engine the extension's
+ * trainer process runs; errors print as "file: field: message" plus a fix, exit code 1
+ * (2 for usage errors).
+ */
+import { printError } from './print-error';
+import { fixtureCommand, FIXTURE_USAGE } from './commands/fixture';
+import { datasetsCommand, DATASETS_USAGE } from './commands/datasets';
+import { trainCommand, TRAIN_USAGE } from './commands/train';
+import { evalCommand, EVAL_USAGE } from './commands/eval';
+import { importCommand, IMPORT_USAGE } from './commands/import';
+
+const USAGE = `VS-ML Lab: meta-learn learning algorithms with Variable Shared Meta Learning.
+
+${TRAIN_USAGE}
+
+${EVAL_USAGE}
+
+${DATASETS_USAGE}
+
+${IMPORT_USAGE}
+
+${FIXTURE_USAGE}
+`;
+
+type Command = (argv: string[], out: (s: string) => void) => Promise<number>;
+const COMMANDS: Record<string, Command> = {
+  train: trainCommand,
+  eval: evalCommand,
+  datasets: datasetsCommand,
+  import: importCommand,
+  fixture: fixtureCommand,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const out = (s: string): void => void process.stdout.write(s);
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    out(USAGE);
+    return name ? 0 : 2;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    process.stderr.write(`unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}\n`);
+    return 2;
+  }
+  try {
+    return await cmd(rest, out);
+  } catch (e) {
+    if (e instanceof TypeError && (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return 2;
+    }
+    printError(e);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    printError(e);
+    process.exitCode = 1;
+  },
+);

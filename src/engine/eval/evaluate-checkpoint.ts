@@ -1,0 +1,100 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { EngineError } from '../errors';
+import { Rng } from '../random';
+import { ExperimentConfig } from '../config/types';
+import { validateRunConfig } from '../config/load-config';
+import { initParams } from '../model/init';
+import { VsmlModelConfig, numClasses } from '../model/config';
+import { RolloutRunner } from '../model/rollout-runner';
+import { openConfiguredDataset, openTrainingDataset } from '../data/from-config';
+import { EpisodeDataset, episodeSampler } from '../data/episodes';
+import { Checkpoint, readCheckpoint } from '../runs/checkpoint';
+import { RunFolder } from '../runs/run-folder';
+import { EvalRow, MethodResult } from '../runs/records';
+import { baselinesFor, evalModelFor } from '../runs/plan-experiment';
+import { paramLayout } from '../model/param-layout';
+import { evalEpisodes, evaluateVsml } from './evaluate';
+
+/** A checkpoint with the experiment config it was trained under. */
+export interface TrainedLa {
+  checkpoint: Checkpoint;
+  config: ExperimentConfig;
+  model: VsmlModelConfig;
+  /** Where it was read from. */
+  file: string;
+}
+
+/**
+ * Opens a run folder (its latest checkpoint) or a checkpoint file. The config comes from the
+ * checkpoint itself (portable) or, for older checkpoints, from the run folder's config.json.
+ */
+export function openTrainedLa(target: string): TrainedLa {
+  if (!existsSync(target)) throw new EngineError('', 'does not exist', 'pass a run folder (.vsml/runs/<id>) or a checkpoint file', target);
+  let ckpt: Checkpoint | undefined;
+  let file = target;
+  if (statSync(target).isDirectory()) {
+    ckpt = RunFolder.open(target).latestCheckpoint();
+    file = join(target, 'checkpoints', 'latest.json');
+    if (!ckpt) throw new EngineError('', 'has no readable checkpoint yet', 'wait for the first checkpoint (checkpoint.frequency) or pass another run', target);
+  } else {
+    ckpt = readCheckpoint(target);
+  }
+  let rawConfig = ckpt.config;
+  if (rawConfig === undefined) {
+    const runConfig = join(dirname(dirname(file)), 'config.json');
+    if (!existsSync(runConfig)) throw new EngineError('config', 'the checkpoint holds no config and no run folder is beside it', 'evaluate the run folder instead', file);
+    rawConfig = JSON.parse(readFileSync(runConfig, 'utf8'));
+  }
+  const res = validateRunConfig(rawConfig, file);
+  if (!res.ok) throw new EngineError(res.issues[0].path, res.issues[0].message, res.issues[0].fix, file);
+  if (!ckpt.modelConfig) throw new EngineError('modelConfig', 'is missing (checkpoint from an older version)', 'evaluate with the version that wrote it', file);
+  return { checkpoint: ckpt, config: res.config, model: ckpt.modelConfig, file };
+}
+
+export interface CheckpointEvalOptions {
+  datasets: string[];
+  length: number;
+  episodes: number;
+  seed?: number;
+  baselines: boolean;
+  dataDir?: string;
+}
+
+/** Evaluates a trained LA (and the untrained LA and the baselines) on the given datasets. */
+export async function evaluateTrainedLa(la: TrainedLa, runner: RolloutRunner, opts: CheckpointEvalOptions): Promise<EvalRow[]> {
+  const seed = opts.seed ?? la.config.evaluation.seed;
+  const spec = { length: opts.length, episodes: opts.episodes, seed };
+  const config: ExperimentConfig = structuredClone(la.config);
+  if (opts.dataDir) config.data.dir = opts.dataDir;
+  // The untrained LA: a fresh meta-init (it does not depend on layer sizes, only on N, M and the param sets).
+  const untrained = initParams(la.model, new Rng(seed, 'untrained-la'));
+  const strip = (s: MethodResult): MethodResult => ({ meanAccuracy: s.meanAccuracy, finalAccuracy: s.finalAccuracy, meanLoss: s.meanLoss, curve: s.curve });
+  const rows: EvalRow[] = [];
+  for (const name of opts.datasets) {
+    const ds = openConfiguredDataset(config, name, Number.MAX_SAFE_INTEGER);
+    // V_M is shared by every cell, so the learned LA runs on this dataset's own input and output sizes.
+    const model = evalModelFor(config, ds);
+    if (paramLayout(model).size !== la.checkpoint.theta.length)
+      throw new EngineError('model', 'the checkpoint does not fit the config it carries', 'evaluate with the run\'s own checkpoint', la.file);
+    const episodes = evalEpisodes(model, episodeSampler(ds, config.evaluation.subset), spec, name);
+    const methods: EvalRow['methods'] = {
+      learned: strip(await evaluateVsml(runner, model, la.checkpoint.theta, episodes)),
+      untrained: strip(await evaluateVsml(runner, model, untrained, episodes)),
+    };
+    if (opts.baselines) {
+      // Tuned on meta-training data when it is here; otherwise on the evaluated dataset's own training split.
+      let tuneOn: EpisodeDataset = ds;
+      try {
+        const train = openTrainingDataset(config, Number.MAX_SAFE_INTEGER);
+        if (train.inputSize === ds.inputSize && train.numClasses === ds.numClasses) tuneOn = train;
+      } catch {
+        // meta-training data not on this machine: tune on the evaluated dataset's training split
+      }
+      const evaluate = baselinesFor({ ...config, baselines: { ...config.baselines, enabled: true } }, tuneOn, numClasses(model))!;
+      Object.assign(methods, await evaluate({ key: name, sample: episodeSampler(ds, config.evaluation.subset), numClasses: ds.numClasses }, episodes));
+    }
+    rows.push({ step: la.checkpoint.step, time: 0, dataset: name, split: config.evaluation.subset, length: opts.length, episodes: opts.episodes, methods });
+  }
+  return rows;
+}

@@ -1,0 +1,89 @@
+import { VsmlModelConfig } from '../model/config';
+import { ExperimentConfig } from '../config/types';
+import { toModelConfig } from '../config/to-model-config';
+import { openConfiguredDataset, openTrainingDataset } from '../data/from-config';
+import { EpisodeDataset, episodeSampler } from '../data/episodes';
+import { makeBaselineEvaluator } from '../baselines/evaluate-baselines';
+import { ExperimentPlan, EvalDataset, BaselineEvaluator } from './experiment-plan';
+
+/** Outputs of the network: pad.output when set, else the training data's number of classes. */
+export function numOutputsFor(cfg: ExperimentConfig): number {
+  const pad = cfg.data.preprocess.pad.output;
+  if (pad) return pad[0];
+  return openTrainingDataset(cfg, Number.MAX_SAFE_INTEGER).numClasses;
+}
+
+/**
+ * The network for one evaluation dataset: the trained architecture's hidden sizes with the
+ * dataset's own input size and class count (pad.output when set). The learned LA is V_M, shared
+ * by every cell, so it runs unchanged on any layer sizes; so do the untrained LA and baselines.
+ */
+export function evalModelFor(cfg: ExperimentConfig, ds: EpisodeDataset): VsmlModelConfig {
+  const outputs = cfg.data.preprocess.pad.output?.[0] ?? ds.numClasses;
+  const specs = cfg.model.vsml_rnn.layer_specs;
+  const sized: ExperimentConfig = { ...cfg, model: { ...cfg.model, vsml_rnn: { ...cfg.model.vsml_rnn, layer_specs: specs.map((s, i) => (i === specs.length - 1 ? { type: s.type } : s)) } } };
+  return toModelConfig(sized, outputs, ds.inputSize, { batchSize: cfg.evaluation.batch_size });
+}
+
+/**
+ * The SGD/Adam comparators: learning rates (and linear vs MLP) tuned on meta-TRAINING episodes
+ * of the training dataset, the same data the learned LA was meta-trained on, then run on the
+ * held-out evaluation episodes.
+ */
+export function baselinesFor(cfg: ExperimentConfig, train: EpisodeDataset, numClasses: number): BaselineEvaluator | undefined {
+  if (!cfg.baselines.enabled) return undefined;
+  const evaluate = makeBaselineEvaluator({
+    trainSample: episodeSampler(train, 'train'),
+    inputSize: train.inputSize,
+    numClasses,
+    batchSize: cfg.evaluation.batch_size,
+    hiddenSize: cfg.baselines.hidden_size,
+    tanhBound: cfg.model.vsml_rnn.tanh_bound,
+    tuneEpisodes: cfg.baselines.tune_episodes,
+    seed: cfg.evaluation.seed,
+  });
+  return async (_ds, episodes) => evaluate(episodes.map((e) => e.episode));
+}
+
+/** Resolves a validated experiment config into what the training loop runs. */
+export function planExperiment(cfg: ExperimentConfig, source: string): ExperimentPlan {
+  const numOutputs = numOutputsFor(cfg);
+  const train = openTrainingDataset(cfg, numOutputs);
+  const model = toModelConfig(cfg, numOutputs, train.inputSize);
+  const split = cfg.evaluation.subset;
+  const opened = cfg.evaluation.datasets.map((name) => openConfiguredDataset(cfg, name, numOutputs));
+  const datasets: EvalDataset[] = opened.map((ds, i) => ({ key: cfg.evaluation.datasets[i], sample: episodeSampler(ds, split), numClasses: ds.numClasses, model: evalModelFor(cfg, ds) }));
+  // Baselines per dataset: tuned on the meta-training data when it has the same shape, else on the dataset's own training split.
+  const baselineByKey = new Map<string, BaselineEvaluator | undefined>();
+  opened.forEach((ds, i) => {
+    const sameShape = ds.inputSize === train.inputSize && ds.numClasses === train.numClasses;
+    baselineByKey.set(cfg.evaluation.datasets[i], baselinesFor(cfg, sameShape ? train : ds, ds.numClasses));
+  });
+  const baselines: BaselineEvaluator | undefined = cfg.baselines.enabled ? async (ds, episodes) => (await baselineByKey.get(ds.key)?.(ds, episodes)) ?? {} : undefined;
+  const o = cfg.optimizer;
+  return {
+    name: cfg.name,
+    seed: cfg.seed,
+    source,
+    resolvedConfig: { ...cfg, source },
+    model,
+    iterations: cfg.training.iterations,
+    es: {
+      pairs: cfg.training.population_size,
+      sigma: o.noise_std,
+      episodeLength: cfg.training.episode_length,
+      lossType: cfg.training.loss_type,
+      centeredRanks: o.centered_ranks,
+      weightDecay: o.weight_decay,
+      adam: { lr: o.lr, b1: o.kwargs.b1, b2: o.kwargs.b2, eps: 1e-8, clipGradNorm: o.clip_gradnorm },
+    },
+    train: episodeSampler(train, 'train'),
+    evaluation: {
+      frequency: cfg.evaluation.frequency,
+      spec: { length: cfg.evaluation.episode_length, episodes: cfg.evaluation.count, seed: cfg.evaluation.seed },
+      datasets,
+    },
+    baselines,
+    checkpointFrequency: cfg.checkpoint.frequency,
+  };
+}
