@@ -24,7 +24,9 @@ export function registerPanels(context: vscode.ExtensionContext, deps: PanelDeps
   }));
   sub(vscode.commands.registerCommand('vsml.openGraph', (arg?: unknown) => GraphPanel.createOrShow(context, deps, runIdFromArg(arg))));
   sub(vscode.commands.registerCommand('vsml.openConfigEditor', async (arg?: unknown) => {
-    const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
+    // A Uri (explorer context menu, editor title), a config node of the Experiments view ({ file }), or the active editor.
+    const file = (arg as { file?: unknown } | undefined)?.file;
+    const uri = arg instanceof vscode.Uri ? arg : typeof file === 'string' && file ? vscode.Uri.file(file) : vscode.window.activeTextEditor?.document.uri;
     if (!uri || !uri.path.endsWith('.vsml.json')) {
       void vscode.window.showInformationMessage('Open a *.vsml.json experiment file first, or pick one in the Experiments view.');
       return;
