@@ -31,6 +31,19 @@ test('metrics panel draws the snapshot, appends live rows once, and keeps the se
   for (const m of ['learned', 'untrained', 'sgd', 'adam']) {
     assert.deepEqual(pts.curve[m], last.methods[m].curve.map((y, t) => ({ x: t + 1, y })), `curve of ${m}`);
   }
+  // Smoothing changes the drawn curve, not the rows: a 5-step moving average of the same curve.
+  await p.page.evaluate(() => {
+    const e = document.getElementById('curve-smoothing-select') as HTMLElement & { value: string };
+    e.value = '5';
+    e.dispatchEvent(new Event('change'));
+  });
+  const smoothed = (await points(p)).curve.learned.map((q) => q.y);
+  const raw = last.methods.learned.curve;
+  const expected = raw.map((_, i) => {
+    const win = raw.slice(Math.max(0, i - 2), Math.min(raw.length, i + 3));
+    return win.reduce((a, b) => a + b, 0) / win.length;
+  });
+  smoothed.forEach((y, i) => assert.ok(Math.abs(y - expected[i]) < 1e-12, `smoothed[${i}]`));
   // Live rows; the same rows again (trainer message + file tail) must not double the points.
   const lastStep = run.metrics[run.metrics.length - 1].step;
   const extra: MetricsRow[] = [1, 2].map((i) => ({ ...run.metrics[run.metrics.length - 1], step: lastStep + i, metaLoss: 2.2 - i / 10 }));

@@ -94,9 +94,9 @@ export function paintGridFrame(ctx: CanvasRenderingContext2D, layout: GridLayout
       // Labels right of the arrows' bend (the curves stay within ~30 px of the block's right edge).
       ctx.textAlign = 'left';
       ctx.fillStyle = fwd;
-      ctx.fillText('→ forward message b = mean over a of row b', bl.x + w + 40, bl.y + h + 18);
+      ctx.fillText('→ forward msg b = mean over a', bl.x + w + 40, bl.y + h + 18);
       ctx.fillStyle = bwd;
-      ctx.fillText(`← backward message a = mean over the next layer's row`, bl.x + w + 40, bl.y + h + 34);
+      ctx.fillText('← backward msg = mean over next b', bl.x + w + 40, bl.y + h + 34);
     }
     if (bl.layer === 0) {
       ctx.fillStyle = fwd;

@@ -47,7 +47,8 @@ function themeOptions(xTitle: string, yTitle: string, yRange?: { min: number; ma
       legend: { labels: { color: fg, boxWidth: 14, boxHeight: 2 } },
       tooltip: { enabled: true },
     },
-    scales: { x: axis(xTitle), y: { ...axis(yTitle), ...(yRange ?? {}) } },
+    // Both x axes (meta-step, examples seen) count whole things.
+    scales: { x: { ...axis(xTitle), ticks: { color: fg, precision: 0 } }, y: { ...axis(yTitle), ...(yRange ?? {}) } },
   };
 }
 

@@ -20,7 +20,7 @@ import { DASHES, LineChart, LineDataset, lineDataset, runColor } from './charts'
 import { configDiff } from './config-diff';
 import {
   AccuracyKey, METHODS, METRIC_KEYS, MetricKey, RunStore, appendEvals, appendMetrics, datasetsOf, evalSeries, evalSteps,
-  innerCurve, metricSeries, storeFrom,
+  innerCurve, metricSeries, smooth, storeFrom,
 } from './model';
 
 /** What the panel remembers across tab switches and reloads (the data itself comes from the host). */
@@ -33,6 +33,8 @@ interface MetricsState {
   curveDataset: string;
   /** -1 = the newest evaluation. */
   curveStep: number;
+  /** Moving-average window of the inner curves (1 = raw). */
+  curveSmoothing: number;
   differencesOnly: boolean;
 }
 
@@ -50,6 +52,7 @@ function restoreState(): MetricsState {
     curveRun: pick(s?.curveRun, isStr, ''),
     curveDataset: pick(s?.curveDataset, isStr, ''),
     curveStep: pick(s?.curveStep, (x) => typeof x === 'number' && Number.isInteger(x), -1),
+    curveSmoothing: pick(s?.curveSmoothing, (x) => x === 1 || x === 5 || x === 11 || x === 25, 1),
     differencesOnly: pick(s?.differencesOnly, (x) => typeof x === 'boolean', true),
   };
 }
@@ -69,6 +72,7 @@ const methodSelect = ce('vscode-single-select', { id: 'method-select' });
 const curveRunSelect = ce('vscode-single-select', { id: 'curve-run-select' });
 const curveDatasetSelect = ce('vscode-single-select', { id: 'curve-dataset-select' });
 const curveStepSelect = ce('vscode-single-select', { id: 'curve-step-select' });
+const smoothingSelect = ce('vscode-single-select', { id: 'curve-smoothing-select' });
 const diffOnly = ce('vscode-checkbox', { id: 'diff-only', label: 'Differences only' });
 const diffTable = el('table', { class: 'data', id: 'config-diff' });
 const canvas = (id: string): HTMLCanvasElement => el('canvas', { id, role: 'img' });
@@ -86,7 +90,7 @@ app.append(
   el('div', { class: 'grid2' },
     card('Meta-training', [labelled('Metric', metricSelect)], el('div', { class: 'chart-box' }, lossCanvas)),
     card('Evaluation accuracy', [labelled('Method', methodSelect), labelled('Accuracy', accuracySelect)], el('div', { class: 'chart-box' }, evalCanvas)),
-    card('Inner learning curve (online accuracy)', [labelled('Run', curveRunSelect), labelled('Dataset', curveDatasetSelect), labelled('Meta-step', curveStepSelect)],
+    card('Inner learning curve (online accuracy)', [labelled('Run', curveRunSelect), labelled('Dataset', curveDatasetSelect), labelled('Meta-step', curveStepSelect), labelled('Smoothing', smoothingSelect)],
       el('div', { class: 'chart-box' }, curveCanvas)),
   ),
   card('Config comparison', [diffOnly], diffTable),
@@ -111,6 +115,7 @@ const valueOf = (e: Event): string => (e.target as HTMLElement & { value: string
 setOptions(metricSelect, METRIC_KEYS.map((k) => ({ value: k, label: k })), state.metric);
 setOptions(accuracySelect, [{ value: 'meanAccuracy', label: 'mean over the episode' }, { value: 'finalAccuracy', label: 'at the end' }], state.accuracy);
 setOptions(methodSelect, METHODS.map((m) => ({ value: m, label: m })), state.method);
+setOptions(smoothingSelect, [1, 5, 11, 25].map((w) => ({ value: String(w), label: w === 1 ? 'none' : `${w} steps` })), String(state.curveSmoothing));
 if (state.differencesOnly) diffOnly.setAttribute('checked', '');
 metricSelect.addEventListener('change', (e) => { state.metric = valueOf(e) as MetricKey; save(); drawLoss(); });
 accuracySelect.addEventListener('change', (e) => { state.accuracy = valueOf(e) as AccuracyKey; save(); drawEval(); });
@@ -118,6 +123,7 @@ methodSelect.addEventListener('change', (e) => { state.method = valueOf(e); save
 curveRunSelect.addEventListener('change', (e) => { state.curveRun = valueOf(e); state.curveStep = -1; save(); drawCurve(); });
 curveDatasetSelect.addEventListener('change', (e) => { state.curveDataset = valueOf(e); save(); drawCurve(); });
 curveStepSelect.addEventListener('change', (e) => { state.curveStep = Number(valueOf(e)); save(); drawCurve(); });
+smoothingSelect.addEventListener('change', (e) => { state.curveSmoothing = Number(valueOf(e)) || 1; save(); drawCurve(); });
 diffOnly.addEventListener('change', (e) => { state.differencesOnly = (e.target as HTMLElement & { checked: boolean }).checked; save(); drawDiff(); });
 
 // ---- drawing --------------------------------------------------------------------------------
@@ -178,12 +184,13 @@ function drawCurve(): void {
     return;
   }
   const colors: Record<string, string> = { learned: runColor(0), untrained: runColor(4), sgd: runColor(2), adam: runColor(3) };
-  const ds: LineDataset[] = METHODS.map((m, j) => lineDataset(`${m}`, innerCurve(run, dataset, step, m), colors[m], DASHES[j % DASHES.length]));
+  const w = state.curveSmoothing;
+  const ds: LineDataset[] = METHODS.map((m, j) => lineDataset(`${m}`, smooth(innerCurve(run, dataset, step, m), w), colors[m], DASHES[j % DASHES.length]));
   // Other selected runs' learned LAs on the same dataset, overlaid.
   for (const other of sel) {
     if (other === run) continue;
     const s = evalSteps(other, dataset);
-    if (s.length) ds.push(lineDataset(`${other.summary.runId} learned`, innerCurve(other, dataset, s[s.length - 1], 'learned'), runColor(runIndex(other.summary.runId)), [3, 3]));
+    if (s.length) ds.push(lineDataset(`${other.summary.runId} learned`, smooth(innerCurve(other, dataset, s[s.length - 1], 'learned'), w), runColor(runIndex(other.summary.runId)), [3, 3]));
   }
   curveChart.setDatasets(ds.filter((d) => d.data.length > 0));
 }

@@ -81,3 +81,21 @@ export function innerCurve(store: RunStore, dataset: string, step: number, metho
   const curve = row?.methods[method]?.curve;
   return curve ? curve.map((y, t) => ({ x: t + 1, y })) : [];
 }
+
+/**
+ * Centered moving average over `window` points (odd; 1 = unchanged). Inner curves averaged over a
+ * few episodes are noisy step to step; smoothing is a view choice, the held points stay raw.
+ */
+export function smooth(points: readonly Point[], window: number): Point[] {
+  if (window <= 1) return points.map((p) => ({ ...p }));
+  const half = Math.floor(window / 2);
+  return points.map((p, i) => {
+    let s = 0;
+    let n = 0;
+    for (let j = Math.max(0, i - half); j <= Math.min(points.length - 1, i + half); j++) {
+      s += points[j].y;
+      n++;
+    }
+    return { x: p.x, y: s / n };
+  });
+}

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendEvals, appendMetrics, evalSeries, innerCurve, metricSeries, storeFrom } from '../../../webview/metrics/model';
+import { appendEvals, appendMetrics, evalSeries, innerCurve, metricSeries, smooth, storeFrom } from '../../../webview/metrics/model';
 import { configDiff } from '../../../webview/metrics/config-diff';
 import { fixtureRun, metricsRunData } from '../fixture-runs';
 
@@ -34,4 +34,10 @@ test('config comparison: differences only, missing keys, nested objects', () => 
     { key: 'z', values: ['', '"k"'], differs: true },
   ]);
   assert.equal(configDiff([{ a: 1 }, { a: 1 }], false).length, 1);
+});
+
+test('smoothing is a centered moving average that shrinks at the ends', () => {
+  const pts = [1, 2, 3, 10].map((y, i) => ({ x: i + 1, y }));
+  assert.deepEqual(smooth(pts, 3).map((p) => p.y), [1.5, 2, 5, 6.5]);
+  assert.deepEqual(smooth(pts, 1), pts);
 });
