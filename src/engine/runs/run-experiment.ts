@@ -177,6 +177,8 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
         step -= 1;
         break;
       }
+      // A synchronous runner never yields; let pending I/O (IPC to the editor, signals) through between steps.
+      await new Promise<void>((r) => setImmediate(r));
       const ts = Date.now();
       const r = await esStep(runner, plan.model, theta, adam, plan.train, stepRng(plan.seed, step), plan.es);
       if (!Number.isFinite(r.metaLoss) || !Number.isFinite(r.thetaNorm))

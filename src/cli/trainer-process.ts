@@ -1,0 +1,151 @@
+/**
+ * The training child process the extension forks (bundled to dist/trainer.js):
+ *   node dist/trainer.js <config-file> --runs-dir DIR [--resume RUN_DIR] [--set k=v ...]
+ * It runs the same engine as `vsml train` and reports over the IPC channel with the typed
+ * messages of src/protocol/trainer.ts. `run/stop` (or the parent going away) checkpoints and
+ * exits; a crash is reported as `run/error` and the run folder is marked `failed` by the engine.
+ */
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { EngineError } from '../engine/errors';
+import { runExperiment } from '../engine/runs/run-experiment';
+import { planExperiment } from '../engine/runs/plan-experiment';
+import { createRunner } from '../engine/runner/create-runner';
+import { MetricsRow } from '../engine/runs/records';
+import { parseHostMessage, TrainerMessage } from '../protocol/trainer';
+import { ConfigErrors, loadExperiment, loadRunConfig } from './load-experiment';
+import { runnerChoice } from './commands/train';
+
+/** Messages handed to the channel but not yet written; the process must not disconnect before they are. */
+let inFlight = 0;
+let drained: (() => void) | undefined;
+const send = (m: TrainerMessage): void => {
+  if (process.send && process.connected) {
+    inFlight++;
+    process.send(m, (err: Error | null) => {
+      inFlight--;
+      if (err) process.stderr.write(`trainer: could not send ${m.type}: ${err.message}\n`);
+      if (inFlight === 0) drained?.();
+    });
+  } else if (m.type === 'log' || m.type === 'run/error') process.stderr.write(`${m.type === 'log' ? m.level : 'error'}: ${m.message}\n`);
+};
+const log = (level: 'info' | 'warn' | 'error', message: string): void => send({ type: 'log', level, message });
+
+/** Batches metrics rows so very fast steps do not flood the channel. */
+class MetricsBuffer {
+  private rows: MetricsRow[] = [];
+  private last = 0;
+  constructor(private readonly runId: () => string, private readonly everyMs = 250) {}
+  push(row: MetricsRow): void {
+    this.rows.push(row);
+    if (Date.now() - this.last >= this.everyMs) this.flush();
+  }
+  flush(): void {
+    if (this.rows.length === 0) return;
+    send({ type: 'metrics/append', runId: this.runId(), rows: this.rows });
+    this.rows = [];
+    this.last = Date.now();
+  }
+}
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: process.argv.slice(2),
+    allowPositionals: true,
+    options: { 'runs-dir': { type: 'string', default: '.vsml/runs' }, resume: { type: 'string' }, set: { type: 'string', multiple: true, default: [] } },
+  });
+  const ac = new AbortController();
+  process.on('message', (raw) => {
+    const parsed = parseHostMessage(raw);
+    if (!parsed.ok) {
+      log('warn', `ignored a malformed message from the host: ${parsed.error}`);
+      return;
+    }
+    switch (parsed.message.type) {
+      case 'run/stop':
+        log('info', 'stop requested: finishing this meta-step and checkpointing');
+        ac.abort();
+        break;
+      default: {
+        const never: never = parsed.message.type;
+        log('warn', `unhandled host message ${String(never)}`);
+      }
+    }
+  });
+  // If the editor goes away, stop cleanly rather than train unobserved forever.
+  process.on('disconnect', () => ac.abort());
+  process.on('SIGTERM', () => ac.abort());
+
+  let runId = '';
+  const warn = (s: string): void => log('warn', s.trim());
+  const resumed = values.resume ? loadRunConfig(resolve(values.resume)) : undefined;
+  const cfg = resumed?.config ?? (await loadExperiment(positionals[0] ?? '', values.set!, warn));
+  const source = resumed?.source ?? positionals[0];
+  const plan = planExperiment(cfg, source);
+  const runner = await createRunner(runnerChoice(cfg, {}), (m) => log('warn', m));
+  const metrics = new MetricsBuffer(() => runId);
+  let lastSnapshot = 0;
+  let lastProgress = 0;
+  try {
+    const outcome = await runExperiment({
+      plan,
+      runner,
+      runsDir: resolve(values['runs-dir']!),
+      resumeDir: values.resume ? resolve(values.resume) : undefined,
+      signal: ac.signal,
+      events: {
+        started: (s) => {
+          runId = s.runId;
+          send({ type: 'run/started', runId: s.runId, runDir: s.runDir, runner: s.runner, totalSteps: s.totalSteps });
+        },
+        progress: (p) => {
+          if (Date.now() - lastProgress < 200 && p.step !== p.totalSteps) return;
+          lastProgress = Date.now();
+          send({ type: 'run/progress', runId: p.runId, step: p.step, totalSteps: p.totalSteps, metaLoss: p.metaLoss, etaSeconds: p.etaSeconds });
+        },
+        metrics: (row) => metrics.push(row),
+        evaluation: (rows) => {
+          metrics.flush();
+          send({ type: 'eval/append', runId, rows });
+        },
+        snapshot: (snapshot) => {
+          if (Date.now() - lastSnapshot < 1000) return;
+          lastSnapshot = Date.now();
+          send({ type: 'state/snapshot', runId, snapshot });
+        },
+        log,
+      },
+    });
+    metrics.flush();
+    send({ type: 'run/done', runId: outcome.runId, state: outcome.state });
+    return 0;
+  } finally {
+    await runner.dispose();
+  }
+}
+
+const reportError = (e: unknown): void => {
+  if (e instanceof EngineError) send({ type: 'run/error', message: e.rawMessage(), path: e.path || undefined, fix: e.fix || undefined });
+  else if (e instanceof ConfigErrors) {
+    const first = e.issues[0];
+    send({ type: 'run/error', message: e.message, path: first?.path || undefined, fix: first?.fix || undefined });
+  } else send({ type: 'run/error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+};
+
+/** Waits until every queued message is written, then closes the channel so the process can exit. */
+async function closeChannel(): Promise<void> {
+  if (inFlight > 0) await new Promise<void>((r) => (drained = r));
+  if (process.connected) process.disconnect();
+}
+
+main().then(
+  async (code) => {
+    process.exitCode = code;
+    await closeChannel();
+  },
+  async (e) => {
+    reportError(e);
+    process.exitCode = 1;
+    await closeChannel();
+  },
+);
