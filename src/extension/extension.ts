@@ -42,7 +42,8 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   const diagnostics = new ConfigDiagnostics(() => catalog);
   context.subscriptions.push(diagnostics);
-  context.subscriptions.push(new CostLens(settings, root));
+  const costLens = new CostLens(settings, root);
+  context.subscriptions.push(costLens, runs.onDidChangeRuns(() => costLens.invalidateSpeed()));
 
   registerRunCommands(context, {
     runs, tree, log, settings,

@@ -47,6 +47,12 @@ export class CostLens extends Disposable implements vscode.CodeLensProvider {
     this.track(vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()));
   }
 
+  /** A run started, progressed or ended: measure the speed again on the next request. */
+  invalidateSpeed(): void {
+    this.speed = undefined;
+    this.changed.fire();
+  }
+
   private currentSpeed(): Speed {
     const r = this.root();
     const dir = r ? resolveIn(r, this.settings().runsFolder) : '';
