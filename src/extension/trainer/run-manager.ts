@@ -3,13 +3,13 @@
  * run at once), a cancellable progress notification each, one status-bar item for all, log lines
  * in the output channel, and the crash path (mark the run failed, show an error with "Open Output").
  */
-import { fork } from 'node:child_process';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { TrainerMessage } from '../../protocol/trainer';
 import { Disposable } from '../dispose';
 import { type Log, showErrorWithOutput } from '../output';
 import { markRunFailed } from '../runs/mark-failed';
+import { nodeFork } from './node-fork';
 import { type ForkFn, type TrainerExit, TrainerProcess } from './trainer-process';
 
 export interface StartRequest {
@@ -27,10 +27,6 @@ export interface RunningTrainer {
   readonly process: TrainerProcess;
   lastProgress?: { step: number; totalSteps: number; metaLoss: number | null };
 }
-
-/** The real fork: the trainer is a plain Node script; no inherited debug flags, IPC for the protocol. */
-export const nodeFork: ForkFn = (modulePath, args, options) =>
-  fork(modulePath, [...args], { cwd: options.cwd, env: options.env, execArgv: [], stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });
 
 export class RunManager extends Disposable {
   private readonly running = new Map<number, RunningTrainer>();
