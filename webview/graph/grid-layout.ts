@@ -20,7 +20,7 @@ export interface GridLayout {
   height: number;
 }
 
-export const GRID_MARGIN = { left: 56, top: 44, right: 240, gap: 64, bottom: 28 };
+export const GRID_MARGIN = { left: 56, top: 44, right: 300, gap: 64, bottom: 28 };
 
 export function gridLayout(layerSizes: readonly number[], availableWidth: number): GridLayout {
   const L = layerSizes.length - 1;
