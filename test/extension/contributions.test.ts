@@ -1,0 +1,85 @@
+/**
+ * package.json's contributions agree with the code: every declared command is registered by
+ * activation (src/extension/**), every menu names a declared command, activation happens only on
+ * the view, the commands and *.vsml.json files, and training needs a trusted workspace.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../helpers/paths';
+import { STATE_ICONS } from '../../src/extension/tree/tree-model';
+
+interface Command { command: string; title: string; enablement?: string }
+const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
+const c = pkg.contributes;
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? sources(join(dir, d.name)) : d.name.endsWith('.ts') ? [readFileSync(join(dir, d.name), 'utf8')] : []);
+}
+
+describe('package.json contributions', () => {
+  const declared = new Map<string, Command>((c.commands as Command[]).map((x) => [x.command, x]));
+
+  it('declares the commands issue 4 names, with its titles', () => {
+    for (const id of ['vsml.train', 'vsml.stop', 'vsml.resume', 'vsml.evaluate', 'vsml.newExperiment', 'vsml.openMetrics', 'vsml.openGraph',
+      'vsml.openConfigEditor', 'vsml.deleteRun', 'vsml.revealConfig']) assert.ok(declared.has(id), id);
+    assert.equal(declared.get('vsml.train')!.title, 'Train VS-ML');
+    assert.equal(declared.get('vsml.stop')!.title, 'VS-ML: Stop Run');
+  });
+
+  it('registers every declared command in the extension, and declares every registered one', () => {
+    const code = sources(join(REPO_ROOT, 'src', 'extension')).join('\n');
+    const registered = new Set([...code.matchAll(/(?:registerCommand\(|reg\()\s*'(vsml\.[A-Za-z]+)'/g)].map((m) => m[1]));
+    assert.deepEqual([...declared.keys()].filter((id) => !registered.has(id)), [], 'declared but never registered');
+    assert.deepEqual([...registered].filter((id) => !declared.has(id)), [], 'registered but not declared');
+  });
+
+  it('menus only name declared commands, and view items match the tree\'s context values', () => {
+    for (const [where, items] of Object.entries(c.menus as Record<string, { command: string; when?: string }[]>)) {
+      for (const item of items) assert.ok(declared.has(item.command), `${where}: ${item.command}`);
+    }
+    // The context values runNode/buildTree produce.
+    const states = Object.keys(STATE_ICONS);
+    const values = new Set(['vsml.config', 'vsml.orphans', ...states.map((st) => `vsml.run.${st}`), ...states.map((st) => `vsml.run.${st}.resumable`)]);
+    for (const item of c.menus['view/item/context'] as { when: string }[]) {
+      for (const m of item.when.matchAll(/viewItem [!=]= ([\w.]+)/g)) assert.ok(values.has(m[1]), m[1]);
+      for (const m of item.when.matchAll(/viewItem =~ \/(.+?)\//g)) {
+        const re = new RegExp(m[1]);
+        assert.ok([...values].some((v) => re.test(v)), `${m[1]} matches no context value`);
+      }
+    }
+  });
+
+  it('has the VS-ML container with the Experiments view and an icon that exists', () => {
+    assert.equal(c.viewsContainers.activitybar[0].title, 'VS-ML');
+    assert.equal(c.views.vsml[0].name, 'Experiments');
+    readFileSync(join(REPO_ROOT, c.viewsContainers.activitybar[0].icon));
+  });
+
+  it('activates only on the view and *.vsml.json files (commands activate implicitly)', () => {
+    assert.deepEqual(pkg.activationEvents, ['workspaceContains:**/*.vsml.json', 'onView:vsml.experiments']);
+  });
+
+  it('validates *.vsml.json with the schema and treats them as JSON with comments', () => {
+    assert.deepEqual(c.jsonValidation, [{ fileMatch: '*.vsml.json', url: './schemas/experiment.schema.json' }]);
+    readFileSync(join(REPO_ROOT, 'schemas/experiment.schema.json'));
+    assert.deepEqual(c.languages, [{ id: 'jsonc', filenamePatterns: ['*.vsml.json'] }]);
+  });
+
+  it('offers the four settings', () => {
+    assert.deepEqual(Object.keys(c.configuration.properties).sort(), ['vsml.backend', 'vsml.dataFolder', 'vsml.runsFolder', 'vsml.threads']);
+  });
+
+  it('is limited in untrusted workspaces: training commands need trust', () => {
+    assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
+    for (const id of ['vsml.train', 'vsml.resume', 'vsml.evaluate']) assert.equal(declared.get(id)!.enablement, 'isWorkspaceTrusted', id);
+  });
+
+  it('can be packaged by vsce 3: repository, LICENSE, package script', () => {
+    assert.ok(pkg.repository?.url);
+    assert.match(readFileSync(join(REPO_ROOT, 'LICENSE'), 'utf8'), /^MIT License/);
+    assert.equal(pkg.scripts.package, 'node scripts/package.mjs');
+  });
+});
