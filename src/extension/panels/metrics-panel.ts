@@ -165,10 +165,15 @@ export class MetricsPanel extends Disposable {
       case 'eval/append':
         this.deliverEvals(m.runId, m.rows);
         break;
+      case 'run/started':
+        // A run the panel does not know yet: a new snapshot lists it (and shows it when nothing else is selected).
+        if (!this.followed.has(m.runId)) {
+          if (this.gate.isLive) this.select(this.selected);
+        } else this.markDirty(m.runId);
+        break;
       case 'run/progress':
       case 'run/done':
-      case 'run/started':
-        // A new run or a state change: the status file says it best; refresh from it.
+        // A state change: the status file says it best; refresh from it.
         if (this.followed.has(m.runId)) this.markDirty(m.runId);
         break;
       default:
