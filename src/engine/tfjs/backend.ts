@@ -2,7 +2,10 @@ import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
+// A bare `import '@tensorflow/tfjs-backend-cpu'` is dropped by esbuild (the package's
+// sideEffects list omits its node entry), leaving bundles without the cpu backend; using an
+// export in reachable code keeps the module, whose loading registers the backend and kernels.
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tfWasm from '@tensorflow/tfjs-backend-wasm';
 import { EngineError } from '../errors';
 
@@ -127,6 +130,7 @@ export async function selectTfjsBackend(pref: TfjsBackendPreference = 'auto', th
     notes.push(`tfjs wasm backend unavailable (${why})`);
   }
 
+  if (!tf.findBackendFactory('cpu')) tf.registerBackend('cpu', () => new MathBackendCPU(), 1);
   if (!(await tf.setBackend('cpu')))
     throw new EngineError('engine.backend', 'the TensorFlow.js cpu backend did not start', 'reinstall dependencies with `npm ci`');
   if (threads !== undefined && threads > 1) notes.push(`the tfjs cpu backend is single-threaded, not ${threads} threads`);

@@ -1,17 +1,22 @@
+import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
-import { EngineError } from '../errors';
-import { VsmlModelConfig, inputSize, numClasses, validateModelConfig } from '../model/config';
+import { check, EngineError } from '../errors';
+import { VsmlModelConfig, validateModelConfig } from '../model/config';
 import { checkEpisode, checkParams } from '../model/episode';
-import { paramLayout, ParamLayout } from '../model/param-layout';
+import { paramLayout } from '../model/param-layout';
 import { Rollout, RolloutResult, RolloutRunner, RunOptions } from '../model/rollout-runner';
 import { selectTfjsBackend, TfjsBackendPreference } from './backend';
 import { LayerOps } from './dense-layer';
-import { forwardTick, initialNetState, mergeBatch, NetState, reverseTick, stateTensors, TickContext } from './network-tick';
-import { firstLayerFwdIn, lastLayerBwdIn } from './step-inputs';
-import { disposeSubRnn, subRnnFromHost } from './sub-rnn-tensors';
+import { runRollout } from './rollout-episode';
+import { TfjsWorkerPool } from './tfjs-worker-pool';
 
 export interface TfjsRunnerOptions {
   backend?: TfjsBackendPreference;
+  /**
+   * Threads; default os.availableParallelism(). On wasm and cpu (single-threaded in Node) this
+   * many worker threads each run their own tfjs engine on a share of the rollouts; 0 or 1 runs in
+   * the calling thread. On 'tensorflow' it is TensorFlow's intra-op thread count.
+   */
   threads?: number;
 }
 
@@ -19,11 +24,12 @@ export interface TfjsRunnerOptions {
  * The TensorFlow.js path: the baseline the fused kernel is measured against, and the path that
  * runs where no fused kernel loads. Float32.
  *
- * Rollouts run one after another, each as whole-tensor ops over its A x B cells. Every rollout
- * has its own θ, and tfjs has no fast batched matMul with per-batch weights (in the wasm backend
- * a [R, X, K] x [R, K, N] matMul is ~10x slower than R plain matMuls, which XNNPACK runs), so
- * there is nothing to gain from stacking rollouts; running one at a time also keeps a rollout's
- * tensors in cache. The error feedback is computed on the host: it is a handful of numbers.
+ * Within a thread, rollouts run one after another, each as whole-tensor ops over its A x B
+ * cells. Every rollout has its own θ, and tfjs has no fast batched matMul with per-batch weights
+ * (in the wasm backend a [R, X, K] x [R, K, N] matMul is ~10x slower than R plain matMuls, which
+ * XNNPACK runs), so there is nothing to gain from stacking rollouts; one at a time also keeps a
+ * rollout's tensors in cache. The error feedback is computed on the host: a handful of numbers.
+ * To use more than one core, rollouts are spread over worker threads (see TfjsRunnerOptions).
  */
 export class TfjsRunner implements RolloutRunner {
   readonly name = 'tfjs';
@@ -35,11 +41,24 @@ export class TfjsRunner implements RolloutRunner {
     readonly threads: number,
     /** Why a preferred backend was skipped or fewer threads run (for the run log). */
     readonly notes: readonly string[],
+    private readonly pool: TfjsWorkerPool | undefined,
   ) {}
 
   static async create(opts: TfjsRunnerOptions = {}): Promise<TfjsRunner> {
-    const sel = await selectTfjsBackend(opts.backend ?? 'auto', opts.threads);
-    return new TfjsRunner(sel.backend, sel.threads, sel.notes);
+    const threads = opts.threads ?? availableParallelism();
+    check(Number.isInteger(threads) && threads >= 0 && threads <= 256, 'engine.threads', `must be an integer in [0, 256], got ${threads}`,
+      'use e.g. 2, or leave it unset for one per core');
+    const sel = await selectTfjsBackend(opts.backend ?? 'auto', threads > 0 ? threads : undefined);
+    if (sel.backend === 'tensorflow' || threads <= 1) return new TfjsRunner(sel.backend, sel.threads, sel.notes, undefined);
+    // wasm and cpu run one thread per tfjs engine in Node: one engine per worker thread instead.
+    const notes = sel.notes.filter((n) => !/thread/.test(n));
+    try {
+      const pool = await TfjsWorkerPool.create(threads, sel.backend as TfjsBackendPreference);
+      return new TfjsRunner(sel.backend, threads, [...notes, `${threads} worker threads, one tfjs ${sel.backend} engine each`], pool);
+    } catch (e) {
+      notes.push(`tfjs worker threads unavailable (${(e as Error).message}); running in one thread`);
+      return new TfjsRunner(sel.backend, 1, notes, undefined);
+    }
   }
 
   async run(cfg: VsmlModelConfig, rollouts: readonly Rollout[], options: RunOptions = {}): Promise<RolloutResult[]> {
@@ -54,96 +73,16 @@ export class TfjsRunner implements RolloutRunner {
         throw e;
       }
     });
+    const want = options.wantFinalState === true;
+    if (this.pool && rollouts.length > 1) return this.pool.run(cfg, rollouts, want);
     // The tfjs backend is global; another runner in this process may have switched it.
     if (tf.getBackend() !== this.backend) await tf.setBackend(this.backend);
     const ops: LayerOps = { fastTanh: this.backend === 'wasm' };
-    return rollouts.map((r) => runRollout(cfg, layout, r, ops, options.wantFinalState === true));
+    return rollouts.map((r) => runRollout(cfg, layout, r, ops, want));
   }
 
-  async dispose(): Promise<void> {}
-}
-
-/** One rollout's episode; every tensor it creates is released before it returns. */
-function runRollout(cfg: VsmlModelConfig, layout: ParamLayout, r: Rollout, ops: LayerOps, wantFinalState: boolean): RolloutResult {
-  const T = r.episode.length;
-  const bs = cfg.batchSize;
-  const C = numClasses(cfg);
-  const A0 = inputSize(cfg);
-  const M = cfg.msgSize;
-  const logits = new Float64Array(T * bs * C);
-  const ce = new Float64Array(T * bs);
-  const correct = new Uint8Array(T * bs);
-  const errors = new Float64Array(bs * C * 2); // E [batch, A_L, 2]: zero at t = 0
-
-  const ctx: TickContext = { cfg, ops, sets: [] };
-  let state: NetState | undefined;
-  try {
-    for (let s = 0; s < layout.numSets; s++) ctx.sets.push(subRnnFromHost(r.theta, layout, s, cfg, ops.fastTanh));
-    let current = initialNetState(cfg, r.initialState);
-    state = current;
-    for (let t = 0; t < T; t++) {
-      const prev: NetState = current;
-      const next = tf.tidy(() => {
-        let s = mergeBatch(cfg, prev);
-        const fwdIn0 = tf.tensor3d(firstLayerFwdIn(r.episode.inputs, t * bs * A0, bs, A0, M), [bs, A0, M]);
-        const fwd = forwardTick(ctx, s, fwdIn0, tf.tensor3d(lastLayerBwdIn(errors, bs, C, M), [bs, C, M]));
-        scoreStep(cfg, fwd.out.dataSync(), r.episode.labels, t, logits, ce, correct, errors);
-        s = fwd.state;
-        if (cfg.backwardPass) {
-          s = reverseTick(ctx, s, fwd.inFwd, tf.tensor3d(lastLayerBwdIn(errors, bs, C, M), [bs, C, M]));
-          errors.fill(0); // the next forward tick sees zero error and label
-        }
-        return s;
-      });
-      const kept = new Set(stateTensors(next).map((x) => x.id));
-      tf.dispose(stateTensors(prev).filter((x) => !kept.has(x.id)));
-      state = current = next;
-    }
-    const finalState = wantFinalState
-      ? current.h.map((h, l) => ({ h: Float64Array.from(h.dataSync()), c: Float64Array.from(current.c[l].dataSync()) }))
-      : undefined;
-    return finalState ? { logits, ce, correct, finalState } : { logits, ce, correct };
-  } finally {
-    ctx.sets.forEach(disposeSubRnn);
-    if (state) tf.dispose(stateTensors(state));
+  async dispose(): Promise<void> {
+    await this.pool?.close();
   }
 }
 
-/**
- * Logits, CE and argmax of step t from the last layer's forward message [batch, A_L, M], and
- * the error fed back next step: E[:, 0] = (softmax - onehot) / batch (the gradient of the
- * batch-mean CE), E[:, 1] = onehot when feed_label.
- */
-function scoreStep(
-  cfg: VsmlModelConfig, out: ArrayLike<number>, labels: Int32Array, t: number,
-  logits: Float64Array, ce: Float64Array, correct: Uint8Array, errors: Float64Array,
-): void {
-  const bs = cfg.batchSize;
-  const C = numClasses(cfg);
-  const M = cfg.msgSize;
-  const z = new Float64Array(C);
-  for (let b = 0; b < bs; b++) {
-    const row = t * bs + b;
-    let max = -Infinity;
-    let arg = 0;
-    for (let k = 0; k < C; k++) {
-      const v = out[(b * C + k) * M + cfg.outputIdx];
-      z[k] = cfg.tanhBound ? Math.tanh(v / cfg.tanhBound) * cfg.tanhBound : v;
-      logits[row * C + k] = z[k];
-      if (z[k] > max) {
-        max = z[k];
-        arg = k; // ties go to the lowest index, as numpy
-      }
-    }
-    let sum = 0;
-    for (let k = 0; k < C; k++) sum += Math.exp(z[k] - max);
-    const y = labels[row];
-    ce[row] = Math.log(sum) + max - z[y];
-    correct[row] = arg === y ? 1 : 0;
-    for (let k = 0; k < C; k++) {
-      const onehot = k === y ? 1 : 0;
-      errors[(b * C + k) * 2] = (Math.exp(z[k] - max) / sum - onehot) / bs;
-      errors[(b * C + k) * 2 + 1] = cfg.feedLabel ? onehot : 0;
-    }
-  }
-}

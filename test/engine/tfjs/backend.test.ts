@@ -61,14 +61,23 @@ test('unknown backend names and bad thread counts are EngineErrors', async () =>
 });
 
 test('TfjsRunner reports what runs', async () => {
-  const runner = await TfjsRunner.create({ backend: 'cpu' });
-  assert.equal(runner.name, 'tfjs');
-  assert.equal(runner.backend, 'cpu');
-  assert.equal(runner.precision, 'float32');
-  assert.equal(runner.threads, 1);
+  const inline = await TfjsRunner.create({ backend: 'cpu', threads: 1 });
+  assert.equal(inline.name, 'tfjs');
+  assert.equal(inline.backend, 'cpu');
+  assert.equal(inline.precision, 'float32');
+  assert.equal(inline.threads, 1);
+  const pooled = await TfjsRunner.create({ backend: 'wasm', threads: 2 });
+  try {
+    assert.equal(pooled.backend, 'wasm');
+    assert.equal(pooled.threads, 2, JSON.stringify(pooled.notes));
+    assert.ok(pooled.notes.some((n) => /2 worker threads/.test(n)), JSON.stringify(pooled.notes));
+  } finally {
+    await pooled.dispose();
+  }
+  await assert.rejects(TfjsRunner.create({ backend: 'wasm', threads: -1 }), (e: unknown) => e instanceof EngineError && e.path === 'engine.threads');
 });
 
-test('TfjsRunner.create({backend:"auto"}) works from a bundle that has the .wasm files beside it and no node_modules', async () => {
+test('TfjsRunner.create({backend:"auto"}) and "cpu" work from a bundle that has the .wasm files beside it and no node_modules', async () => {
   // Mimics dist/: esbuild bundle + the .wasm files scripts/build.mjs copies, in a folder
   // outside the repository so node_modules cannot be found from it.
   const dir = mkdtempSync(join(tmpdir(), 'vsml-tfjs-bundle-'));
@@ -76,8 +85,11 @@ test('TfjsRunner.create({backend:"auto"}) works from a bundle that has the .wasm
     const entry = join(dir, 'entry.ts');
     writeFileSync(entry, [
       `import { TfjsRunner } from ${JSON.stringify(join(REPO_ROOT, 'src/engine/tfjs/tfjs-runner'))};`,
-      `TfjsRunner.create({ backend: 'auto' }).then((r) => console.log(JSON.stringify({ backend: r.backend, threads: r.threads })),`,
-      `  (e) => { console.error(e); process.exit(1); });`,
+      `(async () => {`,
+      `  const cpu = await TfjsRunner.create({ backend: 'cpu', threads: 1 });`,
+      `  const auto = await TfjsRunner.create({ backend: 'auto', threads: 1 });`,
+      `  console.log(JSON.stringify({ cpu: cpu.backend, backend: auto.backend, threads: auto.threads }));`,
+      `})().catch((e) => { console.error(e); process.exit(1); });`,
     ].join('\n'));
     await build({ entryPoints: [entry], outfile: join(dir, 'probe.js'), bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'error',
       external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'] });
@@ -85,7 +97,7 @@ test('TfjsRunner.create({backend:"auto"}) works from a bundle that has the .wasm
     for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) copyFileSync(join(wasmDir, f), join(dir, f));
     const out = execFileSync(process.execPath, [join(dir, 'probe.js')], { cwd: dir, encoding: 'utf8' });
     const got = JSON.parse(out.trim().split('\n').pop()!);
-    assert.deepEqual(got, tfjsNodeInstalled() ? { backend: 'tensorflow', threads: got.threads } : { backend: 'wasm', threads: 1 });
+    assert.deepEqual(got, { cpu: 'cpu', ...(tfjsNodeInstalled() ? { backend: 'tensorflow', threads: got.threads } : { backend: 'wasm', threads: 1 }) });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

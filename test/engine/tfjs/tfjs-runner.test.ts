@@ -28,7 +28,7 @@ const maxRelErr = (got: ArrayLike<number>, want: ArrayLike<number>): number => {
 for (const backend of ['wasm', 'cpu'] as const) {
   test(`every episode fixture through TfjsRunner on ${backend} within ${REL_TOL} relative, no leaked tensors`, async () => {
     assert.ok(episodeFixtures.length >= 7, `found ${episodeFixtures.length} fixtures in ${SHARED_FIXTURES}`);
-    const runner = await TfjsRunner.create({ backend });
+    const runner = await TfjsRunner.create({ backend, threads: 1 });
     assert.equal(runner.backend, backend);
     const report: Record<string, number> = {};
     for (const f of episodeFixtures) {
@@ -88,7 +88,7 @@ function randomCase(seed: number): { cfg: VsmlModelConfig; rollouts: Rollout[] }
 
 for (const backend of ['wasm', 'cpu'] as const) {
   test(`random configs with batch_size 2-3 and per-rollout θ match the float64 reference on ${backend}`, async () => {
-    const runner = await TfjsRunner.create({ backend });
+    const runner = await TfjsRunner.create({ backend, threads: 1 });
     let worst = 0;
     for (let seed = 1; seed <= 12; seed++) {
       const { cfg, rollouts } = randomCase(seed);
@@ -111,7 +111,7 @@ for (const backend of ['wasm', 'cpu'] as const) {
 }
 
 test('bad input is rejected with an EngineError naming the rollout and field', async () => {
-  const runner = await TfjsRunner.create({ backend: 'cpu' });
+  const runner = await TfjsRunner.create({ backend: 'cpu', threads: 1 });
   const { cfg, rollouts } = randomCase(5);
   const r = rollouts[0];
   const nan = Float64Array.from(r.theta);
@@ -125,4 +125,30 @@ test('bad input is rejected with an EngineError naming the rollout and field', a
   await assert.rejects(runner.run(cfg, [{ ...r, initialState: badState }]), (e: unknown) => e instanceof EngineError && e.path === 'rollouts[0].state[0]');
   await assert.rejects(runner.run({ ...cfg, msgSize: 1 }, [r]), (e: unknown) => e instanceof EngineError && e.path === 'model.sub_rnn.msg_size');
   assert.equal(tf.memory().numTensors, 0, 'rejected runs must not allocate tensors');
+});
+
+test('worker threads give the same numbers as one thread, in rollout order', async () => {
+  const inline = await TfjsRunner.create({ backend: 'wasm', threads: 1 });
+  const pooled = await TfjsRunner.create({ backend: 'wasm', threads: 2 });
+  try {
+    assert.equal(pooled.threads, 2, JSON.stringify(pooled.notes));
+    for (const seed of [2, 7]) {
+      const { cfg, rollouts } = randomCase(seed);
+      const five = [...rollouts, ...rollouts.slice(0, 2)]; // an odd count: unequal shares
+      const a = await inline.run(cfg, five, { wantFinalState: true });
+      const b = await pooled.run(cfg, five, { wantFinalState: true });
+      assert.equal(b.length, five.length);
+      b.forEach((r, k) => {
+        assert.deepEqual(Array.from(r.logits), Array.from(a[k].logits), `seed ${seed} rollout ${k}`);
+        assert.deepEqual(Array.from(r.correct), Array.from(a[k].correct));
+        r.finalState!.forEach((s, l) => assert.deepEqual(Array.from(s.c), Array.from(a[k].finalState![l].c)));
+      });
+    }
+    const { cfg, rollouts } = randomCase(3);
+    const nan = Float64Array.from(rollouts[1].theta);
+    nan[0] = Infinity;
+    await assert.rejects(pooled.run(cfg, [rollouts[0], { ...rollouts[1], theta: nan }]), (e: unknown) => e instanceof EngineError && e.path === 'rollouts[1].theta[0]');
+  } finally {
+    await pooled.dispose();
+  }
 });
