@@ -108,6 +108,27 @@ test('graph grid view: every cell has the color its state implies, across steps 
   await p.page.close();
 });
 
+test('graph panel: a live state snapshot redraws the cells; a restored state brings back view, channel and step', async () => {
+  const msg = await graphSnapshotMessage('pooled-mnist');
+  const restored = { runId: msg.summary.runId, view: 'grid', kind: 'c', k: 2, frame: 4, selected: null };
+  const p = await openPanel(h, 'graph', 'light', undefined, restored);
+  await p.send(msg);
+  const d = decodeSnapshot(msg.snapshot!);
+  assert.equal(await p.page.evaluate(() => (document.getElementById('kind-select') as HTMLElement & { value: string }).value), 'c');
+  assert.equal(await p.page.evaluate(() => (document.getElementById('frame-slider') as HTMLInputElement).value), '4');
+  await checkCells(p, d, 4, 'c', 2, 'light');
+  // The trainer's next snapshot (here: the frames in reverse order, as a different episode would be).
+  const next = { ...msg.snapshot!, step: msg.snapshot!.step + 10, frames: [...msg.snapshot!.frames].reverse() };
+  await p.send({ type: 'state/snapshot', runId: msg.summary.runId, snapshot: next });
+  await p.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await checkCells(p, decodeSnapshot(next), 4, 'c', 2, 'light');
+  assert.match((await p.page.locator('#status').textContent()) ?? '', new RegExp(`meta-step ${next.step}`));
+  // A snapshot of another run is not drawn here.
+  await p.send({ type: 'state/snapshot', runId: 'someone-else', snapshot: msg.snapshot });
+  assert.match(String((await p.posts()).filter((m) => m.type === 'log').pop()?.message), /ignored a snapshot of someone-else/);
+  await p.page.close();
+});
+
 test('graph matrix view colors each diagonal block by the V_M set its layer reuses', async () => {
   const msg = await graphSnapshotMessage('deep-layerwise');
   assert.deepEqual(msg.sharing.layerParamIndex, [0, 1], 'the fixture is layerwise');

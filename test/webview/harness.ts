@@ -26,7 +26,8 @@ const STUB = `
 // tsx (esbuild keepNames) wraps named functions in code passed to page.evaluate with __name().
 window.__name = (f) => f;
 window.__posts = [];
-window.__state = undefined;
+// A state saved by an earlier incarnation of the panel (openPanel's savedState), as VS Code restores it.
+window.__state = window.__restoredState;
 window.__csp = [];
 document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
 window.acquireVsCodeApi = () => ({
@@ -119,8 +120,9 @@ export interface PanelPage {
   screenshot(name: string): Promise<string>;
 }
 
-export async function openPanel(h: Harness, app: App, theme: Theme, size = { width: 1200, height: 900 }): Promise<PanelPage> {
+export async function openPanel(h: Harness, app: App, theme: Theme, size = { width: 1200, height: 900 }, restoredState?: unknown): Promise<PanelPage> {
   const page = await h.browser.newPage({ viewport: size, deviceScaleFactor: 1 });
+  if (restoredState !== undefined) await page.addInitScript((s) => { (window as unknown as { __restoredState: unknown }).__restoredState = s; }, restoredState);
   const consoleErrors: string[] = [];
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
   page.on('pageerror', (e) => consoleErrors.push(String(e)));

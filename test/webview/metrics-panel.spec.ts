@@ -118,3 +118,17 @@ test('metrics panel overlays runs and compares their configs with "differences o
     await p.page.close();
   }
 });
+
+test('metrics panel restores its choices from the saved state', async () => {
+  const run = await fixtureRun('pooled-mnist');
+  const saved = { selected: [run.runId], metric: 'trainAccuracy', accuracy: 'finalAccuracy', method: 'sgd', curveRun: '', curveDataset: 'fashion_mnist', curveStep: 10, curveSmoothing: 1, differencesOnly: false };
+  const p = await openPanel(h, 'metrics', 'dark', undefined, saved);
+  await p.send({ type: 'metrics/snapshot', available: [metricsRunData(run).summary], runs: [metricsRunData(run)] });
+  const pts = await points(p);
+  assert.deepEqual(pts.loss[`${run.runId} trainAccuracy`], run.metrics.map((m) => ({ x: m.step, y: m.trainAccuracy })));
+  assert.deepEqual(pts.eval[`${run.runId} mnist sgd`], run.evals.filter((e) => e.dataset === 'mnist').map((e) => ({ x: e.step, y: e.methods.sgd.finalAccuracy })));
+  const at10 = run.evals.find((e) => e.dataset === 'fashion_mnist' && e.step === 10)!;
+  assert.deepEqual(pts.curve.learned, at10.methods.learned.curve.map((y, t) => ({ x: t + 1, y })));
+  assert.equal(((await p.savedState()) as { metric: string }).metric, 'trainAccuracy');
+  await p.page.close();
+});

@@ -342,8 +342,9 @@ function showSnapshot(snap: StateSnapshot | null): void {
     statusLine.textContent = `${summary?.runId ?? 'This run'} has no state snapshot yet: one is written after each evaluation.`;
     return;
   }
-  const prevFrames = data?.frames.length ?? 0;
-  const atEnd = state.frame < 0 || state.frame >= prevFrames - 1;
+  // Follow the newest step when the user was on the last one (or never chose); a step restored
+  // from the saved state (first snapshot after a reload) is kept.
+  const atEnd = state.frame < 0 || (data !== null && state.frame >= data.frames.length - 1);
   data = decodeSnapshot(snap);
   const N = data.slowSize;
   if (state.k >= N) state.k = 0;
