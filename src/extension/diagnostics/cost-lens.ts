@@ -16,7 +16,7 @@ import { DEFAULT_SPEED, type Speed, costHint, measuredSpeed } from './cost-hint'
 
 const SPEED_CACHE_MS = 60_000;
 /** How many of the newest runs to look at for a speed. */
-const RUNS_TO_SCAN = 5;
+const RUNS_TO_SCAN = 10;
 
 export async function speedFromRuns(runsDir: string): Promise<Speed> {
   const runs = await discoverRuns(runsDir, { isAlive: processIsAlive, now: () => new Date(), ownedRunIds: new Set(), staleAfterMs: Infinity });
@@ -26,7 +26,8 @@ export async function speedFromRuns(runsDir: string): Promise<Speed> {
       const rows = readJsonl<{ stepSeconds?: unknown }>(join(run.dir, 'metrics.jsonl')).rows;
       const secs = rows.map((r) => (typeof r.stepSeconds === 'number' ? r.stepSeconds : NaN)).filter(Number.isFinite);
       if (secs.length < 2) continue;
-      const speed = measuredSpeed(config, secs, run.runId);
+      const r = run.status?.runner;
+      const speed = measuredSpeed(config, secs, run.runId, r ? `${r.path}/${r.backend}, ${r.threads} thread(s)` : undefined);
       if (speed) return speed;
     } catch {
       continue; // a run folder being written or deleted: try the next

@@ -36,14 +36,19 @@ describe('cost hint', () => {
   });
 
   it('measures speed from a run: cost per step of its config over the median step time', () => {
-    const speed = measuredSpeed({ ...JSON.parse(text), source: 'c.vsml.json' }, [9, 0.5, 0.5, 0.6], 'c-run');
+    const speed = measuredSpeed({ ...JSON.parse(text), source: 'c.vsml.json' }, [9, 0.5, 0.5, 0.6], 'c-run', 'fused/native-avx2, 2 thread(s)');
     assert.ok(speed);
     assert.equal(speed.measured, true);
     assert.equal(speed.cellTicksPerSecond, 3_136_000 / 0.55);
-    assert.match(speed.source, /measured by run c-run/);
+    assert.match(speed.source, /measured by run c-run \(fused\/native-avx2, 2 thread\(s\)\)/);
     const h = costHint(cfg, speed);
     assert.ok(h && !/default speed/.test(h.title));
     assert.match(h.title, /~550 ms\/step, ~2 min for 200 steps/);
+  });
+
+  it('ignores runs too small to measure (overhead-dominated steps)', () => {
+    const tiny = { ...JSON.parse(text), training: { ...JSON.parse(text).training, population_size: 1, episode_length: 10 } };
+    assert.equal(measuredSpeed(tiny, [0.01, 0.01], 'tiny'), undefined); // 49*10*2*10*2 = 19,600 cell-ticks per step
   });
 
   it('has no speed without step times or with an invalid config', () => {
