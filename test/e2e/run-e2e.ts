@@ -7,7 +7,8 @@
  *      Experiments view and reaches `finished` (also checked in status.json on disk);
  *   2. starts the longer config, starts the tiny one again while it trains (two trainers at once),
  *      then SIGKILLs the longer trainer: its run shows `failed` with its metrics kept;
- *   3. finds the broken config's diagnostic in the Problems panel.
+ *   3. finds the broken config's diagnostics in the Problems panel (ours and the schema's);
+ *   4. opens the metrics panel of a finished run from the view; 5. creates a new experiment.
  * Screenshots go to test-results/e2e/. Everything it starts runs in its own process group and is
  * shut down at the end, pass or fail; state lives in a temp folder (XDG_* and TMPDIR point there).
  */
@@ -242,6 +243,18 @@ async function main(): Promise<void> {
     await page.waitForTimeout(1500); // let the charts draw for the screenshot
     step('the metrics panel opened for a finished run');
     await wb.screenshot(join(RESULTS, '7-metrics-panel.png'));
+
+    // --- 5. New Experiment writes a commented example that validates clean and shows up in the view
+    await wb.runCommand('VS-ML: New Experiment');
+    const nameInput = page.locator('.quick-input-widget input[type="text"]');
+    await nameInput.fill('fresh');
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab[aria-label^="fresh.vsml.json"]').first().waitFor({ timeout: 20_000 });
+    await wb.sideBarRow('fresh.vsml.json').first().waitFor({ timeout: 20_000 });
+    assert.match(readFileSync(join(dirs.ws, 'fresh.vsml.json'), 'utf8'), /^\/\/ A VS-ML Lab experiment/);
+    await page.locator('.codelens-decoration', { hasText: 'cell-ticks per meta-step' }).first().waitFor({ timeout: 20_000 });
+    step('New Experiment wrote fresh.vsml.json; the view lists it and its cost lens shows');
+    await wb.screenshot(join(RESULTS, '8-new-experiment.png'));
 
     const activation = activationLine(dirs.user);
     step(`extension log: ${activation ?? 'no activation line found'}`);
