@@ -56,6 +56,8 @@ export interface ExperimentConfig {
       msg_size: number;
       slow_size: number;
       init_rand_proportion: number;
+      /** Meta-init of the input-gate bias (ours; reference: 0). */
+      init_input_gate_bias: number;
       layer_norm: boolean;
     };
     vsml_rnn: {

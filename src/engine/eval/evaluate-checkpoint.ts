@@ -68,7 +68,7 @@ export async function evaluateTrainedLa(la: TrainedLa, runner: RolloutRunner, op
   const config: ExperimentConfig = structuredClone(la.config);
   if (opts.dataDir) config.data.dir = opts.dataDir;
   // The untrained LA: a fresh meta-init (it does not depend on layer sizes, only on N, M and the param sets).
-  const untrained = initParams(la.model, new Rng(seed, 'untrained-la'));
+  const untrained = initParams(la.model, new Rng(seed, 'untrained-la'), { inputGateBias: config.model.sub_rnn.init_input_gate_bias });
   const strip = (s: MethodResult): MethodResult => ({ meanAccuracy: s.meanAccuracy, finalAccuracy: s.finalAccuracy, meanLoss: s.meanLoss, curve: s.curve });
   const rows: EvalRow[] = [];
   for (const name of opts.datasets) {

@@ -8,11 +8,19 @@ export interface LayerState {
   c: Float64Array;
 }
 
+export interface InitOptions {
+  /**
+   * Initial value of the input-gate part of lstm_b (columns 0..N-1). The reference uses 0; the
+   * hard-coded -5 shift then keeps the gate at sigmoid(-5) = 0.007, nearly closed.
+   */
+  inputGateBias?: number;
+}
+
 /**
  * The reference's meta-init of θ: lstm_w ~ TruncNormal(1/sqrt(2M+N)), messenger weights
- * ~ TruncNormal(1/sqrt(N)), biases 0, LN scale 1 and offset 0.
+ * ~ TruncNormal(1/sqrt(N)), biases 0 (except the input-gate bias when given), LN scale 1 and offset 0.
  */
-export function initParams(cfg: VsmlModelConfig, rng: Rng): Float64Array {
+export function initParams(cfg: VsmlModelConfig, rng: Rng, opts: InitOptions = {}): Float64Array {
   const layout = paramLayout(cfg);
   const theta = new Float64Array(layout.size);
   const N = cfg.slowSize;
@@ -23,6 +31,7 @@ export function initParams(cfg: VsmlModelConfig, rng: Rng): Float64Array {
       const std = slot.name === 'lstm_w' ? 1 / Math.sqrt(2 * M + N) : slot.name === 'fwd_w' || slot.name === 'bwd_w' ? 1 / Math.sqrt(N) : 0;
       const fill = slot.name.endsWith('ln_scale') ? 1 : 0;
       for (let i = 0; i < slot.size; i++) theta[base + i] = std > 0 ? rng.truncatedNormal(std) : fill;
+      if (slot.name === 'lstm_b' && opts.inputGateBias) for (let n = 0; n < N; n++) theta[base + n] = opts.inputGateBias;
     }
   }
   return theta;

@@ -1,4 +1,5 @@
 import { VsmlModelConfig } from '../model/config';
+import { InitOptions } from '../model/init';
 import { EpisodeSampler } from '../meta/episode-sampler';
 import { EsOptions } from '../meta/es-step';
 import { EvalEpisode, EvalSpec } from '../eval/evaluate';
@@ -33,6 +34,8 @@ export interface ExperimentPlan {
   /** The resolved config, stored as config.json and inside checkpoints. */
   resolvedConfig: unknown;
   model: VsmlModelConfig;
+  /** How θ is initialized (the meta-init; also the untrained LA of the evaluations). */
+  init?: InitOptions;
   iterations: number;
   es: EsOptions;
   /** Meta-training episodes (meta-train split; a mixture when several datasets are named). */

@@ -67,6 +67,7 @@ export function planExperiment(cfg: ExperimentConfig, source: string): Experimen
     source,
     resolvedConfig: { ...cfg, source },
     model,
+    init: { inputGateBias: cfg.model.sub_rnn.init_input_gate_bias },
     iterations: cfg.training.iterations,
     es: {
       pairs: cfg.training.population_size,

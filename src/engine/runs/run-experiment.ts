@@ -74,7 +74,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
     elapsedBefore = run.readStatus()?.elapsedSeconds ?? 0;
   } else {
     run = RunFolder.create(opts.runsDir, plan.name, plan.resolvedConfig);
-    theta = initParams(plan.model, new Rng(plan.seed, 'meta-init'));
+    theta = initParams(plan.model, new Rng(plan.seed, 'meta-init'), plan.init);
     adam = adamInit(layout.size);
   }
 
@@ -117,7 +117,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
 
   // The untrained LA, the evaluation episodes and the baselines do not change during a run.
   const evalModelFor = (ds: EvalDataset) => ds.model ?? plan.evaluation.model ?? plan.model;
-  const untrainedTheta = initParams(plan.model, new Rng(plan.evaluation.spec.seed, 'untrained-la'));
+  const untrainedTheta = initParams(plan.model, new Rng(plan.evaluation.spec.seed, 'untrained-la'), plan.init);
   const episodeCache = new Map<string, EvalEpisode[]>();
   const fixedCache = new Map<string, Partial<Record<'untrained' | 'sgd' | 'adam', MethodResult>>>();
   const stripLoss = (s: { meanAccuracy: number; finalAccuracy: number; meanLoss: number; curve: number[] }): MethodResult => ({
