@@ -12,6 +12,7 @@ import { channelScale, decodeSnapshot, cellVector, Decoded, StateKind } from '..
 import { divergingLut, lutIndex, setColor, shade } from '../../webview/shared/colormap';
 import { MATRIX_SHADE } from '../../webview/graph/render-matrix';
 import type { GridLayout } from '../../webview/graph/grid-layout';
+import { neuralGeometry } from '../../webview/graph/render-neural';
 
 let h: Harness;
 before(async () => { h = await startHarness(); });
@@ -126,6 +127,36 @@ test('graph panel: a live state snapshot redraws the cells; a restored state bri
   // A snapshot of another run is not drawn here.
   await p.send({ type: 'state/snapshot', runId: 'someone-else', snapshot: msg.snapshot });
   assert.match(String((await p.posts()).filter((m) => m.type === 'log').pop()?.message), /ignored a snapshot of someone-else/);
+  await p.page.close();
+});
+
+test('graph neural view: hovering a connection shows the state of its sub-RNN', async () => {
+  const msg = await graphSnapshotMessage('deep-layerwise');
+  const d = decodeSnapshot(msg.snapshot!);
+  const p = await openPanel(h, 'graph', 'dark');
+  await selectValue(p, 'view-select', 'neural');
+  await p.send(msg);
+  const size = await p.page.evaluate(() => (window as unknown as { vsmlGraphDebug: { neuralSize(): { width: number; height: number } } }).vsmlGraphDebug.neuralSize());
+  const g = neuralGeometry(d.layerSizes, size.width, size.height);
+  // A point on some line of layer 1 where no other line of that layer passes within 6 px.
+  const lineY = (a: number, b: number, u: number): number => g.y(1, a) + (g.y(2, b) - g.y(1, a)) * u;
+  let spot: { a: number; b: number; u: number } | undefined;
+  for (let a = 0; a < 6 && !spot; a++) {
+    for (let b = 0; b < 10 && !spot; b++) {
+      for (let u = 0.1; u < 0.9 && !spot; u += 0.05) {
+        let clear = true;
+        for (let a2 = 0; a2 < 6; a2++) for (let b2 = 0; b2 < 10; b2++) if ((a2 !== a || b2 !== b) && Math.abs(lineY(a2, b2, u) - lineY(a, b, u)) < 6) clear = false;
+        if (clear) spot = { a, b, u };
+      }
+    }
+  }
+  assert.ok(spot, 'a clear spot on some line');
+  const box = (await p.page.locator('#graph-canvas').boundingBox())!;
+  await p.page.mouse.move(box.x + g.xs[1] + (g.xs[2] - g.xs[1]) * spot.u, box.y + lineY(spot.a, spot.b, spot.u));
+  const tip = (await p.page.locator('#tooltip').textContent()) ?? '';
+  assert.match(tip, new RegExp(`layer 1: connection a=${spot.a} → b=${spot.b}`));
+  const hv = cellVector(d, d.frames.length - 1, 'h', 1, spot.a, spot.b);
+  assert.ok(tip.includes(`h: ${Array.from(hv, (x) => x.toFixed(3)).join(' ')}`), tip);
   await p.page.close();
 });
 

@@ -23,7 +23,7 @@ import { GridLayout, cellAt, gridLayout } from './grid-layout';
 import { paintHistory } from './history';
 import { cellIndex, cellOf, relation } from './matrix-structure';
 import { MATRIX_SHADE, MatrixImage, buildMatrixImage, lossColor, paintStateStrip } from './render-matrix';
-import { NeuralGeometry, neuralGeometry, paintNeural } from './render-neural';
+import { NeuralGeometry, nearestConnection, neuralGeometry, paintNeural } from './render-neural';
 import { paintGrid, paintGridFrame } from './render-grid';
 
 type View = 'matrix' | 'grid' | 'neural';
@@ -281,6 +281,14 @@ function hitTest(ev: MouseEvent): { text: string; cell?: { layer: number; a: num
     const cc = cellVector(data, f, 'c', c.layer, c.a, c.b);
     return { cell: c, text: `layer ${c.layer}, sub-RNN (a=${c.a}, b=${c.b}), t=${data.frames[f].t}\nh: ${fmt(h)}\nc: ${fmt(cc)}\nclick for its history` };
   }
+  if (state.view === 'neural' && neural) {
+    const c = nearestConnection(neural, data.layerSizes, x, y);
+    if (!c) return undefined;
+    const f = Math.min(state.frame, data.frames.length - 1);
+    const h = cellVector(data, f, 'h', c.layer, c.a, c.b);
+    const cc = cellVector(data, f, 'c', c.layer, c.a, c.b);
+    return { cell: c, text: `layer ${c.layer}: connection a=${c.a} → b=${c.b} (a sub-RNN), t=${data.frames[f].t}\nh: ${fmt(h)}\nc: ${fmt(cc)}\nclick for its history` };
+  }
   if (state.view === 'matrix' && matrix) {
     const side = matrixSide();
     const px = Math.floor(((x) / side) * matrix.size);
@@ -400,6 +408,7 @@ window.addEventListener('resize', () => relayout());
 (window as unknown as { vsmlGraphDebug: unknown }).vsmlGraphDebug = {
   gridLayout: () => grid,
   matrixInfo: () => (matrix ? { size: matrix.size, total: matrix.idx.total, side: matrixSide() } : null),
+  neuralSize: () => (neural ? { width: neural.width, height: neural.height } : null),
   scale: () => scale,
   frameCount: () => data?.frames.length ?? 0,
   /** Renders frame i synchronously and returns the milliseconds it took. */

@@ -149,3 +149,34 @@ export function paintNeural(
     ctx.fillText(j === 0 ? `input (${n})` : j === L ? `output (${n})` : `hidden ${j} (${n})`, g.xs[j], 12);
   }
 }
+
+/**
+ * The connection (sub-RNN) whose line passes closest to (x, y), within `tolerance` CSS pixels.
+ * Lines run between two columns, so the distance is taken vertically at x (lines are nearly
+ * horizontal in wide layouts; for steep lines this overestimates, which only makes hits stricter).
+ */
+export function nearestConnection(
+  g: NeuralGeometry, layerSizes: readonly number[], x: number, y: number, tolerance = 4,
+): { layer: number; a: number; b: number } | undefined {
+  const L = layerSizes.length - 1;
+  for (let l = 0; l < L; l++) {
+    const x0 = g.xs[l];
+    const x1 = g.xs[l + 1];
+    if (x < x0 || x > x1) continue;
+    const u = (x - x0) / Math.max(1, x1 - x0);
+    let best: { layer: number; a: number; b: number } | undefined;
+    let bestD = tolerance;
+    for (let a = 0; a < layerSizes[l]; a++) {
+      const ya = g.y(l, a);
+      for (let b = 0; b < layerSizes[l + 1]; b++) {
+        const d = Math.abs(ya + (g.y(l + 1, b) - ya) * u - y);
+        if (d <= bestD) {
+          bestD = d;
+          best = { layer: l, a, b };
+        }
+      }
+    }
+    return best;
+  }
+  return undefined;
+}
