@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Harness, PanelPage, openPanel, startHarness } from './harness';
-import { graphSnapshotMessage } from './fixture-runs';
+import { fixtureRun, graphSnapshotMessage, metricsRunData } from './fixture-runs';
 import { channelScale, decodeSnapshot, cellVector, Decoded, StateKind } from '../../webview/graph/frames';
 import { divergingLut, lutIndex, setColor, shade } from '../../webview/shared/colormap';
 import { MATRIX_SHADE } from '../../webview/graph/render-matrix';
@@ -37,9 +37,9 @@ async function selectValue(p: PanelPage, id: string, value: string): Promise<voi
 }
 
 /** Every cell (or a strided sample for large layers) matches the color map of its state. */
-async function checkCells(p: PanelPage, d: Decoded, frame: number, kind: StateKind, k: number, theme: 'light' | 'dark'): Promise<number> {
+async function checkCells(p: PanelPage, d: Decoded, frame: number, kind: StateKind, k: number, theme: 'light' | 'dark' | 'hc'): Promise<number> {
   const layout = await layoutOf(p);
-  const lut = divergingLut(theme);
+  const lut = divergingLut(theme === 'hc' ? 'high-contrast' : theme);
   const scale = channelScale(d, kind, k);
   const wanted: { x: number; y: number; rgb: number[]; where: string }[] = [];
   for (const bl of layout.blocks) {
@@ -192,6 +192,21 @@ test('graph panel rejects a snapshot whose states do not fit its layer sizes, an
   assert.match(String(logs[0].message), /frames\[0\]\.layers\[0\]\.h/);
   assert.match(String(logs[1].message), /layerSizes\[1\]/);
   await p.page.close();
+});
+
+test('graph in high contrast: the color map centers on black, cells still match their states', async () => {
+  const msg = await graphSnapshotMessage('deep-layerwise');
+  const p = await openPanel(h, 'graph', 'hc', { width: 1100, height: 900 });
+  await selectValue(p, 'view-select', 'grid');
+  await p.send(msg);
+  await checkCells(p, decodeSnapshot(msg.snapshot!), decodeSnapshot(msg.snapshot!).frames.length - 1, 'h', 0, 'hc');
+  await p.screenshot('graph-grid-hc');
+  await p.page.close();
+  const m = await openPanel(h, 'metrics', 'hc', { width: 1280, height: 1000 });
+  const run = await fixtureRun('pooled-mnist');
+  await m.send({ type: 'metrics/snapshot', available: [metricsRunData(run).summary], runs: [metricsRunData(run)] });
+  await m.screenshot('metrics-hc');
+  await m.page.close();
 });
 
 test('graph screenshots: three views in light and dark', async () => {

@@ -13,7 +13,7 @@ import { panelHtml } from '../../src/extension/panels/html';
 import { REPO_ROOT } from '../helpers/paths';
 
 export const RESULTS = join(REPO_ROOT, 'test-results');
-export type Theme = 'light' | 'dark';
+export type Theme = 'light' | 'dark' | 'hc';
 export type App = 'metrics' | 'graph' | 'config-editor';
 
 export const CHROMIUM_FLAGS = [
@@ -53,7 +53,9 @@ export async function startHarness(): Promise<Harness> {
     const page = /^\/panel\/(metrics|graph|config-editor)$/.exec(url.pathname);
     if (page) {
       const origin = `http://${req.headers.host}`;
-      const theme: Theme = url.searchParams.get('theme') === 'light' ? 'light' : 'dark';
+      const asked = url.searchParams.get('theme');
+      const theme: Theme = asked === 'light' || asked === 'hc' ? asked : 'dark';
+      const bodyClass = theme === 'hc' ? 'vscode-high-contrast' : `vscode-${theme}`;
       const html = panelHtml({
         cspSource: origin,
         scriptUri: `${origin}/dist/webview/${page[1]}.js`,
@@ -62,7 +64,7 @@ export async function startHarness(): Promise<Harness> {
         nonce,
       })
         .replace('<head>', `<head>\n<link rel="stylesheet" href="${origin}/theme/${theme}.css">`)
-        .replace('<body>', `<body class="vscode-${theme}" data-vscode-theme-kind="vscode-${theme}">`)
+        .replace('<body>', `<body class="${bodyClass}" data-vscode-theme-kind="${bodyClass}">`)
         .replace(`<script nonce="${nonce}"`, `<script nonce="${nonce}" src="${origin}/stub.js"></script>\n<script nonce="${nonce}"`);
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end(html);
@@ -78,7 +80,7 @@ export async function startHarness(): Promise<Harness> {
       res.end(STUB);
       return;
     }
-    const theme = /^\/theme\/(light|dark)\.css$/.exec(url.pathname);
+    const theme = /^\/theme\/(light|dark|hc)\.css$/.exec(url.pathname);
     const file = theme
       ? join(__dirname, 'themes', `${theme[1]}.css`)
       : url.pathname.startsWith('/dist/webview/')
