@@ -3,7 +3,7 @@
  * TensorFlow.js path on the workloads W1-W3, measured in the same run.
  *
  *   node dist/bench.js [--json] [--workloads W1,W2] [--threads N] [--seconds S] [--steps T]
- *                      [--fused native|wasm] [--tfjs-backend auto|wasm|cpu|tensorflow] [--no-tfjs]
+ *                      [--fused native|wasm] [--no-fused] [--tfjs-backend auto|wasm|cpu|tensorflow] [--no-tfjs]
  *
  * A cell-tick is one update of one sub-RNN cell: A x B x rollouts x micro ticks x steps per
  * episode. Nominal FLOPs per cell-tick: 2·N·4N (h @ W_h) + 10·N (gates and state update);
@@ -43,7 +43,7 @@ interface Args {
   threads: number;
   seconds: number;
   steps: number;
-  fused?: 'native' | 'wasm';
+  fused?: 'native' | 'wasm' | 'none';
   tfjsBackend: 'auto' | 'wasm' | 'cpu' | 'tensorflow';
   tfjs: boolean;
 }
@@ -59,6 +59,7 @@ function parseArgs(argv: string[]): Args {
     };
     if (k === '--json') a.json = true;
     else if (k === '--no-tfjs') a.tfjs = false;
+    else if (k === '--no-fused') a.fused = 'none';
     else if (k === '--workloads') a.workloads = v().split(',');
     else if (k === '--threads') a.threads = Number(v());
     else if (k === '--seconds') a.seconds = Number(v());
@@ -109,6 +110,7 @@ interface Measurement {
 /** One warm-up run on a short episode, then whole episodes until `seconds` have passed. */
 async function measure(runner: RolloutRunner, path: 'fused' | 'tfjs', w: Workload, args: Args): Promise<Measurement> {
   const cfg = modelConfig(w);
+  process.stderr.write(`  measuring ${w.name} ${path} (${runner.backend}, ${runner.threads} threads)...\n`);
   await runner.run(cfg, makeRollouts(cfg, w, 2, 99));
   const rollouts = makeRollouts(cfg, w, args.steps, 1);
   let repeats = 0;
@@ -138,10 +140,12 @@ async function main(): Promise<void> {
   log(`VSML benchmark: N=${N}, M=${M}, ${MICRO} micro ticks, ${args.steps} steps per episode, >= ${args.seconds} s per measurement`);
   log(`nominal FLOPs per cell-tick: 2·N·4N + 10·N = ${FLOPS_PER_CELL_TICK}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} on ${availableParallelism()} cores`);
 
-  const fused = await FusedRunner.create({ threads: args.threads, ...(args.fused ? { prefer: args.fused } : {}) });
   const results: Measurement[] = [];
-  for (const w of workloads) results.push(await measure(fused, 'fused', w, args));
-  await fused.dispose();
+  if (args.fused !== 'none') {
+    const fused = await FusedRunner.create({ threads: args.threads, ...(args.fused ? { prefer: args.fused } : {}) });
+    for (const w of workloads) results.push(await measure(fused, 'fused', w, args));
+    await fused.dispose();
+  }
 
   if (args.tfjs) {
     const tfjs = await TfjsRunner.create({ backend: args.tfjsBackend, threads: args.threads });
@@ -150,7 +154,7 @@ async function main(): Promise<void> {
   }
 
   for (const w of workloads) {
-    const f = results.find((r) => r.workload === w.name && r.path === 'fused')!;
+    const f = results.find((r) => r.workload === w.name && r.path === 'fused');
     const t = results.find((r) => r.workload === w.name && r.path === 'tfjs');
     // State the kernel holds for the workload (float32 h and c), and the float64 initial state the caller passes.
     const stateMB = (w.rollouts * stateFloats(modelConfig(w)) * 4) / 2 ** 20;
@@ -172,7 +176,7 @@ async function main(): Promise<void> {
       if (!r) continue;
       log(`  ${r.path.padEnd(6)} ${r.backend.padEnd(18)} ${String(r.threads).padStart(7)}  ${fmtM(r.cellTicksPerSec).padStart(12)}  ${r.gflops.toFixed(2).padStart(8)}  ${r.peakRssMB.toFixed(0).padStart(5)} MB`);
     }
-    if (t) log(`  fused / tfjs = ${(f.cellTicksPerSec / t.cellTicksPerSec).toFixed(1)}x`);
+    if (f && t) log(`  fused / tfjs = ${(f.cellTicksPerSec / t.cellTicksPerSec).toFixed(1)}x`);
   }
   const w1 = results.find((r) => r.workload === 'W1' && r.path === 'fused');
   if (w1 && !args.json) {
