@@ -126,6 +126,7 @@ function readColors() {
 let grid: GridLayout | null = null;
 let neural: NeuralGeometry | null = null;
 let matrix: MatrixImage | null = null;
+let matrixCanvas: OffscreenCanvas | null = null;
 const MATRIX_PX = 560;
 const STRIP = { gap: 12, width: 18 };
 let cssW = 0;
@@ -144,6 +145,7 @@ function relayout(): void {
     neural = neuralGeometry(data.layerSizes, cssW, cssH);
   } else {
     const bg = midColor(themeKind());
+    matrixCanvas = null;
     matrix = buildMatrixImage(data.layerSizes, sharing?.layerParamIndex ?? data.layerSizes.slice(1).map(() => 0), MATRIX_PX, bg);
     const side = Math.min(MATRIX_PX, Math.max(matrix.size, Math.min(avail - 120, 400)));
     cssW = side + STRIP.gap + STRIP.width + 60;
@@ -179,10 +181,13 @@ function render(): void {
     paintNeural(ctx, neural, data.layerSizes, states, N, k, scale, lut, colors.fg);
   } else if (state.view === 'matrix' && matrix) {
     const side = matrixSide();
-    const off = new OffscreenCanvas(matrix.size, matrix.size);
-    off.getContext('2d')!.putImageData(matrix.image, 0, 0);
+    // The structure is static: uploaded once per layout, not per frame.
+    if (!matrixCanvas) {
+      matrixCanvas = new OffscreenCanvas(matrix.size, matrix.size);
+      matrixCanvas.getContext('2d')!.putImageData(matrix.image, 0, 0);
+    }
     ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(off, 0, 20, side, side);
+    ctx.drawImage(matrixCanvas, 0, 20, side, side);
     ctx.fillStyle = colors.fg;
     ctx.font = '11px sans-serif';
     ctx.textAlign = 'left';
