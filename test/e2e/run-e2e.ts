@@ -123,6 +123,41 @@ async function stopGroup(child: ChildProcess, name: string): Promise<void> {
   }
 }
 
+/** Starts code-server detached (own process group) and waits for /healthz. */
+async function startCodeServer(
+  codeServer: string, env: NodeJS.ProcessEnv,
+  o: { user: string; ext: string; ws: string; config: string; log: string; trusted: boolean },
+): Promise<{ server: ChildProcess; port: number }> {
+  const port = await freePort();
+  writeFileSync(o.config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
+  const logFd = openSync(join(RESULTS, o.log), 'w');
+  const server = spawn(codeServer, [
+    '--config', o.config, '--user-data-dir', o.user, '--extensions-dir', o.ext, '--bind-addr', `127.0.0.1:${port}`,
+    '--auth', 'none', '--disable-telemetry', '--disable-update-check', ...(o.trusted ? ['--disable-workspace-trust'] : []),
+    '--disable-getting-started-override', '--ignore-last-opened', o.ws,
+  ], { env, detached: true, stdio: ['ignore', logFd, logFd] });
+  try {
+    await waitFor('code-server /healthz', async () => {
+      if (server.exitCode !== null) throw new Error(`code-server exited with ${server.exitCode}; see ${join(RESULTS, o.log)}`);
+      try {
+        return (await fetch(`http://127.0.0.1:${port}/healthz`)).ok ? true : undefined;
+      } catch {
+        return undefined;
+      }
+    }, 30_000);
+  } catch (e) {
+    await stopGroup(server, 'code-server');
+    throw e;
+  }
+  return { server, port };
+}
+
+const USER_SETTINGS = {
+  'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'telemetry.telemetryLevel': 'off',
+  'extensions.ignoreRecommendations': true, 'update.mode': 'none', 'workbench.enableExperiments': false,
+  'window.restoreWindows': 'none', 'files.hotExit': 'off',
+};
+
 async function main(): Promise<void> {
   assert.ok(existsSync(VSIX), `no .vsix at ${VSIX}: run \`npm run package\` first (npm run test:e2e does)`);
   step('installing code-server (cached after the first run)');
@@ -141,11 +176,7 @@ async function main(): Promise<void> {
     ...process.env, XDG_CONFIG_HOME: dirs.xdgConfig, XDG_DATA_HOME: dirs.xdgData, XDG_CACHE_HOME: dirs.xdgCache, TMPDIR: dirs.tmp,
   };
   mkdirSync(join(dirs.user, 'User'), { recursive: true });
-  writeFileSync(join(dirs.user, 'User', 'settings.json'), JSON.stringify({
-    'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'telemetry.telemetryLevel': 'off',
-    'extensions.ignoreRecommendations': true, 'update.mode': 'none', 'workbench.enableExperiments': false,
-    'window.restoreWindows': 'none', 'files.hotExit': 'off',
-  }, null, 2));
+  writeFileSync(join(dirs.user, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
   writeFileSync(join(dirs.ws, 'tiny.vsml.json'), tinyConfig('tiny', 4, 2));
   writeFileSync(join(dirs.ws, 'long.vsml.json'), tinyConfig('long', 100000, 100));
   writeFileSync(join(dirs.ws, 'broken.vsml.json'), brokenConfig);
@@ -154,25 +185,11 @@ async function main(): Promise<void> {
   step(`installing ${VSIX}`);
   execFileSync(codeServer, ['--user-data-dir', dirs.user, '--extensions-dir', dirs.ext, '--install-extension', VSIX], { env, stdio: ['ignore', 'pipe', 'pipe'] });
 
-  const port = await freePort();
-  const configYaml = join(base, 'config.yaml');
-  writeFileSync(configYaml, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
-  const logFd = openSync(join(RESULTS, 'code-server.log'), 'w');
-  const server = spawn(codeServer, [
-    '--config', configYaml, '--user-data-dir', dirs.user, '--extensions-dir', dirs.ext, '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-    '--disable-getting-started-override', '--ignore-last-opened', dirs.ws,
-  ], { env, detached: true, stdio: ['ignore', logFd, logFd] });
+  const { server, port } = await startCodeServer(codeServer, env, { ...dirs, config: join(base, 'config.yaml'), log: 'code-server.log', trusted: true });
+  let server2: ChildProcess | undefined;
   let browser: Browser | undefined;
   let failed = false;
   try {
-    await waitFor('code-server /healthz', async () => {
-      try {
-        return (await fetch(`http://127.0.0.1:${port}/healthz`)).ok ? true : undefined;
-      } catch {
-        return undefined;
-      }
-    }, 30_000);
     step(`code-server ready on port ${port}`);
 
     browser = await chromium.launch({
@@ -256,6 +273,31 @@ async function main(): Promise<void> {
     step('New Experiment wrote fresh.vsml.json; the view lists it and its cost lens shows');
     await wb.screenshot(join(RESULTS, '8-new-experiment.png'));
 
+    // --- 6. Restricted Mode: a second code-server with workspace trust on; the folder opens untrusted.
+    const ws2 = join(base, 'untrusted-workspace');
+    const user2 = join(base, 'user-data-untrusted');
+    mkdirSync(join(user2, 'User'), { recursive: true });
+    mkdirSync(ws2, { recursive: true });
+    // startupPrompt 'never': no trust dialog, the folder simply opens in Restricted Mode.
+    writeFileSync(join(user2, 'User', 'settings.json'), JSON.stringify({ ...USER_SETTINGS, 'security.workspace.trust.startupPrompt': 'never' }, null, 2));
+    writeFileSync(join(ws2, 'tiny.vsml.json'), tinyConfig('tiny', 4, 2));
+    writeFileSync(join(ws2, 'broken.vsml.json'), brokenConfig);
+    const second = await startCodeServer(codeServer, env, { user: user2, ext: dirs.ext, ws: ws2, config: join(base, 'config2.yaml'), log: 'code-server-untrusted.log', trusted: false });
+    server2 = second.server;
+    const page2 = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const wb2 = new Workbench(page2);
+    await page2.goto(`http://127.0.0.1:${second.port}/?folder=${encodeURIComponent(ws2)}`);
+    await wb2.waitLoaded();
+    await wb2.openViewContainer('VS-ML');
+    await wb2.openFile('tiny.vsml.json');
+    await page2.locator('.codelens-decoration', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: 30_000 });
+    await wb2.openProblems();
+    await wb2.problemRow(/output_idx/).first().waitFor({ timeout: 30_000 });
+    assert.ok(!existsSync(join(ws2, '.vsml')), 'nothing trained in Restricted Mode');
+    step('Restricted Mode: configs validated, the lens says training is disabled');
+    await wb2.screenshot(join(RESULTS, '9-restricted-mode.png'));
+    await page2.close();
+
     const activation = activationLine(dirs.user);
     step(`extension log: ${activation ?? 'no activation line found'}`);
     const ms = Number(/activated in ([\d.]+) ms/.exec(activation ?? '')?.[1]);
@@ -272,6 +314,7 @@ async function main(): Promise<void> {
   } finally {
     await browser?.close().catch(() => undefined);
     await stopGroup(server, 'code-server');
+    if (server2) await stopGroup(server2, 'code-server (untrusted)');
     // Trainers are code-server's grandchildren in their own process groups only if they set one; they do not.
     if (!KEEP && !failed) rmSync(base, { recursive: true, force: true });
   }
