@@ -111,6 +111,8 @@ export class MetricsPanel extends Disposable {
 
   private select(runIds: string[]): void {
     this.selected = runIds.slice(0, MAX_SELECTED_RUNS);
+    // Before the first `ready` the snapshot built then uses this selection; never post to a deaf webview.
+    if (!this.gate.isListening) return;
     void this.gate.ready(() => this.buildSnapshot()).catch((e) => this.deps.log.error(COMPONENT, `could not read the runs: ${(e as Error).message}`));
   }
 

@@ -15,6 +15,11 @@ export class ReadyGate<T> {
     return this.phase === 'live';
   }
 
+  /** The panel has said `ready` at least once (so a new snapshot may be sent). */
+  get isListening(): boolean {
+    return this.phase !== 'waiting';
+  }
+
   /**
    * The panel said `ready`: build the snapshot and send it, then whatever queued meanwhile.
    * A second `ready` during loading restarts; the older snapshot is discarded.

@@ -5,6 +5,7 @@ import { ReadyGate } from '../../../src/extension/panels/ready-gate';
 test('nothing is posted before ready; deltas during the snapshot build are sent after it', async () => {
   const posted: string[] = [];
   const gate = new ReadyGate<string>((m) => posted.push(m));
+  assert.equal(gate.isListening, false);
   gate.send('early'); // the snapshot built at ready will contain it
   let finish!: (s: string) => void;
   const done = gate.ready(() => new Promise<string>((r) => { finish = r; }));
