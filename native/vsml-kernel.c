@@ -39,20 +39,8 @@ typedef int32_t vi __attribute__((vector_size(VSML_VB), aligned(VSML_VB)));
 /* Unaligned view for loads from the packed padded buffers (they are aligned, but say so only where sure). */
 typedef float vfu __attribute__((vector_size(VSML_VB), aligned(4)));
 
-#if defined(__wasm__)
-/* -nostdlib: the compiler may still emit calls to these for simple loops. */
-void *memset(void *d, int v, size_t n) {
-  unsigned char *p = (unsigned char *)d;
-  while (n--) *p++ = (unsigned char)v;
-  return d;
-}
-void *memcpy(void *d, const void *s, size_t n) {
-  unsigned char *p = (unsigned char *)d;
-  const unsigned char *q = (const unsigned char *)s;
-  while (n--) *p++ = *q++;
-  return d;
-}
-#endif
+/* wasm: built with -mbulk-memory, so the compiler's memset/memcpy become memory.fill/copy
+ * instructions and no libc is needed (a test checks the module imports nothing). */
 
 /* Layout of the int config vector (the JS loader writes the same indices: kernel-abi.ts). */
 enum {
@@ -294,8 +282,6 @@ static void pack_params(K *k, const float *theta) {
 static inline __attribute__((always_inline)) void cell(const int NV, int N, int micro, float *restrict h, float *restrict c,
                                                        const float *restrict rp, const float *restrict cp, const float *restrict wh) {
   const int G = 4 * NV * VL;
-  vf pre[4 * NV];
-  for (int j = 0; j < 4 * NV; j++) pre[j] = *(const vf *)(rp + j * VL) + *(const vf *)(cp + j * VL);
   for (int tk = 0; tk < micro; tk++) {
     /*
      * Two passes over W_h, gates (i, g) then (f, o): 2*NV accumulators plus the broadcast fit
@@ -305,7 +291,7 @@ static inline __attribute__((always_inline)) void cell(const int NV, int N, int 
     vf ig[NV];
     {
       vf z[2 * NV];
-      for (int j = 0; j < 2 * NV; j++) z[j] = pre[j];
+      for (int j = 0; j < 2 * NV; j++) z[j] = *(const vf *)(rp + j * VL) + *(const vf *)(cp + j * VL);
 #pragma GCC unroll 16
       for (int i = 0; i < N; i++) {
         vf hi = splat(h[i]);
@@ -315,7 +301,7 @@ static inline __attribute__((always_inline)) void cell(const int NV, int N, int 
       for (int v = 0; v < NV; v++) ig[v] = vsigmoid_tanh(z[v], z[NV + v]);
     }
     vf z[2 * NV];
-    for (int j = 0; j < 2 * NV; j++) z[j] = pre[2 * NV + j];
+    for (int j = 0; j < 2 * NV; j++) z[j] = *(const vf *)(rp + (2 * NV + j) * VL) + *(const vf *)(cp + (2 * NV + j) * VL);
 #pragma GCC unroll 16
     for (int i = 0; i < N; i++) {
       vf hi = splat(h[i]);
