@@ -83,3 +83,11 @@ describe('package.json contributions', () => {
     assert.equal(pkg.scripts.package, 'node scripts/package.mjs');
   });
 });
+
+describe('command titles', () => {
+  it('read once in the palette: a title that names VS-ML has no category (else "VS-ML: VS-ML: ...")', () => {
+    for (const cmd of JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).contributes.commands as { title: string; category?: string }[]) {
+      assert.ok(!(cmd.category && cmd.title.startsWith(`${cmd.category}:`)), cmd.title);
+    }
+  });
+});
