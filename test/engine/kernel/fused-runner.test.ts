@@ -122,3 +122,23 @@ test('fused: bad input is an EngineError naming the field (checked before any wo
   }
   await assert.rejects(FusedRunner.create({ threads: -1 }), (e: unknown) => e instanceof EngineError && e.path === 'engine.threads');
 });
+
+test('fused and TensorFlow.js (wasm backend) agree on the same rollouts (both float32)', async () => {
+  const { TfjsRunner } = await import('../../../src/engine/tfjs/tfjs-runner');
+  const rng = new Rng(21);
+  const cfg = randomConfig(rng, { layerSizes: [7, 4, 3], batchSize: 2, layerNorm: true, backwardPass: true });
+  const rollouts = Array.from({ length: 3 }, () => randomRollout(cfg, rng, 5));
+  const fused = await FusedRunner.create({ threads: 0 });
+  const tfjs = await TfjsRunner.create({ backend: 'wasm', threads: 0 });
+  try {
+    const a = await fused.run(cfg, rollouts, { wantFinalState: true });
+    const b = await tfjs.run(cfg, rollouts, { wantFinalState: true });
+    for (let i = 0; i < rollouts.length; i++) {
+      assert.ok(relErr(a[i].logits, b[i].logits) < 1e-4, `rollout ${i}: logits rel ${relErr(a[i].logits, b[i].logits)}`);
+      assert.ok(relErr(a[i].finalState![1].c, b[i].finalState![1].c) < 1e-4);
+    }
+  } finally {
+    await fused.dispose();
+    await tfjs.dispose();
+  }
+});
