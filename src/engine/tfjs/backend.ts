@@ -73,8 +73,10 @@ function initWasm(): Promise<{ ok: true } | { ok: false; reason: string }> {
       try {
         tfWasm.setWasmPaths(wasmBinaryDir());
         // tfjs disables the threaded-SIMD build under Node (WASM_HAS_MULTITHREAD_SUPPORT is
-        // false there, tfjs issue #3830); forcing it fails to start its pthread workers, so
-        // the wasm backend runs on one thread in Node whatever setThreadsCount says.
+        // false there, tfjs issue #3830). Forcing the flag on (tried with Node 20, tfjs 4.22)
+        // makes initialisation fail: Emscripten starts its pthreads with
+        // `new Worker("blob:nodedata:...")`, which worker_threads rejects (ERR_WORKER_PATH).
+        // So one tfjs-wasm engine is one thread here; TfjsRunner uses worker threads instead.
         const ok = await tf.setBackend('wasm');
         return ok ? { ok: true as const } : { ok: false as const, reason: 'tf.setBackend("wasm") returned false' };
       } catch (e) {
