@@ -13,8 +13,9 @@ const out = join(outDir, `${pkg.name}-${pkg.version}.vsix`);
 
 execFileSync(process.execPath, [join(root, 'scripts/build.mjs'), '--production'], { stdio: 'inherit', cwd: root });
 const vsce = createRequire(import.meta.url).resolve('@vscode/vsce/vsce');
-// --allow-missing-repository is not needed (package.json has one); --no-update-package-json keeps the version.
-execFileSync(process.execPath, [vsce, 'package', '--no-update-package-json', '--out', out], {
+// --no-update-package-json keeps the version. --no-rewrite-relative-links: the README's links to docs/
+// stay relative (they resolve inside the repository; the placeholder repository URL would break them).
+execFileSync(process.execPath, [vsce, 'package', '--no-update-package-json', '--no-rewrite-relative-links', '--out', out], {
   stdio: ['ignore', 'inherit', 'inherit'],
   cwd: root,
 });
