@@ -9,6 +9,7 @@ import { loadNativeKernel } from '../../../src/engine/kernel/native-kernel';
 import { EpisodeResult } from '../../../src/engine/model/episode';
 import { referenceEpisode } from '../../../src/engine/model/reference-episode';
 import { Rng } from '../../../src/engine/random';
+import { TfjsRunner } from '../../../src/engine/tfjs/tfjs-runner';
 import { SHARED_FIXTURES } from '../../helpers/paths';
 import { randomConfig, randomRollout, relErr } from './kernel-test-helpers';
 
@@ -124,7 +125,6 @@ test('fused: bad input is an EngineError naming the field (checked before any wo
 });
 
 test('fused and TensorFlow.js (wasm backend) agree on the same rollouts (both float32)', async () => {
-  const { TfjsRunner } = await import('../../../src/engine/tfjs/tfjs-runner');
   const rng = new Rng(21);
   const cfg = randomConfig(rng, { layerSizes: [7, 4, 3], batchSize: 2, layerNorm: true, backwardPass: true });
   const rollouts = Array.from({ length: 3 }, () => randomRollout(cfg, rng, 5));
