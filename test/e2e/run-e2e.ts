@@ -243,6 +243,23 @@ async function main(): Promise<void> {
     step(`killed run shown failed: ${longFailed.error}`);
     await wb.screenshot(join(RESULTS, '4-killed-run-failed.png'));
 
+    // --- 2b. Stop asks the trainer to checkpoint and exit; Resume continues the stopped run
+    await wb.openFile('long.vsml.json');
+    await wb.runCommand('Train VS-ML');
+    const toStop = await waitFor('a new long run running', () => runStatuses(runsDir).find((s) => s.name === 'long' && s.state === 'running' && s.runId !== longRunning.runId && s.step >= 2), 60_000, 250);
+    await wb.runCommand('VS-ML: Stop Run');
+    const stopped = await waitFor('run stopped', () => runStatuses(runsDir).find((s) => s.runId === toStop.runId && s.state === 'stopped'), 30_000, 250);
+    assert.ok(existsSync(join(runsDir, toStop.runId, 'checkpoints', 'latest.json')), 'a stopped run has a checkpoint');
+    await wb.sideBarRow(/stopped · step/).first().waitFor({ timeout: 20_000 });
+    step(`${toStop.runId} stopped at step ${stopped.step} with a checkpoint`);
+    await wb.runCommand('VS-ML: Resume Run');
+    await wb.pickRow(toStop.runId);
+    await waitFor('resumed run running past its checkpoint', () => runStatuses(runsDir).find((s) => s.runId === toStop.runId && s.state === 'running' && s.step > stopped.step), 60_000, 250);
+    step(`${toStop.runId} resumed`);
+    await wb.screenshot(join(RESULTS, '4b-resumed.png'));
+    await wb.runCommand('VS-ML: Stop Run');
+    await waitFor('resumed run stopped again', () => runStatuses(runsDir).find((s) => s.runId === toStop.runId && s.state === 'stopped'), 30_000, 250);
+
     // --- 3. A diagnostic for the broken config in the Problems panel
     await wb.openProblems();
     await wb.problemRow(/output_idx/).first().waitFor({ timeout: 30_000 });

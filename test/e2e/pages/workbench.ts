@@ -28,6 +28,13 @@ export class Workbench {
     await row.click();
   }
 
+  /** Picks a row in a quick pick a command opened (no typing). */
+  async pickRow(rowText: string | RegExp, timeoutMs = 20_000): Promise<void> {
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: rowText }).first();
+    await row.waitFor({ timeout: timeoutMs });
+    await row.click();
+  }
+
   async runCommand(title: string): Promise<void> {
     await this.quickPick(`>${title}`, title);
   }
