@@ -313,6 +313,12 @@ async function main(): Promise<void> {
     assert.ok(!existsSync(join(ws2, '.vsml')), 'nothing trained in Restricted Mode');
     step('Restricted Mode: configs validated, the lens says training is disabled');
     await wb2.screenshot(join(RESULTS, '9-restricted-mode.png'));
+    // A run made outside the editor (the CLI) appears through the file watcher alone, although the
+    // runs folder did not exist when the window opened.
+    execFileSync(process.execPath, [join(REPO, 'dist', 'cli.js'), 'train', 'tiny.vsml.json'], { cwd: ws2, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    await wb2.sideBarRow(/finished · step 4\/4/).first().waitFor({ timeout: 30_000 });
+    step('a CLI run in the untrusted folder shows up in its Experiments view');
+    await wb2.screenshot(join(RESULTS, '10-cli-run-listed.png'));
     await page2.close();
 
     const activation = activationLine(dirs.user);
@@ -325,7 +331,7 @@ async function main(): Promise<void> {
     console.error(e);
     if (browser) {
       const pages = browser.contexts().flatMap((c) => c.pages());
-      if (pages[0]) await pages[0].screenshot({ path: join(RESULTS, 'failure.png') }).catch(() => undefined);
+      for (const [i, p] of pages.entries()) await p.screenshot({ path: join(RESULTS, `failure-${i + 1}.png`) }).catch(() => undefined);
     }
     console.error(`screenshots and code-server.log in ${RESULTS}; state in ${base}`);
   } finally {

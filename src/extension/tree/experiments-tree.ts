@@ -3,7 +3,7 @@
  * (run discovery) on file-watcher events and on trainer events, debounced; runs whose trainer
  * vanished are written back as failed once.
  */
-import { relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable } from '../dispose';
 import type { Log } from '../output';
@@ -46,13 +46,27 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     add(vscode.workspace.createFileSystemWatcher(CONFIG_GLOB));
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       const runs = resolveIn(folder.uri.fsPath, this.settings().runsFolder);
-      // Run folders and their status.json; metrics lines are not needed for the tree.
-      add(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(runs), '{*,*/status.json}')));
+      const rel = relative(folder.uri.fsPath, runs).split('\\').join('/');
+      // Run folders and their status.json; metrics lines are not needed for the tree. Inside the
+      // workspace the pattern is rooted at the folder, which exists even before the first run.
+      // The ancestors are watched too: when `.vsml/runs/<id>/` appears at once, the watcher may
+      // report only the creation of `.vsml`.
+      const inside = rel && !rel.startsWith('..') && !isAbsolute(rel);
+      const ancestors = inside ? rel.split('/').map((_, i, parts) => parts.slice(0, i + 1).join('/')) : [];
+      const pattern = inside
+        ? new vscode.RelativePattern(folder, `{${[...ancestors, `${rel}/*`, `${rel}/*/status.json`].join(',')}}`)
+        : new vscode.RelativePattern(vscode.Uri.file(runs), '{*,*/status.json}');
+      add(vscode.workspace.createFileSystemWatcher(pattern));
     }
     this.refreshSoon();
   }
 
+  /**
+   * Coalesces refreshes: at most one per `delayMs`. A pending refresh is not pushed back by later
+   * events, so a trainer rewriting status.json every few milliseconds cannot starve the view.
+   */
   refreshSoon(delayMs = 300): void {
+    if (this.timer && delayMs > 0) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
