@@ -8,8 +8,10 @@
  * A cell-tick is one update of one sub-RNN cell: A x B x rollouts x micro ticks x steps per
  * episode. Nominal FLOPs per cell-tick: 2·N·4N (h @ W_h) + 10·N (gates and state update);
  * the message parts of the gate product are computed once per row/column and not counted.
- * Peak RSS is the process's maximum resident set (worker threads included); the fused path
- * runs first for every workload, so its figures do not include TensorFlow.js's memory.
+ * Peak RSS is the process's maximum resident set so far (worker threads included); the fused
+ * path runs first for every workload, so its figures do not include TensorFlow.js's memory,
+ * and W1 runs first, so its figure is W1's own. "CPU used" is the process's CPU time over the
+ * wall time: below the thread count, other processes were sharing the cores.
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { FusedRunner } from '../src/engine/kernel/fused-runner';
@@ -105,6 +107,10 @@ interface Measurement {
   peakRssMB: number;
   seconds: number;
   repeats: number;
+  /** CPU time of the whole process (all threads) during the measurement. */
+  cpuSeconds: number;
+  /** Cell-ticks per CPU-second: a figure that moves less than the wall-clock rate when other processes share the cores. */
+  perCpuSecond: number;
 }
 
 /** One warm-up run on a short episode, then whole episodes until `seconds` have passed. */
@@ -114,6 +120,7 @@ async function measure(runner: RolloutRunner, path: 'fused' | 'tfjs', w: Workloa
   await runner.run(cfg, makeRollouts(cfg, w, 2, 99));
   const rollouts = makeRollouts(cfg, w, args.steps, 1);
   let repeats = 0;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let elapsed = 0;
   do {
@@ -121,11 +128,14 @@ async function measure(runner: RolloutRunner, path: 'fused' | 'tfjs', w: Workloa
     repeats++;
     elapsed = (performance.now() - t0) / 1000;
   } while (elapsed < args.seconds);
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const cellTicks = w.A * w.B * w.rollouts * MICRO * args.steps * repeats;
   const rate = cellTicks / elapsed;
   return {
     workload: w.name, path, backend: runner.backend, threads: runner.threads, cellTicksPerSec: rate,
     gflops: (rate * FLOPS_PER_CELL_TICK) / 1e9, peakRssMB: process.resourceUsage().maxRSS / 1024, seconds: elapsed, repeats,
+    cpuSeconds, perCpuSecond: cellTicks / cpuSeconds,
   };
 }
 
@@ -164,17 +174,18 @@ async function main(): Promise<void> {
         console.log(JSON.stringify({
           workload: r.workload, path: r.path, backend: r.backend, threads: r.threads, cellTicksPerSec: Math.round(r.cellTicksPerSec),
           gflops: Number(r.gflops.toFixed(3)), peakRssMB: Number(r.peakRssMB.toFixed(1)), stateMB: Number(stateMB.toFixed(2)),
-          seconds: Number(r.seconds.toFixed(2)), repeats: r.repeats, loadavg1: Number(loadavg()[0].toFixed(2)),
+          seconds: Number(r.seconds.toFixed(2)), repeats: r.repeats, cellTicksPerCpuSec: Math.round(r.perCpuSecond),
+          cpuUtilization: Number((r.cpuSeconds / r.seconds).toFixed(2)), loadavg1: Number(loadavg()[0].toFixed(2)),
         }));
       }
       continue;
     }
     log('');
     log(`${w.name}: A=${w.A}, B=${w.B}, ${w.rollouts} rollouts; state ${stateMB.toFixed(1)} MB float32 (${(2 * stateMB).toFixed(1)} MB as the float64 input), RSS target <= ${(2 * stateMB + 200).toFixed(0)} MB`);
-    log('  path   backend            threads  cell-ticks/s   GFLOP/s  peak RSS');
+    log('  path   backend            threads  cell-ticks/s   GFLOP/s  peak RSS (process)  cell-ticks/CPU-s  CPU used');
     for (const r of [f, t]) {
       if (!r) continue;
-      log(`  ${r.path.padEnd(6)} ${r.backend.padEnd(18)} ${String(r.threads).padStart(7)}  ${fmtM(r.cellTicksPerSec).padStart(12)}  ${r.gflops.toFixed(2).padStart(8)}  ${r.peakRssMB.toFixed(0).padStart(5)} MB`);
+      log(`  ${r.path.padEnd(6)} ${r.backend.padEnd(18)} ${String(r.threads).padStart(7)}  ${fmtM(r.cellTicksPerSec).padStart(12)}  ${r.gflops.toFixed(2).padStart(8)}  ${r.peakRssMB.toFixed(0).padStart(8)} MB          ${fmtM(r.perCpuSecond).padStart(9)}  ${(r.cpuSeconds / r.seconds).toFixed(2)} cores`);
     }
     if (f && t) log(`  fused / tfjs = ${(f.cellTicksPerSec / t.cellTicksPerSec).toFixed(1)}x`);
   }
