@@ -32,3 +32,16 @@ export function loadRunConfig(runDir: string): { config: ExperimentConfig; sourc
   if (!res.ok) throw new ConfigErrors(res.issues.filter((i) => i.severity === 'error'));
   return { config: res.config, source: res.source ?? file };
 }
+
+/**
+ * The config a training run uses: the run folder's own config when resuming (overrides are
+ * then ignored, with a note), else the given file with its `--set` overrides.
+ */
+export async function trainingConfig(configFile: string | undefined, overrides: readonly string[], resumeDir: string | undefined, warn: (s: string) => void): Promise<{ config: ExperimentConfig; source: string }> {
+  if (resumeDir) {
+    if (overrides.length > 0) warn('note: --set is ignored with --resume; a resumed run keeps its own config\n');
+    return loadRunConfig(resolve(resumeDir));
+  }
+  if (!configFile) throw new EngineError('', 'no config file given', 'pass a *.vsml.json file, or --resume <run-folder>');
+  return { config: await loadExperiment(configFile, overrides, warn), source: configFile };
+}

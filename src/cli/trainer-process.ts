@@ -13,7 +13,7 @@ import { planExperiment } from '../engine/runs/plan-experiment';
 import { createRunner } from '../engine/runner/create-runner';
 import { MetricsRow } from '../engine/runs/records';
 import { parseHostMessage, TrainerMessage } from '../protocol/trainer';
-import { ConfigErrors, loadExperiment, loadRunConfig } from './load-experiment';
+import { ConfigErrors, trainingConfig } from './load-experiment';
 import { runnerChoice } from './commands/train';
 
 /** Messages handed to the channel but not yet written; the process must not disconnect before they are. */
@@ -78,9 +78,7 @@ async function main(): Promise<number> {
 
   let runId = '';
   const warn = (s: string): void => log('warn', s.trim());
-  const resumed = values.resume ? loadRunConfig(resolve(values.resume)) : undefined;
-  const cfg = resumed?.config ?? (await loadExperiment(positionals[0] ?? '', values.set!, warn));
-  const source = resumed?.source ?? positionals[0];
+  const { config: cfg, source } = await trainingConfig(positionals[0], values.set!, values.resume, warn);
   const plan = planExperiment(cfg, source);
   const runner = await createRunner(runnerChoice(cfg, {}), (m) => log('warn', m));
   const metrics = new MetricsBuffer(() => runId);

@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { EngineError } from '../../engine/errors';
 import { evaluateTrainedLa, openTrainedLa } from '../../engine/eval/evaluate-checkpoint';
-import { createRunner, parseEnginePath, TfjsBackendChoice } from '../../engine/runner/create-runner';
+import { createRunner } from '../../engine/runner/create-runner';
+import { runnerChoice } from './train';
 import { formatEvalTable } from '../format-table';
 
 export const EVAL_USAGE = `vsml eval <run-folder|checkpoint.json> --dataset NAME|idx:<dir> [--dataset ...] [--episodes K] [--length T]
@@ -40,14 +41,7 @@ export async function evalCommand(argv: string[], out: (s: string) => void): Pro
   }
   const la = openTrainedLa(resolve(positionals[0]));
   const datasets = values.dataset!.length > 0 ? values.dataset! : la.config.evaluation.datasets;
-  const runner = await createRunner(
-    {
-      path: values.path ? parseEnginePath(values.path, '--path') : la.config.engine.path,
-      backend: (values.backend ?? la.config.engine.backend) as TfjsBackendChoice,
-      threads: values.threads ? Number(values.threads) : la.config.engine.threads,
-    },
-    (m) => void process.stderr.write(`${m}\n`),
-  );
+  const runner = await createRunner(runnerChoice(la.config, values), (m) => void process.stderr.write(`${m}\n`));
   try {
     const rows = await evaluateTrainedLa(la, runner, {
       datasets,

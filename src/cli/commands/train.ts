@@ -6,7 +6,7 @@ import { createRunner, parseEnginePath, RunnerChoice, TfjsBackendChoice } from '
 import { ExperimentConfig } from '../../engine/config/types';
 import { ProgressBar, formatDuration } from '../progress-bar';
 import { formatEvalTable } from '../format-table';
-import { loadExperiment, loadRunConfig } from '../load-experiment';
+import { trainingConfig } from '../load-experiment';
 
 export const TRAIN_USAGE = `vsml train <config.vsml.json> [--set path=value ...] [--resume <run-folder>] [--runs-dir DIR]
            [--path auto|fused|tfjs|reference] [--backend auto|tensorflow|wasm|cpu] [--threads N]
@@ -42,15 +42,7 @@ export async function trainCommand(argv: string[], out: (s: string) => void): Pr
     return 2;
   }
   const warn = (s: string): void => void process.stderr.write(s);
-  let cfg: ExperimentConfig;
-  let source: string;
-  if (values.resume) {
-    ({ config: cfg, source } = loadRunConfig(resolve(values.resume)));
-    if (values.set!.length > 0) warn('note: --set is ignored with --resume; a resumed run keeps its own config\n');
-  } else {
-    source = positionals[0];
-    cfg = await loadExperiment(source, values.set!, warn);
-  }
+  const { config: cfg, source } = await trainingConfig(positionals[0], values.set!, values.resume, warn);
   const plan = planExperiment(cfg, source);
   const runner = await createRunner(runnerChoice(cfg, values), (m) => warn(`${m}\n`));
   const bar = new ProgressBar();

@@ -1,4 +1,5 @@
 import { OnlineSummary } from '../eval/online-metrics';
+import { EsStepResult } from '../meta/es-step';
 
 /** Types of the files in a run folder (docs/contracts.md §1). */
 export type RunState = 'running' | 'finished' | 'failed' | 'stopped';
@@ -26,17 +27,13 @@ export interface RunStatus {
   error?: string;
 }
 
-export interface MetricsRow {
+/** One line of metrics.jsonl: a meta-step's ES figures plus when it ran. */
+export type MetricsRow = EsStepResult & {
   step: number;
+  /** Seconds since the run started (summed over resumes). */
   time: number;
-  metaLoss: number;
-  lossPos: number;
-  lossNeg: number;
-  trainAccuracy: number;
-  gradNorm: number;
-  thetaNorm: number;
   stepSeconds: number;
-}
+};
 
 export type MethodName = 'learned' | 'untrained' | 'sgd' | 'adam';
 
