@@ -317,6 +317,64 @@ static inline __attribute__((always_inline)) void cell(const int NV, int N, int 
   }
 }
 
+/*
+ * One micro tick of two cells of the same row (b and b+1) in one body: their independent
+ * dependency chains interleave, and each W_h vector loaded serves both (2 x 2*NV accumulators,
+ * two broadcasts and one weight vector: 11 registers at N = 16 with AVX2).
+ */
+static inline __attribute__((always_inline)) void cell2(const int NV, int N, float *restrict h0, float *restrict c0,
+                                                        float *restrict h1, float *restrict c1, const float *restrict rp,
+                                                        const float *restrict cp0, const float *restrict cp1, const float *restrict wh) {
+  const int G = 4 * NV * VL;
+  vf ig0[NV], ig1[NV];
+  {
+    vf z0[2 * NV], z1[2 * NV];
+    for (int j = 0; j < 2 * NV; j++) {
+      vf r = *(const vf *)(rp + j * VL);
+      z0[j] = r + *(const vf *)(cp0 + j * VL);
+      z1[j] = r + *(const vf *)(cp1 + j * VL);
+    }
+#pragma GCC unroll 16
+    for (int i = 0; i < N; i++) {
+      vf a0 = splat(h0[i]), a1 = splat(h1[i]);
+      const float *w = wh + i * G;
+      for (int j = 0; j < 2 * NV; j++) {
+        vf wj = *(const vf *)(w + j * VL);
+        z0[j] += a0 * wj;
+        z1[j] += a1 * wj;
+      }
+    }
+    for (int v = 0; v < NV; v++) {
+      ig0[v] = vsigmoid_tanh(z0[v], z0[NV + v]);
+      ig1[v] = vsigmoid_tanh(z1[v], z1[NV + v]);
+    }
+  }
+  vf z0[2 * NV], z1[2 * NV];
+  for (int j = 0; j < 2 * NV; j++) {
+    vf r = *(const vf *)(rp + (2 * NV + j) * VL);
+    z0[j] = r + *(const vf *)(cp0 + (2 * NV + j) * VL);
+    z1[j] = r + *(const vf *)(cp1 + (2 * NV + j) * VL);
+  }
+#pragma GCC unroll 16
+  for (int i = 0; i < N; i++) {
+    vf a0 = splat(h0[i]), a1 = splat(h1[i]);
+    const float *w = wh + i * G + 2 * NV * VL;
+    for (int j = 0; j < 2 * NV; j++) {
+      vf wj = *(const vf *)(w + j * VL);
+      z0[j] += a0 * wj;
+      z1[j] += a1 * wj;
+    }
+  }
+  for (int v = 0; v < NV; v++) {
+    vf cn0 = vsigmoid(z0[v]) * *(vf *)(c0 + v * VL) + ig0[v];
+    vf cn1 = vsigmoid(z1[v]) * *(vf *)(c1 + v * VL) + ig1[v];
+    *(vf *)(c0 + v * VL) = cn0;
+    *(vf *)(c1 + v * VL) = cn1;
+    *(vf *)(h0 + v * VL) = vsigmoid_tanh(z0[NV + v], cn0);
+    *(vf *)(h1 + v * VL) = vsigmoid_tanh(z1[NV + v], cn1);
+  }
+}
+
 /* Layer norm of a padded [Mp] message (pad lanes are 0 in and out): s * (v - mean) / sqrt(var + 1e-5) + o. */
 static void layer_norm(const K *k, vf *v, const float *scale, const float *offset) {
   int MV = k->MV, M = k->M;
@@ -391,7 +449,16 @@ static void dense_layer(K *k, const Set *p, int A, int B, const float *fin, cons
      * Cell-major order (all ticks of a cell in a row) left it waiting on that chain.
      */
     for (int tk = 0; tk < micro; tk++) {
-      for (int b = 0; b < B; b++) {
+      int b = 0;
+      /* Pairs of cells when h is 2 vectors (the default N = 16 with AVX2): ~17% faster there. */
+      if (NV == 2)
+        for (; b + 1 < B; b += 2) {
+          float *h0 = hrow + (size_t)b * Np, *c0 = crow + (size_t)b * Np;
+          const float *cp0 = k->colpre + (size_t)b * G, *cp1 = cp0 + G;
+          if (N == 2 * VL) cell2(2, 2 * VL, h0, c0, h0 + Np, c0 + Np, rp, cp0, cp1, p->wh);
+          else cell2(2, N, h0, c0, h0 + Np, c0 + Np, rp, cp0, cp1, p->wh);
+        }
+      for (; b < B; b++) {
         float *hc = hrow + (size_t)b * Np, *cc = crow + (size_t)b * Np;
         const float *cp = k->colpre + (size_t)b * G;
         /* Constant sizes let the compiler unroll the h @ W_h loop and keep z in registers. */
