@@ -450,13 +450,16 @@ static void dense_layer(K *k, const Set *p, int A, int B, const float *fin, cons
      */
     for (int tk = 0; tk < micro; tk++) {
       int b = 0;
-      /* Pairs of cells when h is 2 vectors (the default N = 16 with AVX2): ~17% faster there. */
-      if (NV == 2)
+      /*
+       * Pairs of cells when h is exactly 2 vectors (the default N = 16 with AVX2): ~17% more
+       * cell-ticks per CPU-second there. Only this constant-size instance: a second, runtime-N
+       * instance made GCC compile the whole loop worse (+30% instructions).
+       */
+      if (N == 2 * VL && NV == 2)
         for (; b + 1 < B; b += 2) {
           float *h0 = hrow + (size_t)b * Np, *c0 = crow + (size_t)b * Np;
           const float *cp0 = k->colpre + (size_t)b * G, *cp1 = cp0 + G;
-          if (N == 2 * VL) cell2(2, 2 * VL, h0, c0, h0 + Np, c0 + Np, rp, cp0, cp1, p->wh);
-          else cell2(2, N, h0, c0, h0 + Np, c0 + Np, rp, cp0, cp1, p->wh);
+          cell2(2, 2 * VL, h0, c0, h0 + Np, c0 + Np, rp, cp0, cp1, p->wh);
         }
       for (; b < B; b++) {
         float *hc = hrow + (size_t)b * Np, *cc = crow + (size_t)b * Np;
