@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { check } from '../errors';
+import { check, EngineError } from '../errors';
 import { VsmlModelConfig, validateModelConfig } from '../model/config';
 import { Rollout, RolloutResult, RolloutRunner, RunOptions } from '../model/rollout-runner';
 import { KernelBackend } from './kernel-abi';
@@ -44,7 +44,15 @@ export class FusedRunner implements RolloutRunner {
   async run(cfg: VsmlModelConfig, rollouts: readonly Rollout[], options: RunOptions = {}): Promise<RolloutResult[]> {
     validateModelConfig(cfg);
     const want = options.wantFinalState ?? false;
-    const jobs = rollouts.map((r) => prepareJob(cfg, r));
+    const jobs = rollouts.map((r, i) => {
+      try {
+        return prepareJob(cfg, r);
+      } catch (e) {
+        // Name the rollout too: ES runs dozens of them per step.
+        if (e instanceof EngineError) throw new EngineError(`rollouts[${i}].${e.path}`, e.rawMessage(), e.fix, e.file);
+        throw e;
+      }
+    });
     const labels = jobs.map((j) => j.labels.slice()); // the job's own buffers move to the workers
     const outputs = this.inline ? jobs.map((j) => runJob(this.inline!, cfg, j, want)) : await this.pool!.run(cfg, jobs, want);
     return outputs.map((o, i) => finishJob(cfg, labels[i], o));

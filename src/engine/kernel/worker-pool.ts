@@ -28,6 +28,8 @@ const toError = (e: WorkerError): Error => (e.path !== undefined ? new EngineErr
 interface Slot {
   worker: Worker;
   pending: Map<number, { resolve: (o: KernelOutput[]) => void; reject: (e: Error) => void }>;
+  /** Set when the worker died: later runs fail at once instead of waiting on a dead thread. */
+  dead?: Error;
 }
 
 /**
@@ -47,6 +49,7 @@ export class KernelWorkerPool {
     const slots: Slot[] = workers.map((worker) => ({ worker, pending: new Map() }));
     const ready = slots.map((slot) => new Promise<string>((resolve, reject) => {
       const failAll = (err: Error): void => {
+        slot.dead ??= err;
         reject(err);
         for (const p of slot.pending.values()) p.reject(err);
         slot.pending.clear();
@@ -80,6 +83,8 @@ export class KernelWorkerPool {
   /** Runs the jobs across the workers; outputs come back in job order. Jobs' buffers are transferred (unusable afterwards). */
   async run(cfg: VsmlModelConfig, jobs: KernelJob[], wantFinalState: boolean): Promise<KernelOutput[]> {
     if (this.closed) throw new Error('the fused runner was disposed');
+    const dead = this.slots.find((s) => s.dead);
+    if (dead) throw new Error(`a fused-kernel worker thread died earlier (${dead.dead!.message}); create a new runner`);
     const n = this.slots.length;
     const chunks: KernelJob[][] = [];
     for (let w = 0; w < n; w++) {

@@ -108,14 +108,14 @@ test('fused: bad input is an EngineError naming the field (checked before any wo
   try {
     const nanTheta = Float64Array.from(good.theta);
     nanTheta[5] = NaN;
-    await assert.rejects(runner.run(cfg, [{ ...good, theta: nanTheta }]), (e: unknown) => e instanceof EngineError && e.path === 'theta[5]');
-    await assert.rejects(runner.run(cfg, [{ ...good, theta: good.theta.subarray(1) }]), (e: unknown) => e instanceof EngineError && e.path === 'theta');
+    await assert.rejects(runner.run(cfg, [{ ...good, theta: nanTheta }]), (e: unknown) => e instanceof EngineError && e.path === 'rollouts[0].theta[5]');
+    await assert.rejects(runner.run(cfg, [{ ...good, theta: good.theta.subarray(1) }]), (e: unknown) => e instanceof EngineError && e.path === 'rollouts[0].theta');
     await assert.rejects(runner.run(cfg, [{ ...good, episode: { ...good.episode, inputs: good.episode.inputs.subarray(1) } }]),
-      (e: unknown) => e instanceof EngineError && e.path === 'episode.inputs');
-    await assert.rejects(runner.run(cfg, [{ ...good, initialState: good.initialState.slice(1) }]), (e: unknown) => e instanceof EngineError && e.path === 'state');
+      (e: unknown) => e instanceof EngineError && e.path === 'rollouts[0].episode.inputs');
+    await assert.rejects(runner.run(cfg, [{ ...good, initialState: good.initialState.slice(1) }]), (e: unknown) => e instanceof EngineError && e.path === 'rollouts[0].state');
     const badLabels = Int32Array.from(good.episode.labels);
     badLabels[0] = 99;
-    await assert.rejects(runner.run(cfg, [{ ...good, episode: { ...good.episode, labels: badLabels } }]), (e: unknown) => e instanceof EngineError && e.path === 'episode.labels[0]');
+    await assert.rejects(runner.run(cfg, [{ ...good, episode: { ...good.episode, labels: badLabels } }]), (e: unknown) => e instanceof EngineError && e.path === 'rollouts[0].episode.labels[0]');
     await assert.rejects(runner.run({ ...cfg, msgSize: 1 }, [good]), (e: unknown) => e instanceof EngineError && e.path === 'model.sub_rnn.msg_size');
     // The runner still works after refusing bad input.
     assert.equal((await runner.run(cfg, [good]))[0].logits.length, 3 * 2 * cfg.layerSizes[cfg.layerSizes.length - 1]);
