@@ -58,10 +58,12 @@ static napi_value episode(napi_env env, napi_callback_info info) {
   const int32_t *ci = (const int32_t *)p[0];
   if (n[0] < 12 || n[1] < 1) { napi_throw_range_error(env, NULL, "vsml-kernel: config vectors too short"); return NULL; }
   int32_t L = ci[0];
-  if (L < 1 || L > 16 || n[0] < (size_t)(12 + 3 * L + 1)) { napi_throw_range_error(env, NULL, "vsml-kernel: bad layer count"); return NULL; }
+  napi_value ret;
+  /* Too many layers is a config error the caller maps to a message (code 1, as the kernel says). */
+  if (L < 1 || L > 16) { CHECK(napi_create_int32(env, 1, &ret)); return ret; }
+  if (n[0] < (size_t)(12 + 3 * L + 1)) { napi_throw_range_error(env, NULL, "vsml-kernel: config vector shorter than its layer count needs"); return NULL; }
   int32_t sz[5];
   int err = avx2 ? vsml_io_sizes_avx2(ci, sz) : vsml_io_sizes_base(ci, sz);
-  napi_value ret;
   if (err) { CHECK(napi_create_int32(env, err, &ret)); return ret; }
   if (n[2] < (size_t)sz[0] || n[3] < (size_t)sz[1] || n[4] < (size_t)sz[2] || n[5] < (size_t)sz[3] || n[6] < (size_t)sz[4] ||
       (p[7] && n[7] < (size_t)sz[3])) {

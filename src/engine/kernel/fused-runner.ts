@@ -36,7 +36,8 @@ export class FusedRunner implements RolloutRunner {
     const { kernel, kind } = loadKernel(opts.prefer ?? 'auto');
     const backend = kind === 'native' ? `native-${kernel.variant}` : `wasm-${kernel.variant}`;
     const name = kind === 'native' ? 'fused-native' : 'fused-wasm';
-    if (threads === 0) return new FusedRunner(name, backend, 0, undefined, kernel);
+    // Inline mode still runs on one thread (the caller's), and says so to the run log.
+    if (threads === 0) return new FusedRunner(name, backend, 1, undefined, kernel);
     const pool = await KernelWorkerPool.create(threads, kind);
     return new FusedRunner(name, backend, threads, pool, undefined);
   }

@@ -143,3 +143,15 @@ test('fused and TensorFlow.js (wasm backend) agree on the same rollouts (both fl
     await tfjs.dispose();
   }
 });
+
+test('fused: a model deeper than the kernel supports (16 layers) is an EngineError, on both builds', async () => {
+  const rng = new Rng(9);
+  const cfg = randomConfig(rng, { layerSizes: Array.from({ length: 18 }, () => 2), batchSize: 1 });
+  const r = randomRollout(cfg, rng, 2);
+  for (const { prefer, skip } of variants) {
+    if (skip) continue;
+    const runner = await FusedRunner.create({ prefer, threads: 0 });
+    await assert.rejects(runner.run(cfg, [r]), (e: unknown) => e instanceof EngineError && e.path === 'model.layer_sizes' && /16/.test(e.message));
+    await runner.dispose();
+  }
+});
