@@ -7,9 +7,10 @@ import { runnerChoice } from './train';
 import { formatEvalTable } from '../format-table';
 
 export const EVAL_USAGE = `vsml eval <run-folder|checkpoint.json> --dataset NAME|idx:<dir> [--dataset ...] [--episodes K] [--length T]
-          [--json] [--no-baselines] [--data-dir DIR] [--path ...] [--backend ...] [--threads N]
+          [--json] [--no-baselines] [--idx-stats training|own] [--data-dir DIR] [--path ...] [--backend ...] [--threads N]
   Evaluates a meta-learned learning algorithm online (predict, then see the label) on K held-out
   episodes of T steps, beside the untrained LA and online SGD/Adam with tuned learning rates.
+  --idx-stats: standardize idx:<folder> data with the meta-training data's mean/std (default) or its own.
   --json prints one object per dataset: {"dataset","length","episodes","methods":{"learned":{...},...}}.`;
 
 const positiveInt = (v: string | undefined, flag: string, dflt: number): number => {
@@ -30,6 +31,7 @@ export async function evalCommand(argv: string[], out: (s: string) => void): Pro
       json: { type: 'boolean', default: false },
       'no-baselines': { type: 'boolean', default: false },
       'data-dir': { type: 'string' },
+      'idx-stats': { type: 'string' },
       path: { type: 'string' },
       backend: { type: 'string' },
       threads: { type: 'string' },
@@ -40,6 +42,11 @@ export async function evalCommand(argv: string[], out: (s: string) => void): Pro
     return 2;
   }
   const la = openTrainedLa(resolve(positionals[0]));
+  const idxStats = values['idx-stats'];
+  if (idxStats !== undefined) {
+    if (idxStats !== 'training' && idxStats !== 'own') throw new EngineError('--idx-stats', `is "${idxStats}"`, 'use training (the meta-training data\'s mean/std) or own (the folder\'s)');
+    la.config.data.preprocess.idx_stats = idxStats;
+  }
   const datasets = values.dataset!.length > 0 ? values.dataset! : la.config.evaluation.datasets;
   const runner = await createRunner(runnerChoice(la.config, values), (m) => void process.stderr.write(`${m}\n`));
   try {

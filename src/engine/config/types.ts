@@ -34,6 +34,8 @@ export interface ExperimentConfig {
     filter_classes: number[] | null;
     preprocess: {
       normalization_mode: 'dataset_standard' | 'standard' | 'identity';
+      /** Ours: mean/std for idx:<folder> datasets without a dataset_stats entry. */
+      idx_stats: 'training' | 'own';
       dataset_stats: Record<string, { mean: number; std: number }>;
       pad: { input: number[] | null; output: number[] | null };
       resize: [number, number] | null;

@@ -1,6 +1,7 @@
 import { ExperimentConfig, trainingDatasets } from '../config/types';
 import { DatasetOptions, EpisodeDataset, mixDatasets, openDataset } from './episodes';
-import { PreprocessOptions } from './preprocess';
+import { DATASET_STATS, DatasetStats, PreprocessOptions } from './preprocess';
+import { resolveDataset } from './registry';
 
 /**
  * Maps the experiment config's `data`, `random_dataset` and `sum_dataset` sections (the
@@ -36,7 +37,25 @@ export function openTrainingDataset(cfg: ExperimentConfig, numOutputs: number): 
   return parts.length === 1 ? parts[0] : mixDatasets(parts, cfg.training.dataset_weights ?? undefined);
 }
 
-/** One dataset by name (an `evaluation.datasets` entry or `vsml eval --dataset`). */
+/**
+ * The mean/std of the meta-training data (the first dataset of a mixture): a config entry in
+ * dataset_stats, else the built-in table, else (an idx: folder) its own pixel statistics.
+ */
+export function trainingStats(cfg: ExperimentConfig): DatasetStats {
+  const name = trainingDatasets(cfg)[0];
+  return cfg.data.preprocess.dataset_stats[name] ?? DATASET_STATS[name] ?? resolveDataset(name, cfg.data.dir ? { dataDir: cfg.data.dir } : {}).stats;
+}
+
+/**
+ * One dataset by name (an `evaluation.datasets` entry or `vsml eval --dataset`). An idx:<folder>
+ * without a dataset_stats entry is standardized with the meta-training data's statistics unless
+ * `data.preprocess.idx_stats` is 'own'.
+ */
 export function openConfiguredDataset(cfg: ExperimentConfig, name: string, numOutputs: number): EpisodeDataset {
-  return openDataset(name, datasetOptionsFromConfig(cfg, numOutputs));
+  const opts = datasetOptionsFromConfig(cfg, numOutputs);
+  const p = cfg.data.preprocess;
+  if (name.startsWith('idx:') && !p.dataset_stats[name] && p.idx_stats === 'training' && !trainingDatasets(cfg).includes(name)) {
+    return openDataset(name, { ...opts, datasetStats: { ...opts.datasetStats, [name]: trainingStats(cfg) } });
+  }
+  return openDataset(name, opts);
 }

@@ -5,7 +5,7 @@ import { configOrThrow, loadConfigFile } from '../../../src/engine/config/load-c
 import { datasetOptionsFromConfig, openConfiguredDataset, openTrainingDataset } from '../../../src/engine/data/from-config';
 import { sampleEpisode } from '../../../src/engine/data/episodes';
 import { Rng } from '../../../src/engine/random';
-import { REPO_ROOT } from '../../helpers/paths';
+import { REPO_ROOT, SHARED_DATA } from '../../helpers/paths';
 
 test('the default example config opens 7x7 MNIST for training and its evaluation datasets', async () => {
   const cfg = configOrThrow(await loadConfigFile(join(REPO_ROOT, 'examples', 'default.vsml.json')));
@@ -20,4 +20,19 @@ test('the default example config opens 7x7 MNIST for training and its evaluation
   const mix = openTrainingDataset({ ...cfg, training: { ...cfg.training, dataset: ['mnist', 'sum'], dataset_weights: [1, 0] } }, 10);
   assert.equal(mix.numClasses, 10);
   assert.equal(sampleEpisode(mix, 'train', 5, 1, new Rng(1)).labels.some((y) => y > 1), true);
+});
+
+test('an idx folder is standardized with the meta-training data\'s statistics by default, or its own with idx_stats "own"', async () => {
+  const cfg = configOrThrow(await loadConfigFile(join(REPO_ROOT, 'examples', 'default.vsml.json')));
+  const name = `idx:${join(SHARED_DATA, 'notmnist')}`;
+  const minInput = (c: typeof cfg): number => {
+    const ep = sampleEpisode(openConfiguredDataset(c, name, 10), 'test', 200, 1, new Rng(3));
+    return Math.min(...ep.inputs);
+  };
+  // A blank 7x7 cell is 0 in [0,1]; standardized it becomes -mean/std.
+  const mnist = -0.13066047430038452 / 0.3081078827381134;
+  assert.ok(Math.abs(minInput(cfg) - mnist) < 1e-4, `min ${minInput(cfg)} vs ${mnist}`);
+  const own = structuredClone(cfg);
+  own.data.preprocess.idx_stats = 'own';
+  assert.ok(minInput(own) < mnist - 0.2, 'notMNIST\'s own mean/std put the background well below MNIST\'s');
 });
