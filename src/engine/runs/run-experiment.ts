@@ -169,6 +169,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   let step = startStep - 1;
   let lastEval: EvalRow[] = [];
   let lastStatus = 0;
+  let stepSecondsSum = 0;
   const statusInterval = (plan.statusInterval ?? 1) * 1000;
   try {
     if (startStep === 1 && plan.evaluation.frequency > 0) lastEval = await evaluate(0);
@@ -186,8 +187,9 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       const row: MetricsRow = { step, time: elapsed(), ...r, stepSeconds: (Date.now() - ts) / 1000 };
       run.appendMetrics(row);
       ev.metrics?.(row);
-      const done = step - startStep + 1;
-      const perStep = (Date.now() - t0) / 1000 / done;
+      // ETA from the meta-steps alone: the first evaluation (baseline tuning) would inflate it.
+      stepSecondsSum += row.stepSeconds;
+      const perStep = stepSecondsSum / (step - startStep + 1);
       const eta = perStep * (plan.iterations - step);
       ev.progress?.({ runId: run.runId, step, totalSteps: plan.iterations, metaLoss: r.metaLoss, etaSeconds: eta });
       if (plan.checkpointFrequency > 0 && step % plan.checkpointFrequency === 0) checkpoint(step);
