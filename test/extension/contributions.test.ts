@@ -58,8 +58,9 @@ describe('package.json contributions', () => {
     readFileSync(join(REPO_ROOT, c.viewsContainers.activitybar[0].icon));
   });
 
-  it('activates only on the view and *.vsml.json files (commands activate implicitly)', () => {
-    assert.deepEqual(pkg.activationEvents, ['workspaceContains:**/*.vsml.json', 'onView:vsml.experiments']);
+  it('activates only on the view, *.vsml.json files and restored panels (commands activate implicitly)', () => {
+    // onWebviewPanel: a metrics or graph panel left open is revived after a reload (its serializer needs the extension).
+    assert.deepEqual(pkg.activationEvents, ['workspaceContains:**/*.vsml.json', 'onView:vsml.experiments', 'onWebviewPanel:vsml.metrics', 'onWebviewPanel:vsml.graph']);
   });
 
   it('validates *.vsml.json with the schema and treats them as JSON with comments', () => {
