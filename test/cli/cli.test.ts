@@ -45,6 +45,16 @@ test('vsml fixture names the file and field of a malformed fixture', () => {
   assert.match(r.stderr, /fix: use an index in \[0, 2\]/);
 });
 
+test('vsml fixture refuses a config option it does not implement instead of ignoring it', () => {
+  const fx = JSON.parse(readFileSync(join(SHARED_FIXTURES, 'a_single_dense.json'), 'utf8'));
+  fx.config.conv_kernel = 3;
+  const dir = mkdtempSync(join(tmpdir(), 'vsml-fx-'));
+  writeFileSync(join(dir, 'conv.json'), JSON.stringify(fx));
+  const r = vsml(['fixture', join(dir, 'conv.json')]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /conv\.json: config\.conv_kernel: is an option this engine does not implement/);
+});
+
 test('vsml train with a broken config prints one error per problem, exits 1 and leaves no run folder', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vsml-cfg-'));
   writeFileSync(join(dir, 'x.vsml.json'), JSON.stringify({ training: { populaton_size: 4 }, model: { sub_rnn: { msg_size: 1 } } }));
