@@ -289,3 +289,14 @@ test('mixture weights must match the datasets', () => {
   ok.training.dataset_weights = [2, 1];
   assert.ok(validateConfigValue(ok, 'x', { catalog }).ok);
 });
+
+test('the recorded run folders the panel tests replay hold configs that validate', () => {
+  const runs = join(REPO_ROOT, 'test', 'fixtures', 'runs');
+  const ids = readdirSync(runs);
+  assert.ok(ids.length >= 2);
+  for (const id of ids) {
+    const file = join(runs, id, 'config.json');
+    const res = validateRunConfig(JSON.parse(readFileSync(file, 'utf8')), file);
+    assert.deepEqual(res.issues.filter((i) => i.severity === 'error'), [], id);
+  }
+});
