@@ -1,20 +1,18 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { EngineError } from '../errors';
-import { Rng } from '../random';
 import { ExperimentConfig } from '../config/types';
 import { validateRunConfig } from '../config/load-config';
-import { initParams } from '../model/init';
 import { VsmlModelConfig, numClasses } from '../model/config';
 import { RolloutRunner } from '../model/rollout-runner';
 import { openConfiguredDataset, openTrainingDataset } from '../data/from-config';
 import { EpisodeDataset, episodeSampler } from '../data/episodes';
 import { Checkpoint, readCheckpoint } from '../runs/checkpoint';
 import { RunFolder } from '../runs/run-folder';
-import { EvalRow, MethodResult } from '../runs/records';
-import { baselinesFor, evalModelFor } from '../runs/plan-experiment';
+import { EvalRow } from '../runs/records';
+import { baselineTuningData, baselinesFor, evalModelFor } from '../runs/plan-experiment';
 import { paramLayout } from '../model/param-layout';
-import { evalEpisodes, evaluateVsml } from './evaluate';
+import { evalEpisodes, evaluateVsml, methodResult, untrainedTheta } from './evaluate';
 
 /** A checkpoint with the experiment config it was trained under. */
 export interface TrainedLa {
@@ -68,8 +66,7 @@ export async function evaluateTrainedLa(la: TrainedLa, runner: RolloutRunner, op
   const config: ExperimentConfig = structuredClone(la.config);
   if (opts.dataDir) config.data.dir = opts.dataDir;
   // The untrained LA: a fresh meta-init (it does not depend on layer sizes, only on N, M and the param sets).
-  const untrained = initParams(la.model, new Rng(seed, 'untrained-la'), { inputGateBias: config.model.sub_rnn.init_input_gate_bias });
-  const strip = (s: MethodResult): MethodResult => ({ meanAccuracy: s.meanAccuracy, finalAccuracy: s.finalAccuracy, meanLoss: s.meanLoss, curve: s.curve });
+  const untrained = untrainedTheta(la.model, seed, { inputGateBias: config.model.sub_rnn.init_input_gate_bias });
   const rows: EvalRow[] = [];
   for (const name of opts.datasets) {
     const ds = openConfiguredDataset(config, name, Number.MAX_SAFE_INTEGER);
@@ -79,19 +76,17 @@ export async function evaluateTrainedLa(la: TrainedLa, runner: RolloutRunner, op
       throw new EngineError('model', 'the checkpoint does not fit the config it carries', 'evaluate with the run\'s own checkpoint', la.file);
     const episodes = evalEpisodes(model, episodeSampler(ds, config.evaluation.subset), spec, name);
     const methods: EvalRow['methods'] = {
-      learned: strip(await evaluateVsml(runner, model, la.checkpoint.theta, episodes)),
-      untrained: strip(await evaluateVsml(runner, model, untrained, episodes)),
+      learned: methodResult(await evaluateVsml(runner, model, la.checkpoint.theta, episodes)),
+      untrained: methodResult(await evaluateVsml(runner, model, untrained, episodes)),
     };
     if (opts.baselines) {
-      // Tuned on meta-training data when it is here; otherwise on the evaluated dataset's own training split.
-      let tuneOn: EpisodeDataset = ds;
+      let train: EpisodeDataset | undefined;
       try {
-        const train = openTrainingDataset(config, Number.MAX_SAFE_INTEGER);
-        if (train.inputSize === ds.inputSize && train.numClasses === ds.numClasses) tuneOn = train;
+        train = openTrainingDataset(config, Number.MAX_SAFE_INTEGER);
       } catch {
-        // meta-training data not on this machine: tune on the evaluated dataset's training split
+        train = undefined; // meta-training data not on this machine: tune on the evaluated dataset's training split
       }
-      const evaluate = baselinesFor({ ...config, baselines: { ...config.baselines, enabled: true } }, tuneOn, numClasses(model))!;
+      const evaluate = baselinesFor({ ...config, baselines: { ...config.baselines, enabled: true } }, baselineTuningData(train, ds), numClasses(model))!;
       Object.assign(methods, await evaluate({ key: name, sample: episodeSampler(ds, config.evaluation.subset), numClasses: ds.numClasses }, episodes));
     }
     rows.push({ step: la.checkpoint.step, time: 0, dataset: name, split: config.evaluation.subset, length: opts.length, episodes: opts.episodes, methods });

@@ -1,7 +1,7 @@
 import { Rng } from '../random';
 import { VsmlModelConfig } from '../model/config';
 import { broadcastState, Episode } from '../model/episode';
-import { initialState, LayerState } from '../model/init';
+import { initialState, initParams, InitOptions, LayerState } from '../model/init';
 import { RolloutRunner } from '../model/rollout-runner';
 import { EpisodeSampler } from '../meta/episode-sampler';
 import { OnlineSummary, summarizeOnline } from './online-metrics';
@@ -31,6 +31,19 @@ export function evalEpisodes(cfg: VsmlModelConfig, sample: EpisodeSampler, spec:
     const episode = sample(rng, spec.length, cfg.batchSize);
     return { episode, state: broadcastState(initialState(cfg, rng), cfg.batchSize) };
   });
+}
+
+/**
+ * The untrained LA every evaluation compares with: a meta-init drawn from the evaluation seed
+ * (its size depends only on N, M and the param sets, not on the layer sizes).
+ */
+export function untrainedTheta(model: VsmlModelConfig, evalSeed: number, init?: InitOptions): Float64Array {
+  return initParams(model, new Rng(evalSeed, 'untrained-la'), init);
+}
+
+/** The figures an evaluation row keeps of a summary (the per-step loss curve is left out). */
+export function methodResult(s: OnlineSummary): Omit<OnlineSummary, 'lossCurve'> {
+  return { meanAccuracy: s.meanAccuracy, finalAccuracy: s.finalAccuracy, meanLoss: s.meanLoss, curve: s.curve };
 }
 
 /** Online accuracy and loss of a VSML learning algorithm θ on the given episodes. */

@@ -40,8 +40,8 @@ export interface ExperimentPlan {
   es: EsOptions;
   /** Meta-training episodes (meta-train split; a mixture when several datasets are named). */
   train: EpisodeSampler;
-  /** `model` is the network evaluation runs (it differs from `model` only in batch size). */
-  evaluation: { frequency: number; spec: EvalSpec; datasets: EvalDataset[]; model?: VsmlModelConfig };
+  /** `split` names the data the evaluation episodes come from (`evaluation.subset`; default 'test'). */
+  evaluation: { frequency: number; spec: EvalSpec; datasets: EvalDataset[]; split?: 'test' | 'train' };
   baselines?: BaselineEvaluator;
   checkpointFrequency: number;
   /** Seconds between status/progress writes (the metrics file gets every step). */

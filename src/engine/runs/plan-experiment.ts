@@ -45,6 +45,14 @@ export function baselinesFor(cfg: ExperimentConfig, train: EpisodeDataset, numCl
   return async (_ds, episodes) => evaluate(episodes.map((e) => e.episode));
 }
 
+/**
+ * Where the baselines' learning rates are tuned for an evaluation dataset: the meta-training
+ * data when it has the same input size and classes, else the dataset's own training split.
+ */
+export function baselineTuningData(train: EpisodeDataset | undefined, ds: EpisodeDataset): EpisodeDataset {
+  return train && train.inputSize === ds.inputSize && train.numClasses === ds.numClasses ? train : ds;
+}
+
 /** Resolves a validated experiment config into what the training loop runs. */
 export function planExperiment(cfg: ExperimentConfig, source: string): ExperimentPlan {
   const numOutputs = numOutputsFor(cfg);
@@ -53,12 +61,8 @@ export function planExperiment(cfg: ExperimentConfig, source: string): Experimen
   const split = cfg.evaluation.subset;
   const opened = cfg.evaluation.datasets.map((name) => openConfiguredDataset(cfg, name, numOutputs));
   const datasets: EvalDataset[] = opened.map((ds, i) => ({ key: cfg.evaluation.datasets[i], sample: episodeSampler(ds, split), numClasses: ds.numClasses, model: evalModelFor(cfg, ds) }));
-  // Baselines per dataset: tuned on the meta-training data when it has the same shape, else on the dataset's own training split.
   const baselineByKey = new Map<string, BaselineEvaluator | undefined>();
-  opened.forEach((ds, i) => {
-    const sameShape = ds.inputSize === train.inputSize && ds.numClasses === train.numClasses;
-    baselineByKey.set(cfg.evaluation.datasets[i], baselinesFor(cfg, sameShape ? train : ds, ds.numClasses));
-  });
+  opened.forEach((ds, i) => baselineByKey.set(cfg.evaluation.datasets[i], baselinesFor(cfg, baselineTuningData(train, ds), ds.numClasses)));
   const baselines: BaselineEvaluator | undefined = cfg.baselines.enabled ? async (ds, episodes) => (await baselineByKey.get(ds.key)?.(ds, episodes)) ?? {} : undefined;
   const o = cfg.optimizer;
   return {
@@ -83,6 +87,7 @@ export function planExperiment(cfg: ExperimentConfig, source: string): Experimen
       frequency: cfg.evaluation.frequency,
       spec: { length: cfg.evaluation.episode_length, episodes: cfg.evaluation.count, seed: cfg.evaluation.seed },
       datasets,
+      split,
     },
     baselines,
     checkpointFrequency: cfg.checkpoint.frequency,

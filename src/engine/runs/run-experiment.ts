@@ -5,7 +5,7 @@ import { paramLayout } from '../model/param-layout';
 import { RolloutRunner } from '../model/rollout-runner';
 import { AdamState, adamInit } from '../optim/adam';
 import { esStep, stepRng } from '../meta/es-step';
-import { evalEpisodes, evaluateVsml, EvalEpisode } from '../eval/evaluate';
+import { evalEpisodes, evaluateVsml, EvalEpisode, methodResult, untrainedTheta } from '../eval/evaluate';
 import { CHECKPOINT_VERSION } from './checkpoint';
 import { ExperimentPlan, EvalDataset } from './experiment-plan';
 import { EvalRow, MethodResult, MetricsRow, RunnerInfo, RunState } from './records';
@@ -116,13 +116,10 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   };
 
   // The untrained LA, the evaluation episodes and the baselines do not change during a run.
-  const evalModelFor = (ds: EvalDataset) => ds.model ?? plan.evaluation.model ?? plan.model;
-  const untrainedTheta = initParams(plan.model, new Rng(plan.evaluation.spec.seed, 'untrained-la'), plan.init);
+  const evalModelFor = (ds: EvalDataset) => ds.model ?? plan.model;
+  const untrained = untrainedTheta(plan.model, plan.evaluation.spec.seed, plan.init);
   const episodeCache = new Map<string, EvalEpisode[]>();
   const fixedCache = new Map<string, Partial<Record<'untrained' | 'sgd' | 'adam', MethodResult>>>();
-  const stripLoss = (s: { meanAccuracy: number; finalAccuracy: number; meanLoss: number; curve: number[] }): MethodResult => ({
-    meanAccuracy: s.meanAccuracy, finalAccuracy: s.finalAccuracy, meanLoss: s.meanLoss, curve: s.curve,
-  });
   let best = prev?.best;
 
   const evaluate = async (step: number): Promise<EvalRow[]> => {
@@ -136,16 +133,16 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       }
       let fixed = fixedCache.get(ds.key);
       if (!fixed) {
-        fixed = { untrained: stripLoss(await evaluateVsml(runner, evalModel, untrainedTheta, episodes)) };
+        fixed = { untrained: methodResult(await evaluateVsml(runner, evalModel, untrained, episodes)) };
         if (plan.baselines) Object.assign(fixed, await plan.baselines(ds, episodes));
         fixedCache.set(ds.key, fixed);
       }
-      const learned = stripLoss(await evaluateVsml(runner, evalModel, theta, episodes));
+      const learned = methodResult(await evaluateVsml(runner, evalModel, theta, episodes));
       const row: EvalRow = {
         step,
         time: elapsed(),
         dataset: ds.key,
-        split: 'test',
+        split: plan.evaluation.split ?? 'test',
         length: plan.evaluation.spec.length,
         episodes: plan.evaluation.spec.episodes,
         methods: { learned, ...fixed },
