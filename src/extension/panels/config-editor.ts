@@ -12,7 +12,7 @@ import { configDocumentState } from './config-document';
 import { configEdits } from './config-edits';
 import type { PanelDeps } from './deps';
 import { ReadyGate } from './ready-gate';
-import { setPanelHtml, webviewOptions } from './webview-setup';
+import { setPanelHtml, webviewOptions, acceptPanelMessage } from './webview-setup';
 
 const COMPONENT = 'config editor';
 
@@ -76,12 +76,8 @@ class ConfigEditorSession extends Disposable {
   }
 
   private async onPanelMessage(raw: unknown): Promise<void> {
-    const parsed = parseConfigToHostMessage(raw);
-    if (!parsed.ok) {
-      this.deps.log.warn(COMPONENT, `dropped a message from the panel: ${parsed.error}`);
-      return;
-    }
-    const m = parsed.message;
+    const m = acceptPanelMessage(raw, parseConfigToHostMessage, this.deps.log, COMPONENT);
+    if (!m) return;
     switch (m.type) {
       case 'ready':
         await this.gate.ready(async () => ({

@@ -11,7 +11,7 @@ import type { PanelDeps } from './deps';
 import { ReadyGate } from './ready-gate';
 import { paramSharingOf, readRunData, readRunSnapshot, summaryOf } from './run-data';
 import { listRuns, runDirOf } from './run-lookup';
-import { setPanelHtml, webviewOptions } from './webview-setup';
+import { setPanelHtml, webviewOptions, acceptPanelMessage } from './webview-setup';
 
 const COMPONENT = 'graph panel';
 
@@ -79,12 +79,8 @@ export class GraphPanel extends Disposable {
   }
 
   private onPanelMessage(raw: unknown): void {
-    const parsed = parseGraphToHostMessage(raw);
-    if (!parsed.ok) {
-      this.deps.log.warn(COMPONENT, `dropped a message from the panel: ${parsed.error}`);
-      return;
-    }
-    const m = parsed.message;
+    const m = acceptPanelMessage(raw, parseGraphToHostMessage, this.deps.log, COMPONENT);
+    if (!m) return;
     switch (m.type) {
       case 'ready':
         void this.gate.ready(() => this.buildSnapshot()).catch((e) => this.deps.log.error(COMPONENT, `could not read run ${this.runId}: ${(e as Error).message}`));

@@ -16,7 +16,7 @@ import type { PanelDeps } from './deps';
 import { ReadyGate } from './ready-gate';
 import { readJsonlFrom, readRunData, readStatus, summaryOf } from './run-data';
 import { listRuns, runDirOf } from './run-lookup';
-import { setPanelHtml, webviewOptions } from './webview-setup';
+import { setPanelHtml, webviewOptions, acceptPanelMessage } from './webview-setup';
 
 const COMPONENT = 'metrics panel';
 
@@ -86,12 +86,8 @@ export class MetricsPanel extends Disposable {
   }
 
   private onPanelMessage(raw: unknown): void {
-    const parsed = parseMetricsToHostMessage(raw);
-    if (!parsed.ok) {
-      this.deps.log.warn(COMPONENT, `dropped a message from the panel: ${parsed.error}`);
-      return;
-    }
-    const m = parsed.message;
+    const m = acceptPanelMessage(raw, parseMetricsToHostMessage, this.deps.log, COMPONENT);
+    if (!m) return;
     switch (m.type) {
       case 'ready':
         void this.gate.ready(() => this.buildSnapshot()).catch((e) => this.deps.log.error(COMPONENT, `could not read the runs: ${(e as Error).message}`));

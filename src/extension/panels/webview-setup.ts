@@ -4,6 +4,8 @@
  */
 import * as vscode from 'vscode';
 import { panelHtml } from './html';
+import type { ParseResult } from '../../protocol/fields';
+import type { Log } from '../output';
 
 export type PanelApp = 'metrics' | 'graph' | 'config-editor';
 
@@ -17,4 +19,15 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
 export function setPanelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, app: PanelApp, title: string): void {
   const asset = (ext: string): string => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', `${app}.${ext}`)).toString();
   webview.html = panelHtml({ cspSource: webview.cspSource, scriptUri: asset('js'), styleUri: asset('css'), title });
+}
+
+/**
+ * A panel is untrusted input: every message it posts goes through its protocol parser first.
+ * Returns the parsed message, or logs why it was dropped and returns undefined.
+ */
+export function acceptPanelMessage<T>(raw: unknown, parse: (v: unknown) => ParseResult<T>, log: Log, component: string): T | undefined {
+  const parsed = parse(raw);
+  if (parsed.ok) return parsed.message;
+  log.warn(component, `dropped a message from the panel: ${parsed.error}`);
+  return undefined;
 }
