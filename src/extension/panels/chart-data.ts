@@ -1,15 +1,15 @@
 /**
  * What the metrics panel's snapshot holds of one run's jsonl files, read in bounded memory
  * however long the run: metrics.jsonl streamed through the min/max downsampler, eval.jsonl
- * streamed and thinned to at most MAX_EVAL_STEPS evaluation steps (halving the evenly spaced
- * steps kept, the newest always kept). Both return the byte offsets to tail from. No vscode import.
+ * streamed and thinned to at most 2 × MAX_EVAL_STEPS evenly spaced evaluation steps plus the
+ * newest. Both return the byte offsets to tail from. No vscode import.
  */
 import { join } from 'node:path';
 import { type EvalRow, type MetricsRow, parseEvalRow, parseMetricsRow } from '../../protocol/run-records';
 import { streamJsonl } from './jsonl-stream';
 import { DEFAULT_TARGET_BUCKETS, MetricsDownsampler } from './metrics-downsample';
 
-/** Evaluation steps kept for the snapshot: between this and twice this many. */
+/** Evaluation steps kept for the snapshot: up to twice this many, plus the newest. */
 export const MAX_EVAL_STEPS = 256;
 /** Rows kept per evaluation step (one per dataset; a config has a handful). */
 export const MAX_EVALS_PER_STEP = 64;
@@ -24,31 +24,47 @@ export interface ChartData {
   readonly problems: string[];
 }
 
+interface EvalGroup {
+  /** How many distinct steps came before this one. */
+  readonly index: number;
+  readonly step: number;
+  readonly rows: EvalRow[];
+}
+
 /**
- * Keeps evaluation rows grouped by step, at most 2 × maxSteps groups: when full, every other
- * group is dropped counting from the newest, so the newest evaluation always stays and the kept
- * steps stay evenly spaced.
+ * Keeps the evaluation rows of every `stride`-th evaluation step (all datasets of a kept step)
+ * plus the newest step. When more than 2 × maxSteps steps are kept, the stride doubles and every
+ * other kept step goes, so the kept steps stay evenly spaced and memory stays bounded.
  */
 export class EvalThinner {
-  private groups: { step: number; rows: EvalRow[] }[] = [];
+  private kept: EvalGroup[] = [];
+  private newest: EvalGroup | undefined;
+  private stride = 1;
+  private distinct = 0;
 
   constructor(private readonly maxSteps = MAX_EVAL_STEPS, private readonly maxPerStep = MAX_EVALS_PER_STEP) {}
 
   add(row: EvalRow): void {
-    const last = this.groups[this.groups.length - 1];
-    if (last && last.step === row.step) {
-      if (last.rows.length < this.maxPerStep) last.rows.push(row);
+    const current = this.newest ?? this.kept[this.kept.length - 1];
+    if (current && current.step === row.step) {
+      if (current.rows.length < this.maxPerStep) current.rows.push(row);
       return;
     }
-    if (this.groups.length === 2 * this.maxSteps) {
-      const n = this.groups.length;
-      this.groups = this.groups.filter((_, i) => (n - 1 - i) % 2 === 1);
+    const group: EvalGroup = { index: this.distinct++, step: row.step, rows: [row] };
+    if (group.index % this.stride !== 0) {
+      this.newest = group;
+      return;
     }
-    this.groups.push({ step: row.step, rows: [row] });
+    this.newest = undefined;
+    this.kept.push(group);
+    if (this.kept.length > 2 * this.maxSteps) {
+      this.stride *= 2;
+      this.kept = this.kept.filter((g) => g.index % this.stride === 0);
+    }
   }
 
   rows(): EvalRow[] {
-    return this.groups.flatMap((g) => g.rows);
+    return [...this.kept, ...(this.newest ? [this.newest] : [])].flatMap((g) => g.rows);
   }
 }
 
