@@ -101,10 +101,3 @@ export async function downloadFile(file: RemoteFile, dir: string, opts: Download
   throw new EngineError('', `${problems.join('; ')}`,
     opts.offlineHint ?? `place the IDX files in ${dir}`, dest);
 }
-
-/** Downloads several files; stops at the first failure. */
-export async function downloadFiles(files: readonly RemoteFile[], dir: string, opts: DownloadOptions = {}): Promise<string[]> {
-  const paths: string[] = [];
-  for (const f of files) paths.push(await downloadFile(f, dir, opts));
-  return paths;
-}

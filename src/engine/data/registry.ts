@@ -372,8 +372,3 @@ export function extractMembers(zipPath: string, members: readonly string[], dir:
     renameSync(tmp, join(dir, m));
   }
 }
-
-/** Forgets resolved sources (after files changed on disk). */
-export function clearSourceCache(): void {
-  sourceCache.clear();
-}

@@ -3,7 +3,7 @@
  * metrics.jsonl and eval.jsonl (streamed by jsonl-stream.ts: complete lines only, with the byte
  * offset to continue from), and snapshot.json. No vscode import: unit-tested in node.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunSummary } from '../../protocol/panel-fields';
 import {
@@ -103,13 +103,4 @@ export function paramSharingOf(config: unknown, layerSizes: readonly number[], o
   const derived = paramIndices(L, vsml.layerwise_rnns === true, vsml.separate_backward_rnn === true);
   const fromSnapshot = Array.isArray(own) && own.length === L && own.every((v) => Number.isInteger(v) && v >= 0) ? (own as number[]) : null;
   return { layerParamIndex: fromSnapshot ?? derived.layerParamIndex, backwardLayerParamIndex: derived.backwardLayerParamIndex };
-}
-
-/** Modification time of a file in ms, or 0 when it does not exist (for cheap change checks). */
-export async function mtimeOf(file: string): Promise<number> {
-  try {
-    return (await stat(file)).mtimeMs;
-  } catch {
-    return 0;
-  }
 }
