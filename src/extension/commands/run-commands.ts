@@ -15,6 +15,7 @@ import type { RunNode } from '../tree/tree-model';
 import { requireTrust } from '../trust';
 import { type VsmlSettings, trainerArgs, trainerEnv } from '../settings';
 import { pickConfigFile, pickRun } from './pick';
+import { confirmWarning, showError, showInfo, showWarning } from '../notify';
 
 export interface RunCommandDeps {
   readonly runs: RunManager;
@@ -45,7 +46,7 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: RunC
     if (doc?.isDirty) await doc.save();
     const errors = deps.configErrors(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
     if (errors.length > 0) {
-      const choice = await vscode.window.showErrorMessage(
+      const choice = await showError(
         `VS-ML: ${basename(uri.fsPath)} has ${errors.length} error(s): ${errors[0].message}`, 'Show Problems');
       if (choice) await vscode.commands.executeCommand('workbench.actions.view.problems');
       return;
@@ -66,7 +67,7 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: RunC
     if (!run) return;
     const source = run.configFile ?? (await sourceOfRun(run));
     if (!source) {
-      void vscode.window.showErrorMessage(`VS-ML: ${run.runId} does not name its config file (config.json has no "source").`);
+      void showError(`VS-ML: ${run.runId} does not name its config file (config.json has no "source").`);
       return;
     }
     const root = workspaceRootOf(vscode.Uri.file(run.dir));
@@ -84,12 +85,12 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: RunC
     const node = arg as Partial<RunNode> | undefined;
     let target = node?.kind === 'run' ? active.find((t) => t.process.runDir === node.dir || t.process.runId === node.runId) : undefined;
     if (!target && node?.kind === 'run') {
-      void vscode.window.showWarningMessage(`VS-ML: ${node.runId} is not being trained by this window.`);
+      void showWarning(`VS-ML: ${node.runId} is not being trained by this window.`);
       return;
     }
     if (!target) {
       if (active.length === 0) {
-        void vscode.window.showInformationMessage('VS-ML: no run is training.');
+        void showInfo('VS-ML: no run is training.');
         return;
       }
       if (active.length === 1) target = active[0];
@@ -122,11 +123,11 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: RunC
     const run = await pickRun(arg, tree.allRuns(), (r) => r.state !== 'running', 'Delete which run?');
     if (!run) return;
     if (runs.list().some((t) => t.process.runDir === run.dir)) {
-      void vscode.window.showWarningMessage(`VS-ML: ${run.runId} is training; stop it first.`);
+      void showWarning(`VS-ML: ${run.runId} is training; stop it first.`);
       return;
     }
-    const ok = await vscode.window.showWarningMessage(
-      `Delete run ${run.runId}? Its metrics and checkpoints in ${run.dir} are removed.`, { modal: true }, 'Delete');
+    const ok = await confirmWarning(
+      `Delete run ${run.runId}? Its metrics and checkpoints in ${run.dir} are removed.`, 'Delete');
     if (ok !== 'Delete') return;
     await rm(run.dir, { recursive: true, force: true });
     log.info('explorer', `deleted ${run.dir}`);
@@ -198,7 +199,7 @@ async function evaluateRun(deps: RunCommandDeps, run: RunNode, dataset: string):
     const summary = rows.map((row) => `${row.dataset ?? dataset}: ` + Object.entries(row.methods ?? {})
       .map(([m, r]) => `${m} ${typeof r.meanAccuracy === 'number' ? (100 * r.meanAccuracy).toFixed(1) : '?'}%`)
       .join(', ')).join('; ');
-    const choice = await vscode.window.showInformationMessage(`VS-ML ${run.runId}, mean online accuracy — ${summary}`, 'Open Output');
+    const choice = await showInfo(`VS-ML ${run.runId}, mean online accuracy — ${summary}`, 'Open Output');
     if (choice) log.show();
   } catch {
     log.warn('eval', 'the CLI did not print JSON; see the lines above');

@@ -11,6 +11,7 @@ import { type OwnMessage, PanelHost } from './panel-host';
 import { paramSharingOf, readRunHeader, readRunSnapshot, summaryOf } from './run-data';
 import { listRuns, runDirOf } from './run-lookup';
 import { webviewOptions } from './webview-setup';
+import { showInfo } from '../notify';
 
 export class GraphPanel extends PanelHost<HostToGraphMessage, GraphToHostMessage> {
   static readonly viewType = 'vsml.graph';
@@ -22,7 +23,7 @@ export class GraphPanel extends PanelHost<HostToGraphMessage, GraphToHostMessage
   static async createOrShow(context: vscode.ExtensionContext, deps: PanelDeps, runId?: string): Promise<GraphPanel | undefined> {
     const id = runId ?? (await listRuns(deps.runsDirs(), deps.ownedRunIds?.()))[0]?.summary.runId;
     if (!id) {
-      void vscode.window.showInformationMessage('No VS-ML runs yet: train an experiment first (Train VS-ML).');
+      void showInfo('No VS-ML runs yet: train an experiment first (Train VS-ML).');
       return undefined;
     }
     const existing = GraphPanel.open.get(id);
