@@ -1,5 +1,5 @@
 /**
- * What `vsml eval --json` prints (docs/contracts.md §4): one line per evaluated dataset, each an
+ * What `vsml eval --json` prints (docs/contracts.md §5): one line per evaluated dataset, each an
  * eval.jsonl row (`EvalRow`, docs/contracts.md §1) with `step` = the checkpoint's meta-step and
  * `time` = 0. The CLI writes it with formatEvalOutput; the extension reads it with
  * parseEvalOutput (lines that are not JSON objects, e.g. a warning, are skipped; an object that

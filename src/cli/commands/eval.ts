@@ -12,7 +12,7 @@ export const EVAL_USAGE = `vsml eval <run-folder|checkpoint.json> --dataset NAME
   Evaluates a meta-learned learning algorithm online (predict, then see the label) on K held-out
   episodes of T steps, beside the untrained LA and online SGD/Adam with tuned learning rates.
   --idx-stats: standardize idx:<folder> data with the meta-training data's mean/std (default) or its own.
-  --json prints one line per dataset, an eval.jsonl row (docs/contracts.md §4).`;
+  --json prints one line per dataset, an eval.jsonl row (docs/contracts.md §5).`;
 
 const positiveInt = (v: string | undefined, flag: string, dflt: number): number => {
   if (v === undefined) return dflt;
