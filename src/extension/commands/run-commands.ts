@@ -7,6 +7,7 @@ import { fork } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
+import type { ConfigIssue } from '../../engine/config/issues';
 import type { Log } from '../output';
 import { showErrorWithOutput } from '../output';
 import type { RunManager } from '../trainer/run-manager';
@@ -15,6 +16,7 @@ import type { RunNode } from '../tree/tree-model';
 import { requireTrust } from '../trust';
 import { type VsmlSettings, trainerArgs, trainerEnv } from '../settings';
 import { pickConfigFile, pickRun } from './pick';
+import { trainRefusal } from '../diagnostics/train-gate';
 
 export interface RunCommandDeps {
   readonly runs: RunManager;
@@ -23,8 +25,8 @@ export interface RunCommandDeps {
   readonly settings: () => VsmlSettings;
   /** Absolute path of the bundled CLI (dist/cli.js), for `vsml eval`. */
   readonly cliPath: string;
-  /** Errors the editor currently shows for a config file (training refuses to start on those). */
-  readonly configErrors: (uri: vscode.Uri) => readonly vscode.Diagnostic[];
+  /** The errors a config file has now (training refuses to start on those). */
+  readonly configErrors: (uri: vscode.Uri) => Promise<readonly ConfigIssue[]>;
 }
 
 function workspaceRootOf(uri: vscode.Uri): string {
@@ -43,10 +45,10 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: RunC
     if (!uri) return;
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (doc?.isDirty) await doc.save();
-    const errors = deps.configErrors(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+    const errors = await deps.configErrors(uri);
     if (errors.length > 0) {
-      const choice = await vscode.window.showErrorMessage(
-        `VS-ML: ${basename(uri.fsPath)} has ${errors.length} error(s): ${errors[0].message}`, 'Show Problems');
+      log.warn('train', `not started: ${basename(uri.fsPath)} has ${errors.length} error(s)`);
+      const choice = await vscode.window.showErrorMessage(trainRefusal(basename(uri.fsPath), errors), 'Show Problems');
       if (choice) await vscode.commands.executeCommand('workbench.actions.view.problems');
       return;
     }

@@ -34,7 +34,7 @@ function check(mutate: (c: Record<string, any>) => void): ConfigIssue {
   return onlyIssue(r.issues);
 }
 
-test('every example validates with no issue and starts with its $schema', async () => {
+test('every example validates with no issue and names no $schema (a relative one fails to resolve once copied)', async () => {
   const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.vsml.json'));
   assert.ok(files.length >= 2);
   for (const f of files) {
@@ -42,7 +42,7 @@ test('every example validates with no issue and starts with its $schema', async 
     assert.ok(r.ok, `${f}: ${JSON.stringify(r.issues)}`);
     assert.deepEqual(r.issues, [], f);
     const text = readFileSync(join(EXAMPLES, f), 'utf8');
-    assert.match(text, /^\{\s*"\$schema": "\.\.\/schemas\/experiment\.schema\.json"/, f);
+    assert.doesNotMatch(text, /\$schema/, f);
   }
 });
 
