@@ -28,7 +28,7 @@ export async function checkExperiment(file: string, overrides: readonly string[]
 /** Loads and validates a `*.vsml.json` with `--set` overrides, checking datasets against what is on disk. */
 export async function loadExperiment(file: string, overrides: readonly string[], warn: (s: string) => void): Promise<ExperimentConfig> {
   const res = await checkExperiment(file, overrides);
-  for (const i of res.issues) if (i.severity !== 'error') warn(`${i.severity}: ${formatIssue(i)}\n`);
+  for (const i of res.issues) if (i.severity !== 'error') warn(`${formatIssue(i)}\n`); // formatIssue names the severity of a warning
   if (!res.ok) throw new ConfigErrors(res.issues.filter((i) => i.severity === 'error'));
   return res.config;
 }
@@ -37,7 +37,13 @@ export async function loadExperiment(file: string, overrides: readonly string[],
 export function loadRunConfig(runDir: string): { config: ExperimentConfig; source: string } {
   const file = join(runDir, 'config.json');
   if (!existsSync(file)) throw new EngineError('', 'is not a run folder (no config.json)', 'pass a folder under .vsml/runs/ or a checkpoint file', runDir);
-  const res = validateRunConfig(JSON.parse(readFileSync(file, 'utf8')), file);
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new EngineError('', `cannot be read as JSON: ${(e as Error).message}`, 'the run folder is damaged; start a new run from its .vsml.json', file);
+  }
+  const res = validateRunConfig(value, file);
   if (!res.ok) throw new ConfigErrors(res.issues.filter((i) => i.severity === 'error'));
   return { config: res.config, source: res.source ?? file };
 }

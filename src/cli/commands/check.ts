@@ -48,7 +48,7 @@ export async function checkCommand(argv: string[], out: (s: string) => void): Pr
     out(`${JSON.stringify(report)}\n`);
     return report.ok ? 0 : 1;
   }
-  for (const i of report.issues) process.stderr.write(`${i.severity === 'error' ? 'error: ' : `${i.severity}: `}${formatIssue(i)}\n`);
+  for (const i of report.issues) process.stderr.write(`${i.severity === 'error' ? 'error: ' : ''}${formatIssue(i)}\n`);
   if (!report.ok) return 1;
   out(describe(report, res.config!));
   return 0;

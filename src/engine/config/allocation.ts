@@ -120,16 +120,18 @@ export function estimateAllocation(cfg: ExperimentConfig, catalog?: DatasetCatal
     const first = trainingDatasets(cfg)[0];
     const imagePath = first === 'sum' ? ['sum_dataset', 'input_size'] : first === 'random' ? ['random_dataset', 'img_size'] : ['training', 'dataset'];
     const inputPath = pre.pad.input ? ['data', 'preprocess', 'pad', 'input'] : pre.resize ? ['data', 'preprocess', 'resize'] : imagePath;
-    // cells x N: blame the largest of the input size, the widest hidden layer and N
-    const layerPath = (): readonly string[] => {
-      const widest = specs.slice(0, -1).reduce((best, s, i) => ((s.out_size ?? 0) > (specs[best]?.out_size ?? 0) ? i : best), 0);
-      const hidden = specs.length > 1 ? specs[widest].out_size ?? 0 : 0;
-      if (A0 >= hidden && A0 >= N) return inputPath;
-      return hidden > N ? ['model', 'vsml_rnn', 'layer_specs', String(widest), 'out_size'] : ['model', 'sub_rnn', 'slow_size'];
-    };
+    // Blame the factor furthest above a typical value (the reference: 784 inputs, N = 16, hidden layers of 160, batch 1..16, T = 500).
+    const furthest = (factors: [readonly string[], number, number][]): readonly string[] =>
+      factors.reduce((b, f) => (f[1] / f[2] > b[1] / b[2] ? f : b))[0];
+    const widest = specs.slice(0, -1).reduce((best, s, i) => ((s.out_size ?? 0) > (specs[best]?.out_size ?? 0) ? i : best), 0);
+    const hiddenFactor: [readonly string[], number, number] = [['model', 'vsml_rnn', 'layer_specs', String(widest), 'out_size'], specs.length > 1 ? specs[widest].out_size ?? 0 : 0, 160];
+    const batchFactor: [readonly string[], number, number] = [['training', 'batch_size'], t.batch_size, 16];
+    const inputFactor: [readonly string[], number, number] = [inputPath, A0, 784];
+    // cells x N x batch
+    const layerPath = (): readonly string[] => furthest([inputFactor, hiddenFactor, [['model', 'sub_rnn', 'slow_size'], N, 16], batchFactor]);
     // An episode: inputs [T, batch, A_0] float32 (and the kernel's copy), labels, logits [T, batch, A_L] float32 + float64, ce, correct.
     const episodeBytes = rows * (2 * A0 * F32 + 2 * I32 + AL * (F32 + F64) + F64 + 1);
-    const episodePath = t.episode_length * t.batch_size >= A0 ? ['training', t.episode_length >= t.batch_size ? 'episode_length' : 'batch_size'] : inputPath;
+    const episodePath = furthest([[['training', 'episode_length'], t.episode_length, 500], batchFactor, inputFactor]);
     add(`episodes of one meta-step (${2 * P} rollouts of [${t.episode_length}, ${t.batch_size}, ${A0}] inputs)`, popOr(episodePath), P * episodeBytes, rows * Math.max(A0, AL));
     // Initial LSTM states h and c [batch, A, B, N] per layer: float64, broadcast to the batch, and float32 in the kernel (two rollouts share one).
     const stateElems = 2 * cells * N * t.batch_size;
