@@ -56,7 +56,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   const layout = paramLayout(plan.model);
 
   let run: RunFolder;
-  let theta: Float64Array;
+  let theta!: Float64Array;
   const optimizer = createMetaOptimizer(plan.optimizer, { runner, model: plan.model, train: plan.train, seed: plan.seed, size: layout.size });
   let startStep = 1;
   let elapsedBefore = 0;
@@ -76,7 +76,6 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
     elapsedBefore = run.readStatus()?.elapsedSeconds ?? 0;
   } else {
     run = RunFolder.create(opts.runsDir, plan.name, plan.resolvedConfig);
-    theta = initParams(plan.model, new Rng(plan.seed, 'meta-init'), plan.init);
   }
 
   const t0 = Date.now();
@@ -97,8 +96,35 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
     runner: runnerInfo(runner),
     best: prev?.best,
   });
-  ev.started?.({ runId: run.runId, runDir: run.dir, runner: runnerInfo(runner), totalSteps: plan.iterations, resumedFromStep: opts.resumeDir ? startStep - 1 : undefined });
-  ev.log?.('info', `runner ${runner.name} (${runner.backend}, ${runner.threads} thread${runner.threads === 1 ? '' : 's'}), θ has ${layout.size} parameters`);
+  // From here on the folder says `running`: whatever fails marks it `failed` with the reason (both catches below).
+  let step = startStep - 1;
+  let best = prev?.best;
+  const markFailed = (e: unknown): void => {
+    const msg = e instanceof Error ? e.message : String(e);
+    try {
+      run.updateStatus({ state: 'failed', step, elapsedSeconds: elapsed(), endedAt: now(), error: msg, best });
+      run.appendLog('error', `failed at step ${step}: ${e instanceof Error && !(e instanceof EngineError) ? (e.stack ?? msg) : msg}`);
+    } catch (markError) {
+      // the first error is the one to report; this one only goes to the log
+      ev.log?.('error', `could not mark the run failed: ${markError instanceof Error ? markError.message : String(markError)}`);
+    } finally {
+      run.close();
+    }
+  };
+  try {
+    if (!opts.resumeDir) {
+      theta = initParams(plan.model, new Rng(plan.seed, 'meta-init'), plan.init);
+    }
+    ev.started?.({ runId: run.runId, runDir: run.dir, runner: runnerInfo(runner), totalSteps: plan.iterations, resumedFromStep: opts.resumeDir ? startStep - 1 : undefined });
+    ev.log?.('info', `runner ${runner.name} (${runner.backend}, ${runner.threads} thread${runner.threads === 1 ? '' : 's'}), θ has ${layout.size} parameters`);
+    for (const w of plan.warnings ?? []) {
+      run.appendLog('warn', w);
+      ev.log?.('warn', w);
+    }
+  } catch (e) {
+    markFailed(e);
+    throw e;
+  }
 
   const checkpoint = (step: number): void => {
     const state = optimizer.state();
@@ -120,10 +146,9 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
 
   // The untrained LA, the evaluation episodes and the baselines do not change during a run.
   const evalModelFor = (ds: EvalDataset) => ds.model ?? plan.model;
-  const untrained = untrainedTheta(plan.model, plan.evaluation.spec.seed, plan.init);
+  let untrained: Float64Array | undefined; // made at the first evaluation, inside the try below
   const episodeCache = new Map<string, EvalEpisode[]>();
   const fixedCache = new Map<string, Partial<Record<'untrained' | 'sgd' | 'adam', MethodResult>>>();
-  let best = prev?.best;
 
   const evaluate = async (step: number): Promise<EvalRow[]> => {
     const rows: EvalRow[] = [];
@@ -136,6 +161,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       }
       let fixed = fixedCache.get(ds.key);
       if (!fixed) {
+        untrained ??= untrainedTheta(plan.model, plan.evaluation.spec.seed, plan.init);
         fixed = { untrained: methodResult(await evaluateVsml(runner, evalModel, untrained, episodes)) };
         if (plan.baselines) Object.assign(fixed, await plan.baselines(ds, episodes));
         fixedCache.set(ds.key, fixed);
@@ -166,7 +192,6 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
     return rows;
   };
 
-  let step = startStep - 1;
   let lastEval: EvalRow[] = [];
   let lastStatus = 0;
   let stepSecondsSum = 0;
@@ -210,12 +235,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
     run.close();
     return { runDir: run.dir, runId: run.runId, state, step, theta, lastEval };
   } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    try {
-      run.updateStatus({ state: 'failed', step, elapsedSeconds: elapsed(), endedAt: now(), error: msg, best });
-    } finally {
-      run.close();
-    }
+    markFailed(e);
     throw e;
   }
 }
