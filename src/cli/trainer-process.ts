@@ -11,7 +11,7 @@ import { EngineError } from '../engine/errors';
 import { runExperiment } from '../engine/runs/run-experiment';
 import { planExperiment } from '../engine/runs/plan-experiment';
 import { createRunner } from '../engine/runner/create-runner';
-import { MetricsRow } from '../engine/runs/records';
+import type { MetricsRow } from '../protocol/run-records';
 import { parseHostMessage, TrainerMessage } from '../protocol/trainer';
 import { ConfigErrors, trainingConfig } from './load-experiment';
 import { runnerChoice } from './commands/train';

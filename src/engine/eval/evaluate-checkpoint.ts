@@ -9,7 +9,7 @@ import { openConfiguredDataset, openTrainingDataset } from '../data/from-config'
 import { EpisodeDataset, episodeSampler } from '../data/episodes';
 import { Checkpoint, readCheckpoint } from '../runs/checkpoint';
 import { RunFolder } from '../runs/run-folder';
-import { EvalRow } from '../runs/records';
+import type { EvalRow } from '../../protocol/run-records';
 import { baselineTuningData, baselinesFor, evalModelFor } from '../runs/plan-experiment';
 import { paramLayout } from '../model/param-layout';
 import { evalEpisodes, evaluateVsml, methodResult, untrainedTheta } from './evaluate';
