@@ -14,7 +14,8 @@ import type { TrainerMessage } from '../../protocol/trainer';
 import { Disposable } from '../dispose';
 import type { PanelDeps } from './deps';
 import { ReadyGate } from './ready-gate';
-import { readJsonlFrom, readRunData, readStatus, summaryOf } from './run-data';
+import { readJsonlFrom, readRunStatus as readStatus } from '../../engine/runs/run-repository';
+import { readRunData, summaryOf } from './run-data';
 import { listRuns, runDirOf } from './run-lookup';
 import { setPanelHtml, webviewOptions, acceptPanelMessage } from './webview-setup';
 

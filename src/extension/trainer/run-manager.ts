@@ -163,7 +163,7 @@ export class RunManager extends Disposable {
     this.log.error(component, `trainer crashed: ${reason} (code ${exit.code}, signal ${exit.signal})`);
     if (trainer.process.runDir) {
       try {
-        await markRunFailed(trainer.process.runDir, reason);
+        await markRunFailed(trainer.process.runDir, reason, { trusted: vscode.workspace.isTrusted });
       } catch (e) {
         this.log.error(component, `could not mark ${trainer.process.runDir} failed: ${(e as Error).message}`);
       }

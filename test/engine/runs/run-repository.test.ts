@@ -1,0 +1,216 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync, openSync, ftruncateSync, closeSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunLockRecord, RunStatus } from '../../../src/protocol/run-records';
+import { parseMetricsRow } from '../../../src/protocol/run-records';
+import { type Here } from '../../../src/engine/runs/liveness';
+import {
+  type LivenessContext, type RunFs, discoverRuns, failedStatus, readJsonlFrom, streamJsonl, tailJsonl, vanishedReason,
+} from '../../../src/engine/runs/run-repository';
+
+const NOW = new Date('2026-11-27T19:30:00Z');
+const status = (over: Partial<RunStatus> = {}): RunStatus => ({
+  state: 'running', runId: 'default-20261127-191500-a1b2', name: 'default', source: 'examples/default.vsml.json', pid: 1234,
+  startedAt: '2026-11-27T19:15:00.000Z', updatedAt: '2026-11-27T19:29:50.000Z', step: 120, totalSteps: 600, elapsedSeconds: 81.2,
+  runner: { path: 'fused-native', backend: 'native-avx2', threads: 2 }, ...over,
+});
+const here = (over: Partial<Here> = {}): Here => ({ host: 'box', bootId: 'b1', isAlive: () => true, now: () => NOW, ...over });
+const ctx = (over: Partial<Here> = {}, owned: string[] = []): LivenessContext => ({ here: here(over), ownedRunIds: new Set(owned) });
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'vsml-repo-'));
+const row = (step: number): string => JSON.stringify({ step, time: step, metaLoss: 2.3 - step / 100, lossPos: 2.3, lossNeg: 2.3, trainAccuracy: 0.1, gradNorm: 1, thetaNorm: 3, stepSeconds: 0.5 });
+
+/** An in-memory runs folder: { '<run>/status.json': text }. */
+function memFs(files: Record<string, string>): RunFs {
+  return {
+    async listDirs(dir) {
+      return [...new Set(Object.keys(files).filter((f) => f.startsWith(`${dir}/`)).map((f) => f.slice(dir.length + 1).split('/')[0]))];
+    },
+    async readText(file) {
+      return files[file];
+    },
+  };
+}
+
+describe('vanishedReason (the one liveness rule)', () => {
+  it('believes a running status whose process is alive and fresh', () => {
+    assert.equal(vanishedReason(status(), undefined, ctx()), undefined);
+  });
+  it('says vanished when the pid is gone', () => {
+    assert.match(vanishedReason(status(), undefined, ctx({ isAlive: () => false })) ?? '', /trainer vanished: process 1234 is gone/);
+  });
+  it('says vanished when the last sign of life is stale even if the pid exists (pid reuse)', () => {
+    assert.match(vanishedReason(status({ updatedAt: '2026-11-27T19:00:00.000Z' }), undefined, ctx()) ?? '', /no heartbeat for 1800 s/);
+  });
+  it('a fresh lock heartbeat keeps a run alive through a long evaluation (status not rewritten meanwhile)', () => {
+    const old = status({ updatedAt: '2026-11-27T19:00:00.000Z', host: 'box', bootId: 'b1' });
+    const lock: RunLockRecord = { host: 'box', pid: 1234, bootId: 'b1', startedAt: old.startedAt, heartbeatAt: '2026-11-27T19:29:58.000Z' };
+    assert.equal(vanishedReason(old, lock, ctx()), undefined);
+    // A lock of another process (a stale one left behind) does not vouch for this status.
+    assert.match(vanishedReason(old, { ...lock, pid: 9 }, ctx()) ?? '', /no heartbeat/);
+  });
+  it('judges a run on another host by its heartbeat only', () => {
+    assert.equal(vanishedReason(status({ host: 'far' }), undefined, ctx({ isAlive: () => false })), undefined);
+    assert.match(vanishedReason(status({ host: 'box', bootId: 'b0' }), undefined, ctx()) ?? '', /restarted/);
+  });
+  it('never calls a run this window trains vanished, nor a finished one', () => {
+    assert.equal(vanishedReason(status(), undefined, ctx({ isAlive: () => false }, [status().runId])), undefined);
+    assert.equal(vanishedReason(status({ state: 'finished' }), undefined, ctx({ isAlive: () => false })), undefined);
+  });
+});
+
+describe('failedStatus', () => {
+  it('marks failed with the reason and keeps the progress', () => {
+    const f = failedStatus(status(), 'trainer vanished', NOW);
+    assert.equal(f.state, 'failed');
+    assert.equal(f.error, 'trainer vanished');
+    assert.equal(f.step, 120);
+    assert.equal(f.endedAt, NOW.toISOString());
+  });
+});
+
+describe('discoverRuns', () => {
+  it('reads every run, newest first, with problems named instead of thrown', async () => {
+    const runs = '/w/.vsml/runs';
+    const fs = memFs({
+      [`${runs}/a-20261127-100000-0001/status.json`]: JSON.stringify(status({ runId: 'a-20261127-100000-0001', startedAt: '2026-11-27T10:00:00Z', state: 'finished' })),
+      [`${runs}/b-20261127-120000-0002/status.json`]: JSON.stringify(status({ runId: 'b-20261127-120000-0002', startedAt: '2026-11-27T12:00:00Z', pid: 99 })),
+      [`${runs}/c-torn/status.json`]: '{"state": "runn',
+      [`${runs}/d-bad/status.json`]: JSON.stringify({ ...status(), step: -1 }),
+      [`${runs}/e-new/config.json`]: JSON.stringify({ source: 'e.vsml.json' }),
+    });
+    const found = await discoverRuns(runs, ctx({ isAlive: (pid) => pid !== 99 }), fs);
+    // Runs without a readable status first (one being created has none yet), then by start time.
+    assert.deepEqual(found.map((r) => r.runId), ['e-new', 'd-bad', 'c-torn', 'b-20261127-120000-0002', 'a-20261127-100000-0001']);
+    assert.match(found[3].vanished ?? '', /process 99 is gone/);
+    assert.equal(found[4].vanished, undefined);
+    assert.equal(found[4].status?.state, 'finished');
+    assert.equal(found[0].problem, 'no status.json yet');
+    assert.equal(found[0].source, 'e.vsml.json');
+    assert.match(found[1].problem ?? '', /status\.json: status\.step: expected an integer >= 0/);
+    assert.match(found[2].problem ?? '', /status\.json is not JSON/);
+  });
+
+  it('returns [] for a runs folder that does not exist (real file system)', async () => {
+    assert.deepEqual(await discoverRuns(join(tmpdir(), 'vsml-no-such-folder-xyz'), ctx()), []);
+  });
+
+  it('never follows links and reads nothing large (Restricted Mode: /dev/zero, a 100 MB file)', { skip: !existsSync('/dev/zero') }, async () => {
+    const runs = tmp();
+    const zero = join(runs, 'zero');
+    mkdirSync(zero);
+    symlinkSync('/dev/zero', join(zero, 'status.json'));
+    symlinkSync('/dev/zero', join(zero, 'config.json'));
+    const big = join(runs, 'big');
+    mkdirSync(big);
+    for (const name of ['status.json', 'config.json']) {
+      const fd = openSync(join(big, name), 'w');
+      ftruncateSync(fd, 100 * 1024 * 1024); // sparse: 100 MB on paper, nothing on disk
+      closeSync(fd);
+    }
+    mkdirSync(join(runs, 'real'));
+    symlinkSync(join(runs, 'real'), join(runs, 'linked-run'));
+    const rss = process.memoryUsage().rss;
+    const t0 = performance.now();
+    const found = await discoverRuns(runs, ctx());
+    const ms = performance.now() - t0;
+    assert.deepEqual(found.map((r) => r.runId).sort(), ['big', 'real', 'zero'], 'a symlinked folder is not a run');
+    assert.match(found.find((r) => r.runId === 'zero')?.problem ?? '', /symbolic link/);
+    assert.match(found.find((r) => r.runId === 'big')?.problem ?? '', /104857600 bytes, more than/);
+    assert.ok(ms < 5000, `took ${ms} ms`);
+    assert.ok(process.memoryUsage().rss - rss < 50 * 1024 * 1024, 'nothing large was read into memory');
+  });
+});
+
+describe('reading jsonl files', () => {
+  it('a torn last line is left for the next read; the tail continues from the offset', async () => {
+    const file = join(tmp(), 'metrics.jsonl');
+    writeFileSync(file, `${row(1)}\n${row(2)}\n${row(3).slice(0, 20)}`);
+    const first = await readJsonlFrom(file, 0, parseMetricsRow);
+    assert.deepEqual(first.rows.map((r) => r.step), [1, 2]);
+    assert.deepEqual(first.problems, []);
+    appendFileSync(file, `${row(3).slice(20)}\n${row(4)}\n`);
+    const next = await readJsonlFrom(file, first.nextOffset, parseMetricsRow);
+    assert.deepEqual(next.rows.map((r) => r.step), [3, 4]);
+    const none = await readJsonlFrom(file, next.nextOffset, parseMetricsRow);
+    assert.deepEqual(none.rows, []);
+    assert.equal(none.nextOffset, next.nextOffset);
+  });
+
+  it('complete lines that are not valid rows are skipped and reported; multi-byte text keeps offsets right', async () => {
+    const file = join(tmp(), 'metrics.jsonl');
+    const text = `${row(1)}\n{"step": 2, "metaLoss": "lots"}\nnot json\n{"step":3,"time":1,"metaLoss":1,"lossPos":null,"lossNeg":null,"trainAccuracy":null,"gradNorm":null,"thetaNorm":null,"stepSeconds":1,"note":"é…"}\n`;
+    writeFileSync(file, text);
+    const r = await readJsonlFrom(file, 0, parseMetricsRow);
+    assert.deepEqual(r.rows.map((x) => x.step), [1, 3]);
+    assert.equal(r.problems.length, 2);
+    assert.match(r.problems[0], /line 2 after byte 0: metrics\./);
+    assert.match(r.problems[1], /line 3 .*not JSON/);
+    assert.equal(r.nextOffset, Buffer.byteLength(text));
+  });
+
+  it('a missing file reads as empty; a file shorter than the offset (truncated on resume) is read again from the start', async () => {
+    const file = join(tmp(), 'metrics.jsonl');
+    assert.deepEqual(await readJsonlFrom(file, 0, parseMetricsRow), { rows: [], nextOffset: 0, problems: [] });
+    writeFileSync(file, `${row(1)}\n`);
+    assert.deepEqual((await readJsonlFrom(file, 10_000, parseMetricsRow)).rows.map((x) => x.step), [1]);
+  });
+
+  it('one read is bounded: a big file is paged with nextOffset', async () => {
+    const file = join(tmp(), 'metrics.jsonl');
+    writeFileSync(file, Array.from({ length: 100 }, (_, i) => `${row(i + 1)}\n`).join(''));
+    const lineBytes = Math.max(...Array.from({ length: 100 }, (_, i) => Buffer.byteLength(`${row(i + 1)}\n`)));
+    const steps: number[] = [];
+    let offset = 0;
+    let pages = 0;
+    for (; pages < 100; pages++) {
+      const r = await readJsonlFrom(file, offset, parseMetricsRow, lineBytes * 30 + 5);
+      if (r.rows.length === 0) break;
+      assert.ok(r.nextOffset - offset <= lineBytes * 30 + 5, 'no read goes past its bound');
+      steps.push(...r.rows.map((x) => x.step));
+      offset = r.nextOffset;
+    }
+    assert.ok(pages >= 4, `${pages} pages`);
+    assert.deepEqual(steps, Array.from({ length: 100 }, (_, i) => i + 1));
+  });
+
+  it('links and special files are reported, never read (/dev/zero)', { skip: !existsSync('/dev/zero') }, async () => {
+    const d = tmp();
+    symlinkSync('/dev/zero', join(d, 'metrics.jsonl'));
+    for (const r of [await readJsonlFrom(join(d, 'metrics.jsonl'), 0, parseMetricsRow), await tailJsonl(join(d, 'metrics.jsonl'), parseMetricsRow, 1024)]) {
+      assert.deepEqual(r.rows, []);
+      assert.match(r.problems[0], /symbolic link/);
+    }
+    const s = await streamJsonl('/dev/zero', parseMetricsRow, () => assert.fail('no rows'));
+    assert.match(s.problems[0], /not a regular file/);
+  });
+
+  it('tailJsonl reads only the last bytes of a 100 MB file, in bounded time and memory', async () => {
+    const file = join(tmp(), 'metrics.jsonl');
+    const fd = openSync(file, 'w');
+    ftruncateSync(fd, 100 * 1024 * 1024); // 100 MB of NUL bytes (sparse), then real rows
+    closeSync(fd);
+    appendFileSync(file, `\n${row(7)}\n${row(8)}\n`);
+    const rss = process.memoryUsage().rss;
+    const t0 = performance.now();
+    const r = await tailJsonl(file, parseMetricsRow, 4096);
+    assert.ok(performance.now() - t0 < 2000);
+    assert.ok(process.memoryUsage().rss - rss < 20 * 1024 * 1024);
+    assert.deepEqual(r.rows.map((x) => x.step), [7, 8]);
+  });
+
+  it('streamJsonl hands every row over line by line and stops at maxBytes, saying so', async () => {
+    const file = join(tmp(), 'metrics.jsonl');
+    writeFileSync(file, `${Array.from({ length: 1000 }, (_, i) => row(i + 1)).join('\n')}\n${row(1001).slice(0, 10)}`);
+    const seen: number[] = [];
+    const all = await streamJsonl(file, parseMetricsRow, (r) => seen.push(r.step));
+    assert.equal(seen.length, 1000, 'the torn last line is not a row');
+    assert.equal(all.truncated, false);
+    assert.deepEqual(all.problems, []);
+    const some: number[] = [];
+    const part = await streamJsonl(file, parseMetricsRow, (r) => some.push(r.step), Buffer.byteLength(Array.from({ length: 10 }, (_, i) => `${row(i + 1)}\n`).join('')) + 3);
+    assert.equal(part.truncated, true);
+    assert.deepEqual(some, Array.from({ length: 10 }, (_, i) => i + 1));
+  });
+});
