@@ -10,7 +10,7 @@
  */
 import { constants } from 'node:fs';
 import { lstat, open, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ParseResult } from '../../protocol/fields';
 import {
@@ -295,4 +295,35 @@ export async function streamJsonl<T>(file: string, parse: (v: unknown) => ParseR
     await fh.close();
   }
   return { lines: n, bytes: Math.min(bytes, limit), truncated: limit < r.size, problems };
+}
+
+/**
+ * Why `dir` must not be treated as a run folder of `runsDirs` (deleted, resumed), or undefined when
+ * it is one: a real folder (not a link) directly inside one of the runs folders, holding a regular
+ * status.json. Guards commands whose argument could name any folder.
+ */
+export async function notARunFolder(dir: string, runsDirs: readonly string[]): Promise<string | undefined> {
+  const full = resolve(dir);
+  const name = basename(full);
+  if (!runsDirs.some((d) => resolve(d) === dirname(full)) || name === '' || name.startsWith('.'))
+    return `${full} is not directly inside a runs folder (${runsDirs.join(', ') || 'none configured'})`;
+  let st;
+  try {
+    st = await lstat(full);
+  } catch (e) {
+    return `${full}: ${errCode(e) === 'ENOENT' ? 'does not exist' : (e as Error).message}`;
+  }
+  if (st.isSymbolicLink()) return `${full} is a symbolic link, not a run folder`;
+  if (!st.isDirectory()) return `${full} is not a folder`;
+  const status = await refusal(join(full, 'status.json'), MAX_RECORD_BYTES);
+  if ('missing' in status) return `${full} has no status.json: not a run folder`;
+  if ('problem' in status) return status.problem;
+  return undefined;
+}
+
+/** The live trainer holding run.lock of `dir` ("process 12 on box"), or undefined when none is live. */
+export async function liveOwnerOf(dir: string, here: Here, fs: RunFs = nodeRunFs): Promise<string | undefined> {
+  const { lock } = await readRunLock(dir, fs);
+  if (!lock) return undefined;
+  return judgeLiveness(lock, here).live ? `process ${lock.pid} on ${lock.host} (heartbeat ${lock.heartbeatAt})` : undefined;
 }

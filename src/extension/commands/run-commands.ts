@@ -4,16 +4,18 @@
  * RunManager; training commands need a trusted workspace.
  */
 import { fork } from 'node:child_process';
-import { readFile, rm } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { rm, stat } from 'node:fs/promises';
+import { basename, isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
+import { thisMachine } from '../../engine/runs/liveness';
+import { liveOwnerOf, notARunFolder, readRunConfig } from '../../engine/runs/run-repository';
 import type { Log } from '../output';
 import { showErrorWithOutput } from '../output';
 import type { RunManager } from '../trainer/run-manager';
 import type { ExperimentsTree } from '../tree/experiments-tree';
 import type { RunNode } from '../tree/tree-model';
 import { requireTrust } from '../trust';
-import { type VsmlSettings, trainerArgs, trainerEnv } from '../settings';
+import { type VsmlSettings, resolveIn, trainerArgs, trainerEnv } from '../settings';
 import { pickConfigFile, pickRun } from './pick';
 
 export interface RunCommandDeps {
@@ -25,6 +27,11 @@ export interface RunCommandDeps {
   readonly cliPath: string;
   /** Errors the editor currently shows for a config file (training refuses to start on those). */
   readonly configErrors: (uri: vscode.Uri) => readonly vscode.Diagnostic[];
+}
+
+/** The configured runs folder of every workspace folder. */
+function runsDirs(settings: () => VsmlSettings): string[] {
+  return (vscode.workspace.workspaceFolders ?? []).map((f) => resolveIn(f.uri.fsPath, settings().runsFolder));
 }
 
 function workspaceRootOf(uri: vscode.Uri): string {
@@ -64,6 +71,17 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: RunC
     if (!(await requireTrust())) return;
     const run = await pickRun(arg, tree.allRuns(), (r) => r.contextValue.endsWith('.resumable'), 'Resume which stopped or failed run?');
     if (!run) return;
+    const notRun = await notARunFolder(run.dir, runsDirs(settings));
+    if (notRun) {
+      void vscode.window.showErrorMessage(`VS-ML: cannot resume: ${notRun}.`);
+      return;
+    }
+    // The trainer would refuse too (run.lock); saying it here avoids starting a process for nothing.
+    const owner = await liveOwnerOf(run.dir, thisMachine());
+    if (owner) {
+      void vscode.window.showErrorMessage(`VS-ML: ${run.runId} is being trained by ${owner}; stop that trainer first.`);
+      return;
+    }
     const source = run.configFile ?? (await sourceOfRun(run));
     if (!source) {
       void vscode.window.showErrorMessage(`VS-ML: ${run.runId} does not name its config file (config.json has no "source").`);
@@ -125,6 +143,17 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: RunC
       void vscode.window.showWarningMessage(`VS-ML: ${run.runId} is training; stop it first.`);
       return;
     }
+    // Only a real run folder directly inside a configured runs folder: never a link, never any other folder.
+    const notRun = await notARunFolder(run.dir, runsDirs(settings));
+    if (notRun) {
+      void vscode.window.showErrorMessage(`VS-ML: not deleted: ${notRun}.`);
+      return;
+    }
+    const owner = await liveOwnerOf(run.dir, thisMachine());
+    if (owner) {
+      void vscode.window.showWarningMessage(`VS-ML: ${run.runId} is being trained by ${owner}; stop it first.`);
+      return;
+    }
     const ok = await vscode.window.showWarningMessage(
       `Delete run ${run.runId}? Its metrics and checkpoints in ${run.dir} are removed.`, { modal: true }, 'Delete');
     if (ok !== 'Delete') return;
@@ -145,24 +174,20 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: RunC
   reg('vsml.refresh', () => tree.refreshSoon(0));
 }
 
+/** A regular file at `file` (stat only: the source named by a run's config.json is not read here). */
 async function exists(file: string): Promise<boolean> {
   try {
-    await readFile(file);
-    return true;
+    return (await stat(file)).isFile();
   } catch {
     return false;
   }
 }
 
 async function sourceOfRun(run: RunNode): Promise<string | undefined> {
-  try {
-    const cfg = JSON.parse(await readFile(join(run.dir, 'config.json'), 'utf8')) as { source?: unknown };
-    if (typeof cfg.source !== 'string') return undefined;
-    const root = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(run.dir))?.uri.fsPath ?? '';
-    return cfg.source.startsWith('/') ? cfg.source : join(root, cfg.source);
-  } catch {
-    return undefined;
-  }
+  const source = ((await readRunConfig(run.dir)).config as { source?: unknown } | undefined)?.source;
+  if (typeof source !== 'string') return undefined;
+  const root = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(run.dir))?.uri.fsPath ?? '';
+  return isAbsolute(source) ? source : join(root, source);
 }
 
 /** Runs `vsml eval <run> --dataset D --json` in a child process and shows the table it returns. */

@@ -137,6 +137,7 @@ export class RunManager extends Disposable {
       case 'run/done':
         this.log.info(component, `run ${m.runId} ${m.state}`);
         break;
+      case 'run/heartbeat':
       case 'metrics/append':
       case 'eval/append':
       case 'state/snapshot':

@@ -7,7 +7,7 @@ import type { RunLockRecord, RunStatus } from '../../../src/protocol/run-records
 import { parseMetricsRow } from '../../../src/protocol/run-records';
 import { type Here } from '../../../src/engine/runs/liveness';
 import {
-  type LivenessContext, type RunFs, discoverRuns, failedStatus, readJsonlFrom, streamJsonl, tailJsonl, vanishedReason,
+  type LivenessContext, type RunFs, discoverRuns, failedStatus, liveOwnerOf, notARunFolder, readJsonlFrom, streamJsonl, tailJsonl, vanishedReason,
 } from '../../../src/engine/runs/run-repository';
 
 const NOW = new Date('2026-11-27T19:30:00Z');
@@ -212,5 +212,42 @@ describe('reading jsonl files', () => {
     const part = await streamJsonl(file, parseMetricsRow, (r) => some.push(r.step), Buffer.byteLength(Array.from({ length: 10 }, (_, i) => `${row(i + 1)}\n`).join('')) + 3);
     assert.equal(part.truncated, true);
     assert.deepEqual(some, Array.from({ length: 10 }, (_, i) => i + 1));
+  });
+});
+
+describe('guards for commands that act on a run folder', () => {
+  it('notARunFolder accepts only a real run folder directly inside a runs folder', async () => {
+    const root = tmp();
+    const runs = join(root, '.vsml', 'runs');
+    mkdirSync(join(runs, 'good'), { recursive: true });
+    writeFileSync(join(runs, 'good', 'status.json'), '{}');
+    mkdirSync(join(runs, 'nostatus'));
+    mkdirSync(join(runs, 'good', 'nested'));
+    writeFileSync(join(runs, 'good', 'nested', 'status.json'), '{}');
+    const elsewhere = join(root, 'home');
+    mkdirSync(elsewhere);
+    writeFileSync(join(elsewhere, 'status.json'), '{}');
+    symlinkSync(elsewhere, join(runs, 'linked'));
+    mkdirSync(join(runs, 'linkstatus'));
+    symlinkSync(join(elsewhere, 'status.json'), join(runs, 'linkstatus', 'status.json'));
+    assert.equal(await notARunFolder(join(runs, 'good'), [runs]), undefined);
+    assert.match(await notARunFolder(join(runs, 'linked'), [runs]) ?? '', /symbolic link, not a run folder/);
+    assert.match(await notARunFolder(join(runs, 'nostatus'), [runs]) ?? '', /no status\.json/);
+    assert.match(await notARunFolder(join(runs, 'linkstatus'), [runs]) ?? '', /symbolic link/);
+    assert.match(await notARunFolder(join(runs, 'good', 'nested'), [runs]) ?? '', /not directly inside a runs folder/);
+    assert.match(await notARunFolder(elsewhere, [runs]) ?? '', /not directly inside/);
+    assert.match(await notARunFolder(join(runs, '..', 'runs', '..'), [runs]) ?? '', /not directly inside/);
+    assert.match(await notARunFolder(root, []) ?? '', /none configured/);
+  });
+
+  it('liveOwnerOf names a live lock holder and ignores a stale one', async () => {
+    const dir = tmp();
+    assert.equal(await liveOwnerOf(dir, here()), undefined);
+    const lock = (heartbeatAt: string, pid = 7) => JSON.stringify({ host: 'box', pid, bootId: 'b1', startedAt: heartbeatAt, heartbeatAt });
+    writeFileSync(join(dir, 'run.lock'), lock('2026-11-27T19:29:59.000Z'));
+    assert.equal(await liveOwnerOf(dir, here()), 'process 7 on box (heartbeat 2026-11-27T19:29:59.000Z)');
+    assert.equal(await liveOwnerOf(dir, here({ isAlive: () => false })), undefined);
+    writeFileSync(join(dir, 'run.lock'), lock('2026-11-27T18:00:00.000Z'));
+    assert.equal(await liveOwnerOf(dir, here()), undefined);
   });
 });

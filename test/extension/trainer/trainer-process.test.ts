@@ -27,7 +27,7 @@ class FakeChild extends EventEmitter implements ChildLike {
   }
 }
 
-function setup(opts: { graceMs?: number } = {}) {
+function setup(opts: { graceMs?: number; maxGraceMs?: number; now?: () => number } = {}) {
   const child = new FakeChild();
   const logs: string[] = [];
   const messages: TrainerMessage[] = [];
@@ -38,6 +38,8 @@ function setup(opts: { graceMs?: number } = {}) {
     log: (level, line) => logs.push(`${level}: ${line}`),
     onMessage: (m) => messages.push(m),
     graceMs: opts.graceMs ?? 1000,
+    ...(opts.maxGraceMs !== undefined ? { maxGraceMs: opts.maxGraceMs } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
     setTimer: (fn, ms) => {
       const t = { fn, ms, cancelled: false };
       timers.push(t);
@@ -122,6 +124,27 @@ describe('TrainerProcess with a fake child', () => {
     const exit = await exitP;
     assert.equal(exit.status, 'crashed');
     assert.match(exit.reason ?? '', /did not stop within the grace period/);
+  });
+
+  it('while stopping, every message from the trainer restarts the grace period, up to a hard cap', async () => {
+    let clock = 0;
+    const { child, proc, timers } = setup({ graceMs: 1000, maxGraceMs: 2500, now: () => clock });
+    proc.start();
+    child.emit('message', started);
+    void proc.stop();
+    assert.deepEqual(timers.map((t) => t.ms), [1000]);
+    clock = 900;
+    child.emit('message', { type: 'run/heartbeat', runId: 'r1' }); // still checkpointing: alive
+    assert.equal(timers[0].cancelled, true);
+    assert.equal(timers[1].ms, 1000);
+    clock = 1800;
+    child.emit('message', { type: 'run/progress', runId: 'r1', step: 3, totalSteps: 4, metaLoss: 1, etaSeconds: 1 });
+    assert.equal(timers[2].ms, 700, 'capped at 2500 ms after stop()');
+    clock = 2500;
+    child.emit('message', { type: 'run/heartbeat', runId: 'r1' });
+    assert.equal(timers[3].ms, 0, 'past the cap: no more waiting');
+    timers[3].fn();
+    assert.deepEqual(child.kills, ['SIGKILL']);
   });
 
   it('a trainer that stops in time exits cleanly and cancels the kill timer', async () => {
