@@ -2,6 +2,7 @@ import {
   closeSync, constants, fstatSync, fsyncSync, lstatSync, openSync, readSync, renameSync, unlinkSync, writeSync,
 } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { dirname } from 'node:path';
 import { EngineError } from '../errors';
 
 /*
@@ -66,6 +67,19 @@ export function writeAll(fd: number, data: Buffer, file: string): void {
   }
 }
 
+/** Makes a rename in `dir` survive a power cut (POSIX); a no-op where folders cannot be fsynced. */
+function fsyncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, O_RDONLY);
+    fsyncSync(fd);
+  } catch (e) {
+    if (!['EISDIR', 'EPERM', 'EINVAL', 'EBADF'].includes(code(e) ?? '')) throw e;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 /** A temp name beside `file` nobody can guess in advance (pid + random), so no link can wait there. */
 export const tempNameFor = (file: string): string => `${file}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
 
@@ -75,7 +89,7 @@ export const tempNameFor = (file: string): string => `${file}.tmp-${process.pid}
  * followed), check every byte went out, fsync, rename over. On any failure the temp file is
  * removed and `file` keeps its old content. A symlink or special file at `file` is refused.
  */
-export function writeFileAtomic(file: string, text: string | Buffer): void {
+export function writeFileAtomic(file: string, text: string | Buffer, opts: { durable?: boolean } = {}): void {
   assertRegularOrMissing(file);
   const tmp = tempNameFor(file);
   const fd = openRegular(tmp, O_WRONLY | O_CREAT | O_EXCL, 0o644);
@@ -88,6 +102,7 @@ export function writeFileAtomic(file: string, text: string | Buffer): void {
     }
     assertRegularOrMissing(file); // again: it may have been swapped for a link while we wrote
     renameSync(tmp, file);
+    if (opts.durable) fsyncDir(dirname(file));
   } catch (e) {
     try {
       unlinkSync(tmp);

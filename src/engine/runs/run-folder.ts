@@ -158,8 +158,9 @@ export class RunFolder {
   saveCheckpoint(c: Checkpoint): string {
     const text = serializeCheckpoint(c);
     const file = this.file(`${CHECKPOINTS_DIR}/step-${String(c.step).padStart(8, '0')}.json`);
-    writeFileAtomic(file, text);
-    writeFileAtomic(this.file(`${CHECKPOINTS_DIR}/latest.json`), text);
+    // Checkpoints are what a resume starts from: make their renames durable, not only their bytes.
+    writeFileAtomic(file, text, { durable: true });
+    writeFileAtomic(this.file(`${CHECKPOINTS_DIR}/latest.json`), text, { durable: true });
     return file;
   }
 

@@ -226,3 +226,19 @@ test('stop during an evaluation (baseline tuning) checkpoints the step and marks
   assert.ok(existsSync(join(out.runDir, 'checkpoints', 'step-00000000.json')));
   assert.equal(existsSync(join(out.runDir, 'run.lock')), false);
 });
+
+test('a failure while marking the run failed does not hide the first error', async () => {
+  const p = plan(3);
+  const runsDir = tmp();
+  p.train = () => {
+    // The run folder turns hostile mid-run: status.json becomes a link, so marking it failed fails too.
+    const [id] = readdirSync(runsDir);
+    rmSync(join(runsDir, id, 'status.json'));
+    symlinkSync(join(runsDir, 'elsewhere.json'), join(runsDir, id, 'status.json'));
+    throw new Error('dataset went away');
+  };
+  const logs: string[] = [];
+  await assert.rejects(runExperiment({ plan: p, runner: new ReferenceRunner(), runsDir, events: { log: (_l, m) => logs.push(m) } }), /dataset went away/);
+  assert.ok(logs.some((l) => /could not mark the run failed.*symbolic link/.test(l)), logs.join('\n'));
+  assert.equal(existsSync(join(runsDir, 'elsewhere.json')), false, 'nothing written through the link');
+});
