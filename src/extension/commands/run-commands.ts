@@ -34,6 +34,18 @@ function runsDirs(settings: () => VsmlSettings): string[] {
   return (vscode.workspace.workspaceFolders ?? []).map((f) => resolveIn(f.uri.fsPath, settings().runsFolder));
 }
 
+/**
+ * Resume and delete act only on a real run folder directly inside a configured runs folder (never a
+ * link, never any other folder) that no live trainer holds; otherwise the user is told why.
+ */
+async function mayActOn(run: RunNode, refused: string, settings: () => VsmlSettings): Promise<boolean> {
+  const notRun = await notARunFolder(run.dir, runsDirs(settings));
+  const owner = notRun ? undefined : await liveOwnerOf(run.dir, thisMachine());
+  if (notRun) void vscode.window.showErrorMessage(`VS-ML: ${refused}: ${notRun}.`);
+  else if (owner) void vscode.window.showErrorMessage(`VS-ML: ${refused}: ${run.runId} is being trained by ${owner}; stop that trainer first.`);
+  return !notRun && !owner;
+}
+
 function workspaceRootOf(uri: vscode.Uri): string {
   return vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? join(uri.fsPath, '..');
 }
@@ -71,17 +83,8 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: RunC
     if (!(await requireTrust())) return;
     const run = await pickRun(arg, tree.allRuns(), (r) => r.contextValue.endsWith('.resumable'), 'Resume which stopped or failed run?');
     if (!run) return;
-    const notRun = await notARunFolder(run.dir, runsDirs(settings));
-    if (notRun) {
-      void vscode.window.showErrorMessage(`VS-ML: cannot resume: ${notRun}.`);
-      return;
-    }
-    // The trainer would refuse too (run.lock); saying it here avoids starting a process for nothing.
-    const owner = await liveOwnerOf(run.dir, thisMachine());
-    if (owner) {
-      void vscode.window.showErrorMessage(`VS-ML: ${run.runId} is being trained by ${owner}; stop that trainer first.`);
-      return;
-    }
+    // The trainer would refuse a live run too (run.lock); saying it here avoids starting a process for nothing.
+    if (!(await mayActOn(run, 'cannot resume', settings))) return;
     const source = run.configFile ?? (await sourceOfRun(run));
     if (!source) {
       void vscode.window.showErrorMessage(`VS-ML: ${run.runId} does not name its config file (config.json has no "source").`);
@@ -143,17 +146,7 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: RunC
       void vscode.window.showWarningMessage(`VS-ML: ${run.runId} is training; stop it first.`);
       return;
     }
-    // Only a real run folder directly inside a configured runs folder: never a link, never any other folder.
-    const notRun = await notARunFolder(run.dir, runsDirs(settings));
-    if (notRun) {
-      void vscode.window.showErrorMessage(`VS-ML: not deleted: ${notRun}.`);
-      return;
-    }
-    const owner = await liveOwnerOf(run.dir, thisMachine());
-    if (owner) {
-      void vscode.window.showWarningMessage(`VS-ML: ${run.runId} is being trained by ${owner}; stop it first.`);
-      return;
-    }
+    if (!(await mayActOn(run, 'not deleted', settings))) return;
     const ok = await vscode.window.showWarningMessage(
       `Delete run ${run.runId}? Its metrics and checkpoints in ${run.dir} are removed.`, { modal: true }, 'Delete');
     if (ok !== 'Delete') return;
