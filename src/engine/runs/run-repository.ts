@@ -1,7 +1,8 @@
 /**
  * The one reader of run folders (docs/contracts.md §1) for the explorer, the panels, the cost lens
- * and the CLI: list runs, read status / config / lock, tail or stream metrics.jsonl and eval.jsonl,
- * and decide liveness with the one rule of liveness.ts.
+ * and the CLI: list runs, read status / config / lock, tail metrics.jsonl, and decide liveness with
+ * the one rule of liveness.ts. Streaming a whole jsonl file (with byte offsets to continue from)
+ * is its companion jsonl-stream.ts.
  *
  * A run folder may come from a cloned repository and is read in Restricted Mode too, so every read
  * is asynchronous, lstat()s first, never follows a symlink (a link to /dev/zero would never end),
@@ -11,18 +12,18 @@
 import { constants } from 'node:fs';
 import { lstat, open, readdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { ParseResult } from '../../protocol/fields';
 import {
   type RunLockRecord, type RunStatus, parseRunLock, parseRunStatus,
 } from '../../protocol/run-records';
 import { type Here, type RunOwner, judgeLiveness } from './liveness';
+import { readJsonlRows } from './jsonl-stream';
 import { LOCK_FILE } from './run-lock';
+
+const NEWLINE = 0x0a;
 
 /** status.json, config.json and run.lock are small; anything bigger than this is refused, not read. */
 export const MAX_RECORD_BYTES = 4 * 1024 * 1024;
-/** One call of readJsonlFrom reads at most this much; callers page on with `nextOffset`. */
-export const MAX_JSONL_CHUNK_BYTES = 64 * 1024 * 1024;
 
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 const errCode = (e: unknown): string | undefined => (e as NodeJS.ErrnoException)?.code;
@@ -184,119 +185,24 @@ export async function discoverRuns(runsDir: string, ctx: LivenessContext, fs: Ru
   return runs.sort((a, b) => (key(a) < key(b) ? 1 : key(a) > key(b) ? -1 : 0));
 }
 
-export interface JsonlChunk<T> {
-  rows: T[];
-  /** Byte offset just after the last complete line read: pass it to the next call. */
-  nextOffset: number;
-  /** `file:line-in-chunk: why` for complete lines that did not parse, or why the file was not read. */
-  problems: string[];
-}
-
-const NEWLINE = 0x0a;
-
 /**
- * Reads the complete lines of a jsonl file from byte `offset` on, at most `maxBytes` of them: a
- * file appended while we read is tailed by calling again with `nextOffset` (a torn last line is
- * left for the next call; a file shorter than `offset` was replaced and is read from the start).
- * A missing file reads as empty; a link or special file is reported, not read.
+ * The rows in the last `maxBytes` of a jsonl file (a line cut by that window is dropped): what a
+ * reader that wants recent figures needs (the cost lens's speed), in bounded time and memory.
  */
-export async function readJsonlFrom<T>(file: string, offset: number, parse: (v: unknown) => ParseResult<T>, maxBytes = MAX_JSONL_CHUNK_BYTES): Promise<JsonlChunk<T>> {
+export async function tailJsonl<T>(file: string, parse: (v: unknown) => ParseResult<T>, maxBytes: number): Promise<{ rows: T[]; problems: string[] }> {
   const r = await refusal(file, Number.MAX_SAFE_INTEGER);
-  if ('missing' in r) return { rows: [], nextOffset: 0, problems: [] };
-  if ('problem' in r) return { rows: [], nextOffset: offset, problems: [r.problem] };
-  if (r.size < offset) offset = 0;
-  let buf: Buffer;
-  try {
-    buf = await readRange(file, offset, Math.min(r.size - offset, maxBytes));
-  } catch (e) {
-    if (errCode(e) === 'ENOENT') return { rows: [], nextOffset: 0, problems: [] };
-    return { rows: [], nextOffset: offset, problems: [(e as Error).message] };
+  if ('missing' in r) return { rows: [], problems: [] };
+  if ('problem' in r) return { rows: [], problems: [r.problem] };
+  let start = 0;
+  if (r.size > maxBytes) {
+    const window = await readRange(file, r.size - maxBytes, maxBytes);
+    const firstNewline = window.indexOf(NEWLINE);
+    if (firstNewline < 0) return { rows: [], problems: [] };
+    start = r.size - maxBytes + firstNewline + 1;
   }
-  const end = buf.lastIndexOf(NEWLINE);
-  if (end < 0) return { rows: [], nextOffset: offset, problems: [] };
-  const rows: T[] = [];
-  const problems: string[] = [];
-  buf.subarray(0, end).toString('utf8').split('\n').forEach((line, i) => {
-    if (line.trim() === '') return;
-    const p = parseLine(line, parse);
-    if (p.ok) rows.push(p.message);
-    else problems.push(`${file}: line ${i + 1} after byte ${offset}${p.error.startsWith('not JSON') ? ' is ' : ': '}${p.error}`);
-  });
-  return { rows, nextOffset: offset + end + 1, problems };
+  const { rows, problems } = await readJsonlRows(file, start, parse, Number.POSITIVE_INFINITY);
+  return { rows, problems };
 }
-
-function parseLine<T>(line: string, parse: (v: unknown) => ParseResult<T>): ParseResult<T> {
-  let json: unknown;
-  try {
-    json = JSON.parse(line);
-  } catch (e) {
-    return { ok: false, error: `not JSON (${(e as Error).message})` };
-  }
-  return parse(json);
-}
-
-/**
- * The rows in the last `maxBytes` of a jsonl file (the first, possibly partial, line of that window
- * is dropped): what a reader that wants recent figures needs, in bounded time and memory.
- */
-export async function tailJsonl<T>(file: string, parse: (v: unknown) => ParseResult<T>, maxBytes: number): Promise<JsonlChunk<T>> {
-  const r = await refusal(file, Number.MAX_SAFE_INTEGER);
-  if ('missing' in r) return { rows: [], nextOffset: 0, problems: [] };
-  if ('problem' in r) return { rows: [], nextOffset: 0, problems: [r.problem] };
-  if (r.size <= maxBytes) return readJsonlFrom(file, 0, parse, maxBytes);
-  const start = r.size - maxBytes;
-  const head = await readRange(file, start, maxBytes);
-  const firstNewline = head.indexOf(NEWLINE);
-  if (firstNewline < 0) return { rows: [], nextOffset: start, problems: [] };
-  return readJsonlFrom(file, start + firstNewline + 1, parse, maxBytes);
-}
-
-/** What streamJsonl read: how far, and whether it stopped at `maxBytes` before the end. */
-export interface StreamedJsonl {
-  readonly lines: number;
-  readonly bytes: number;
-  readonly truncated: boolean;
-  readonly problems: string[];
-}
-
-/**
- * Streams a jsonl file line by line (readline over a read stream: memory bounded by one line, not
- * the file), calling `onRow` for each row that parses. Stops after about `maxBytes` and says so.
- * lstat first; links and special files are refused with a problem, not followed. For the metrics
- * panel's downsampling of runs with millions of steps.
- */
-export async function streamJsonl<T>(file: string, parse: (v: unknown) => ParseResult<T>, onRow: (row: T, line: number) => void, maxBytes = Number.MAX_SAFE_INTEGER): Promise<StreamedJsonl> {
-  const r = await refusal(file, Number.MAX_SAFE_INTEGER);
-  if ('missing' in r) return { lines: 0, bytes: 0, truncated: false, problems: [] };
-  if ('problem' in r) return { lines: 0, bytes: 0, truncated: false, problems: [r.problem] };
-  const fh = await open(file, constants.O_RDONLY | O_NOFOLLOW);
-  const limit = Math.min(r.size, maxBytes);
-  // `end` is inclusive. The size is fixed at lstat time: rows appended meanwhile are for the next read.
-  const stream = fh.createReadStream({ start: 0, end: Math.max(0, limit - 1), autoClose: false });
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  const problems: string[] = [];
-  let n = 0;
-  let bytes = 0;
-  try {
-    if (limit > 0) {
-      for await (const line of lines) {
-        n++;
-        bytes += Buffer.byteLength(line, 'utf8') + 1;
-        // A line without its newline (cut at `limit`, or being appended) is not complete: skip it.
-        if (line.trim() === '' || bytes > limit) continue;
-        const p = parseLine(line, parse);
-        if (p.ok) onRow(p.message, n);
-        else problems.push(`${file}: line ${n}${p.error.startsWith('not JSON') ? ' is ' : ': '}${p.error}`);
-      }
-    }
-  } finally {
-    lines.close();
-    stream.destroy();
-    await fh.close();
-  }
-  return { lines: n, bytes: Math.min(bytes, limit), truncated: limit < r.size, problems };
-}
-
 /**
  * Why `dir` must not be treated as a run folder of `runsDirs` (deleted, resumed), or undefined when
  * it is one: a real folder (not a link) directly inside one of the runs folders, holding a regular

@@ -1,17 +1,21 @@
 /**
  * What the panels show of a run folder (docs/contracts.md §1): status, config, the rows of
- * metrics.jsonl and eval.jsonl with the offsets to tail them from, and snapshot.json. Every read
- * goes through the run repository (bounded, no links followed). No vscode import: unit-tested in node.
+ * metrics.jsonl and eval.jsonl (streamed by jsonl-stream.ts: complete lines only, with the byte
+ * offset to continue from), and snapshot.json. Every read goes through the run repository
+ * (bounded, lstat first, no links followed). No vscode import: unit-tested in node.
  */
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunSummary } from '../../protocol/panel-fields';
 import {
   EvalRow, MetricsRow, RunStatus, StateSnapshot, parseEvalRow, parseMetricsRow, parseSnapshot,
 } from '../../protocol/run-records';
-import { readJsonRecord, readJsonlFrom, readRunConfig, readRunStatus } from '../../engine/runs/run-repository';
 import { paramIndices } from '../../engine/model/config';
+import { readJsonlRows } from '../../engine/runs/jsonl-stream';
+import { readJsonRecord, readRunConfig, readRunStatus } from '../../engine/runs/run-repository';
 import type { ParamSharing } from '../../protocol/graph-panel';
+
+/** A snapshot holds a few frames of every cell's state: W1 (784x10 cells, N=16) is ~3 MB of base64. */
+const MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024;
 
 export interface RunData {
   runId: string;
@@ -31,30 +35,33 @@ export function summaryOf(runId: string, status: RunStatus | undefined, config: 
   return { runId, name, state: status?.state ?? 'failed', step: status?.step ?? 0, totalSteps: status?.totalSteps ?? 0 };
 }
 
-/** Everything the metrics panel needs from one run folder. */
-export async function readRunData(dir: string, runId: string): Promise<RunData> {
+/** status.json and config.json of a run folder (what a panel shows about a run besides its rows). */
+export async function readRunHeader(dir: string): Promise<{ status?: RunStatus; config: unknown; problems: string[] }> {
   const problems: string[] = [];
   const { status, problem } = await readRunStatus(dir);
   if (problem) problems.push(problem);
   const cfg = await readRunConfig(dir);
   if (cfg.problem) problems.push(cfg.problem);
-  const metrics = await readJsonlFrom(join(dir, 'metrics.jsonl'), 0, parseMetricsRow);
-  const evals = await readJsonlFrom(join(dir, 'eval.jsonl'), 0, parseEvalRow);
+  return { ...(status ? { status } : {}), config: cfg.config ?? null, problems };
+}
+
+/** Everything in one run folder's status, config and jsonl files, read whole (small runs, tests). */
+export async function readRunData(dir: string, runId: string): Promise<RunData> {
+  const { status, config, problems } = await readRunHeader(dir);
+  const metrics = await readJsonlRows(join(dir, 'metrics.jsonl'), 0, parseMetricsRow, Number.POSITIVE_INFINITY);
+  const evals = await readJsonlRows(join(dir, 'eval.jsonl'), 0, parseEvalRow, Number.POSITIVE_INFINITY);
   problems.push(...metrics.problems, ...evals.problems);
   return {
     runId,
     dir,
     ...(status ? { status } : {}),
-    config: cfg.config ?? null,
+    config,
     metrics: metrics.rows,
     evals: evals.rows,
     offsets: { metrics: metrics.nextOffset, evals: evals.nextOffset },
     problems,
   };
 }
-
-/** A snapshot holds a few frames of every cell's state: W1 (784x10 cells, N=16) is ~3 MB of base64. */
-const MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024;
 
 /** snapshot.json of a run (replaced atomically by the engine), or null when there is none yet. */
 export async function readRunSnapshot(dir: string): Promise<{ snapshot: StateSnapshot | null; layerParamIndex?: unknown; problem?: string }> {
@@ -77,13 +84,4 @@ export function paramSharingOf(config: unknown, layerSizes: readonly number[], o
   const derived = paramIndices(L, vsml.layerwise_rnns === true, vsml.separate_backward_rnn === true);
   const fromSnapshot = Array.isArray(own) && own.length === L && own.every((v) => Number.isInteger(v) && v >= 0) ? (own as number[]) : null;
   return { layerParamIndex: fromSnapshot ?? derived.layerParamIndex, backwardLayerParamIndex: derived.backwardLayerParamIndex };
-}
-
-/** Modification time of a file in ms, or 0 when it does not exist (for cheap change checks). */
-export async function mtimeOf(file: string): Promise<number> {
-  try {
-    return (await stat(file)).mtimeMs;
-  } catch {
-    return 0;
-  }
 }

@@ -7,7 +7,7 @@ import type { RunLockRecord, RunStatus } from '../../../src/protocol/run-records
 import { parseMetricsRow } from '../../../src/protocol/run-records';
 import { type Here } from '../../../src/engine/runs/liveness';
 import {
-  type LivenessContext, type RunFs, discoverRuns, failedStatus, liveOwnerOf, notARunFolder, readJsonlFrom, streamJsonl, tailJsonl, vanishedReason,
+  type LivenessContext, type RunFs, discoverRuns, failedStatus, liveOwnerOf, notARunFolder, tailJsonl, vanishedReason,
 } from '../../../src/engine/runs/run-repository';
 
 const NOW = new Date('2026-11-27T19:30:00Z');
@@ -123,67 +123,14 @@ describe('discoverRuns', () => {
   });
 });
 
-describe('reading jsonl files', () => {
-  it('a torn last line is left for the next read; the tail continues from the offset', async () => {
-    const file = join(tmp(), 'metrics.jsonl');
-    writeFileSync(file, `${row(1)}\n${row(2)}\n${row(3).slice(0, 20)}`);
-    const first = await readJsonlFrom(file, 0, parseMetricsRow);
-    assert.deepEqual(first.rows.map((r) => r.step), [1, 2]);
-    assert.deepEqual(first.problems, []);
-    appendFileSync(file, `${row(3).slice(20)}\n${row(4)}\n`);
-    const next = await readJsonlFrom(file, first.nextOffset, parseMetricsRow);
-    assert.deepEqual(next.rows.map((r) => r.step), [3, 4]);
-    const none = await readJsonlFrom(file, next.nextOffset, parseMetricsRow);
-    assert.deepEqual(none.rows, []);
-    assert.equal(none.nextOffset, next.nextOffset);
-  });
-
-  it('complete lines that are not valid rows are skipped and reported; multi-byte text keeps offsets right', async () => {
-    const file = join(tmp(), 'metrics.jsonl');
-    const text = `${row(1)}\n{"step": 2, "metaLoss": "lots"}\nnot json\n{"step":3,"time":1,"metaLoss":1,"lossPos":null,"lossNeg":null,"trainAccuracy":null,"gradNorm":null,"thetaNorm":null,"stepSeconds":1,"note":"é…"}\n`;
-    writeFileSync(file, text);
-    const r = await readJsonlFrom(file, 0, parseMetricsRow);
-    assert.deepEqual(r.rows.map((x) => x.step), [1, 3]);
-    assert.equal(r.problems.length, 2);
-    assert.match(r.problems[0], /line 2 after byte 0: metrics\./);
-    assert.match(r.problems[1], /line 3 .*not JSON/);
-    assert.equal(r.nextOffset, Buffer.byteLength(text));
-  });
-
-  it('a missing file reads as empty; a file shorter than the offset (truncated on resume) is read again from the start', async () => {
-    const file = join(tmp(), 'metrics.jsonl');
-    assert.deepEqual(await readJsonlFrom(file, 0, parseMetricsRow), { rows: [], nextOffset: 0, problems: [] });
-    writeFileSync(file, `${row(1)}\n`);
-    assert.deepEqual((await readJsonlFrom(file, 10_000, parseMetricsRow)).rows.map((x) => x.step), [1]);
-  });
-
-  it('one read is bounded: a big file is paged with nextOffset', async () => {
-    const file = join(tmp(), 'metrics.jsonl');
-    writeFileSync(file, Array.from({ length: 100 }, (_, i) => `${row(i + 1)}\n`).join(''));
-    const lineBytes = Math.max(...Array.from({ length: 100 }, (_, i) => Buffer.byteLength(`${row(i + 1)}\n`)));
-    const steps: number[] = [];
-    let offset = 0;
-    let pages = 0;
-    for (; pages < 100; pages++) {
-      const r = await readJsonlFrom(file, offset, parseMetricsRow, lineBytes * 30 + 5);
-      if (r.rows.length === 0) break;
-      assert.ok(r.nextOffset - offset <= lineBytes * 30 + 5, 'no read goes past its bound');
-      steps.push(...r.rows.map((x) => x.step));
-      offset = r.nextOffset;
-    }
-    assert.ok(pages >= 4, `${pages} pages`);
-    assert.deepEqual(steps, Array.from({ length: 100 }, (_, i) => i + 1));
-  });
-
+describe('tailJsonl', () => {
   it('links and special files are reported, never read (/dev/zero)', { skip: !existsSync('/dev/zero') }, async () => {
     const d = tmp();
     symlinkSync('/dev/zero', join(d, 'metrics.jsonl'));
-    for (const r of [await readJsonlFrom(join(d, 'metrics.jsonl'), 0, parseMetricsRow), await tailJsonl(join(d, 'metrics.jsonl'), parseMetricsRow, 1024)]) {
-      assert.deepEqual(r.rows, []);
-      assert.match(r.problems[0], /symbolic link/);
-    }
-    const s = await streamJsonl('/dev/zero', parseMetricsRow, () => assert.fail('no rows'));
-    assert.match(s.problems[0], /not a regular file/);
+    const r = await tailJsonl(join(d, 'metrics.jsonl'), parseMetricsRow, 1024);
+    assert.deepEqual(r.rows, []);
+    assert.match(r.problems[0], /symbolic link/);
+    assert.match((await tailJsonl('/dev/zero', parseMetricsRow, 1024)).problems[0], /not a regular file/);
   });
 
   it('tailJsonl reads only the last bytes of a 100 MB file, in bounded time and memory', async () => {
@@ -200,19 +147,6 @@ describe('reading jsonl files', () => {
     assert.deepEqual(r.rows.map((x) => x.step), [7, 8]);
   });
 
-  it('streamJsonl hands every row over line by line and stops at maxBytes, saying so', async () => {
-    const file = join(tmp(), 'metrics.jsonl');
-    writeFileSync(file, `${Array.from({ length: 1000 }, (_, i) => row(i + 1)).join('\n')}\n${row(1001).slice(0, 10)}`);
-    const seen: number[] = [];
-    const all = await streamJsonl(file, parseMetricsRow, (r) => seen.push(r.step));
-    assert.equal(seen.length, 1000, 'the torn last line is not a row');
-    assert.equal(all.truncated, false);
-    assert.deepEqual(all.problems, []);
-    const some: number[] = [];
-    const part = await streamJsonl(file, parseMetricsRow, (r) => some.push(r.step), Buffer.byteLength(Array.from({ length: 10 }, (_, i) => `${row(i + 1)}\n`).join('')) + 3);
-    assert.equal(part.truncated, true);
-    assert.deepEqual(some, Array.from({ length: 10 }, (_, i) => i + 1));
-  });
 });
 
 describe('guards for commands that act on a run folder', () => {

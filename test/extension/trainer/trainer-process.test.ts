@@ -223,7 +223,15 @@ describe('TrainerProcess with a real child process (test/extension/trainer/fake-
   it('kills a trainer that ignores run/stop at the hard cap, however busy it looks', async () => {
     const { proc, cleanup } = run('hang'); // keeps sending progress every 50 ms, never stops
     try {
-      await new Promise((r) => setTimeout(r, 100));
+      // Until its first message the child is not sending progress yet (node starts slowly on a busy machine).
+      await new Promise<void>((r) => {
+        const t = setInterval(() => {
+          if (proc.status === 'running') {
+            clearInterval(t);
+            r();
+          }
+        }, 5);
+      });
       const t0 = Date.now();
       const exit = await proc.stop();
       assert.equal(exit.status, 'crashed');
