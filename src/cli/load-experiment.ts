@@ -1,6 +1,6 @@
 import { resolve, join } from 'node:path';
-import { existsSync, readFileSync } from 'node:fs';
 import { EngineError } from '../engine/errors';
+import { readRunConfig } from '../engine/runs/run-repository';
 import { type LoadResult, loadConfigFile, validateRunConfig } from '../engine/config/load-config';
 import { ConfigIssue, formatIssue } from '../engine/config/issues';
 import { ExperimentConfig } from '../engine/config/types';
@@ -33,17 +33,13 @@ export async function loadExperiment(file: string, overrides: readonly string[],
   return res.config;
 }
 
-/** The resolved config stored in a run folder (for resume and eval). */
-export function loadRunConfig(runDir: string): { config: ExperimentConfig; source: string } {
+/** The resolved config stored in a run folder (for resume), read through the run repository (bounded, no links followed). */
+async function loadRunConfig(runDir: string): Promise<{ config: ExperimentConfig; source: string }> {
   const file = join(runDir, 'config.json');
-  if (!existsSync(file)) throw new EngineError('', 'is not a run folder (no config.json)', 'pass a folder under .vsml/runs/ or a checkpoint file', runDir);
-  let value: unknown;
-  try {
-    value = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new EngineError('', `cannot be read as JSON: ${(e as Error).message}`, 'the run folder is damaged; start a new run from its .vsml.json', file);
-  }
-  const res = validateRunConfig(value, file);
+  const { config, problem } = await readRunConfig(runDir);
+  if (problem) throw new EngineError('', problem.startsWith(file) ? problem.slice(file.length).replace(/^:?\s*/, '') : problem, 'pass a folder under .vsml/runs/ written by vsml', file);
+  if (config === undefined) throw new EngineError('', 'is not a run folder (no config.json)', 'pass a folder under .vsml/runs/ or a checkpoint file', runDir);
+  const res = validateRunConfig(config, file);
   if (!res.ok) throw new ConfigErrors(res.issues.filter((i) => i.severity === 'error'));
   return { config: res.config, source: res.source ?? file };
 }

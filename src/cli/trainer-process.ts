@@ -11,8 +11,9 @@ import { EngineError } from '../engine/errors';
 import { runExperiment } from '../engine/runs/run-experiment';
 import { planExperiment } from '../engine/runs/plan-experiment';
 import { createRunner } from '../engine/runner/create-runner';
-import { MetricsRow } from '../engine/runs/records';
+import type { MetricsRow } from '../protocol/run-records';
 import { parseHostMessage, TrainerMessage } from '../protocol/trainer';
+import { HEARTBEAT_INTERVAL_MS } from '../engine/runs/liveness';
 import { ConfigErrors, trainingConfig } from './load-experiment';
 import { runnerChoice } from './commands/train';
 import { crashLine, debugEnabled, writeCrashLog } from './crash-log';
@@ -64,7 +65,7 @@ async function main(): Promise<number> {
     }
     switch (parsed.message.type) {
       case 'run/stop':
-        log('info', 'stop requested: finishing this meta-step and checkpointing');
+        log('info', 'stop requested: finishing this meta-step (or evaluation trial) and checkpointing');
         ac.abort();
         break;
       default: {
@@ -89,6 +90,12 @@ async function main(): Promise<number> {
   const metrics = new MetricsBuffer(() => runId);
   let lastSnapshot = 0;
   let lastProgress = 0;
+  // Tells the host we are alive between progress messages (evaluations, checkpointing on stop): its
+  // stop grace period is extended on every message. A timer, so it stops when the event loop is stuck.
+  const heartbeat = setInterval(() => {
+    if (runId) send({ type: 'run/heartbeat', runId });
+  }, Math.min(HEARTBEAT_INTERVAL_MS, 2_000));
+  heartbeat.unref();
   try {
     const outcome = await runExperiment({
       plan,
@@ -123,6 +130,7 @@ async function main(): Promise<number> {
     send({ type: 'run/done', runId: outcome.runId, state: outcome.state });
     return 0;
   } finally {
+    clearInterval(heartbeat);
     await runner.dispose();
   }
 }

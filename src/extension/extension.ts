@@ -43,6 +43,8 @@ export function activate(context: vscode.ExtensionContext): void {
       return s.dataFolder ? (r ? resolveIn(r, s.dataFolder) : s.dataFolder) : undefined;
     },
     root,
+    Date.now,
+    () => vscode.workspace.isTrusted,
   );
   const diagnostics = new ConfigDiagnostics(() => catalog);
   context.subscriptions.push(diagnostics);

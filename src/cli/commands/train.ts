@@ -52,7 +52,7 @@ export async function trainCommand(argv: string[], out: (s: string) => void): Pr
   const bar = new ProgressBar();
   const ac = new AbortController();
   const onSignal = (): void => {
-    warn('\nstopping after this meta-step (checkpointing); press Ctrl-C again to abort at once\n');
+    warn('\nstopping at the next meta-step or evaluation boundary (checkpointing); press Ctrl-C again to abort at once\n');
     if (ac.signal.aborted) process.exit(130);
     ac.abort();
   };

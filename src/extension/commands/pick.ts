@@ -30,10 +30,19 @@ export async function pickConfigFile(arg: unknown, known: readonly string[]): Pr
   return choice?.uri;
 }
 
-/** The run a command was invoked on, else a pick among `runs` filtered by `accept`. */
+/**
+ * The run a command was invoked on, else a pick among `runs` filtered by `accept`. An argument
+ * counts only when it names a run the explorer knows (by folder): a command can be invoked with
+ * any object, and its `dir` must not choose what a command deletes or resumes.
+ */
 export async function pickRun(arg: unknown, runs: readonly RunNode[], accept: (r: RunNode) => boolean, placeHolder: string): Promise<RunNode | undefined> {
   const node = arg as Partial<RunNode> | undefined;
-  if (node?.kind === 'run' && node.dir) return node as RunNode;
+  if (node?.kind === 'run' && typeof node.dir === 'string') {
+    const known = runs.find((r) => r.dir === node.dir);
+    if (known) return known;
+    void showWarning(`VS-ML: ${node.runId ?? node.dir} is not a run of this workspace.`);
+    return undefined;
+  }
   const candidates = runs.filter(accept);
   if (candidates.length === 0) {
     void showInfo(`VS-ML: no run to choose from (${placeHolder.toLowerCase()}).`);

@@ -3,16 +3,18 @@
  * Each resolves its target (clicked node, active editor, or a pick) and delegates to the
  * RunManager; training commands need a trusted workspace.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ConfigIssue } from '../../engine/config/issues';
+import { thisMachine } from '../../engine/runs/liveness';
+import { liveOwnerOf, notARunFolder, readRunConfig } from '../../engine/runs/run-repository';
 import type { Log } from '../output';
 import type { RunManager } from '../trainer/run-manager';
 import type { ExperimentsTree } from '../tree/experiments-tree';
 import type { RunNode } from '../tree/tree-model';
 import { requireTrust } from '../trust';
-import { type VsmlSettings, trainerArgs, trainerEnv } from '../settings';
+import { type VsmlSettings, resolveIn, trainerArgs, trainerEnv } from '../settings';
 import type { ChildJobs } from '../trainer/child-jobs';
 import { evaluateRun } from './evaluate-run';
 import { pickConfigFile, pickRun } from './pick';
@@ -30,6 +32,23 @@ export interface RunCommandDeps {
   readonly jobs: ChildJobs;
   /** The errors a config file has now (training refuses to start on those). */
   readonly configErrors: (uri: vscode.Uri) => Promise<readonly ConfigIssue[]>;
+}
+
+/** The configured runs folder of every workspace folder. */
+function runsDirs(settings: () => VsmlSettings): string[] {
+  return (vscode.workspace.workspaceFolders ?? []).map((f) => resolveIn(f.uri.fsPath, settings().runsFolder));
+}
+
+/**
+ * Resume and delete act only on a real run folder directly inside a configured runs folder (never a
+ * link, never any other folder) that no live trainer holds; otherwise the user is told why.
+ */
+async function mayActOn(run: RunNode, refused: string, settings: () => VsmlSettings): Promise<boolean> {
+  const notRun = await notARunFolder(run.dir, runsDirs(settings));
+  const owner = notRun ? undefined : await liveOwnerOf(run.dir, thisMachine());
+  if (notRun) void showError(`VS-ML: ${refused}: ${notRun}.`);
+  else if (owner) void showError(`VS-ML: ${refused}: ${run.runId} is being trained by ${owner}; stop that trainer first.`);
+  return !notRun && !owner;
 }
 
 function workspaceRootOf(uri: vscode.Uri): string {
@@ -69,6 +88,8 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: RunC
     if (!(await requireTrust())) return;
     const run = await pickRun(arg, tree.allRuns(), (r) => r.contextValue.endsWith('.resumable'), 'Resume which stopped or failed run?');
     if (!run) return;
+    // The trainer would refuse a live run too (run.lock); saying it here avoids starting a process for nothing.
+    if (!(await mayActOn(run, 'cannot resume', settings))) return;
     const source = run.configFile ?? (await sourceOfRun(run));
     if (!source) {
       void showError(`VS-ML: ${run.runId} does not name its config file (config.json has no "source").`);
@@ -130,6 +151,7 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: RunC
       void showWarning(`VS-ML: ${run.runId} is training; stop it first.`);
       return;
     }
+    if (!(await mayActOn(run, 'not deleted', settings))) return;
     const ok = await confirmWarning(
       `Delete run ${run.runId}? Its metrics and checkpoints in ${run.dir} are removed.`, 'Delete');
     if (ok !== 'Delete') return;
@@ -150,22 +172,18 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: RunC
   reg('vsml.refresh', () => tree.refreshSoon(0));
 }
 
+/** A regular file at `file` (stat only: the source named by a run's config.json is not read here). */
 async function exists(file: string): Promise<boolean> {
   try {
-    await readFile(file);
-    return true;
+    return (await stat(file)).isFile();
   } catch {
     return false;
   }
 }
 
 async function sourceOfRun(run: RunNode): Promise<string | undefined> {
-  try {
-    const cfg = JSON.parse(await readFile(join(run.dir, 'config.json'), 'utf8')) as { source?: unknown };
-    if (typeof cfg.source !== 'string') return undefined;
-    const root = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(run.dir))?.uri.fsPath ?? '';
-    return isAbsolute(cfg.source) ? cfg.source : join(root, cfg.source);
-  } catch {
-    return undefined;
-  }
+  const source = ((await readRunConfig(run.dir)).config as { source?: unknown } | undefined)?.source;
+  if (typeof source !== 'string') return undefined;
+  const root = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(run.dir))?.uri.fsPath ?? '';
+  return isAbsolute(source) ? source : join(root, source);
 }

@@ -11,7 +11,11 @@ import { listDatasets } from '../../engine/data/registry';
 
 const CACHE_MS = 10_000;
 
-export function createDatasetCatalog(dataDir: () => string | undefined, workspaceRoot: () => string | undefined, now = Date.now): DatasetCatalog {
+/**
+ * `isTrusted`: in Restricted Mode an `idx:` path (any absolute path a cloned config names) is not
+ * probed at all; training is disabled there anyway, and the engine checks it when a run starts.
+ */
+export function createDatasetCatalog(dataDir: () => string | undefined, workspaceRoot: () => string | undefined, now = Date.now, isTrusted: () => boolean = () => true): DatasetCatalog {
   let cached: { at: number; dir: string | undefined; rows: Map<string, DatasetAvailability> } | undefined;
   const builtins = (): Map<string, DatasetAvailability> => {
     const dir = dataDir();
@@ -31,6 +35,7 @@ export function createDatasetCatalog(dataDir: () => string | undefined, workspac
   return {
     isDatasetAvailable(name: string): DatasetAvailability {
       if (name.startsWith('idx:')) {
+        if (!isTrusted()) return { available: true };
         const raw = name.slice(4);
         const root = workspaceRoot();
         const dir = isAbsolute(raw) || !root ? raw : resolve(root, raw);

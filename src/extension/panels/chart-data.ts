@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { type EvalRow, type MetricsRow, parseEvalRow, parseMetricsRow } from '../../protocol/run-records';
-import { streamJsonl } from './jsonl-stream';
+import { streamJsonl } from '../../engine/runs/jsonl-stream';
 import { DEFAULT_TARGET_BUCKETS, MetricsDownsampler } from './metrics-downsample';
 
 /** Evaluation steps kept for the snapshot: up to twice this many, plus the newest. */

@@ -16,9 +16,10 @@ import { EvalRow, MetricsRow, parseEvalRow, parseMetricsRow } from '../../protoc
 import type { TrainerMessage } from '../../protocol/trainer';
 import { readChartData } from './chart-data';
 import type { PanelDeps } from './deps';
-import { readJsonlRows } from './jsonl-stream';
+import { readJsonlRows } from '../../engine/runs/jsonl-stream';
+import { readRunStatus as readStatus } from '../../engine/runs/run-repository';
 import { type OwnMessage, PanelHost } from './panel-host';
-import { readRunHeader, readStatus, summaryOf } from './run-data';
+import { readRunHeader, summaryOf } from './run-data';
 import { listRuns, runDirOf } from './run-lookup';
 import { webviewOptions } from './webview-setup';
 

@@ -1,32 +1,21 @@
 /**
- * Reads a run folder for the panels (docs/contracts.md §1): status, config, the rows of
+ * What the panels show of a run folder (docs/contracts.md §1): status, config, the rows of
  * metrics.jsonl and eval.jsonl (streamed by jsonl-stream.ts: complete lines only, with the byte
- * offset to continue from), and snapshot.json. No vscode import: unit-tested in node.
+ * offset to continue from), and snapshot.json. Every read goes through the run repository
+ * (bounded, lstat first, no links followed). No vscode import: unit-tested in node.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunSummary } from '../../protocol/panel-fields';
 import {
-  EvalRow, MetricsRow, RunStatus, StateSnapshot, parseEvalRow, parseMetricsRow, parseRunStatus, parseSnapshot,
+  EvalRow, MetricsRow, RunStatus, StateSnapshot, parseEvalRow, parseMetricsRow, parseSnapshot,
 } from '../../protocol/run-records';
 import { paramIndices } from '../../engine/model/config';
+import { readJsonlRows } from '../../engine/runs/jsonl-stream';
+import { readJsonRecord, readRunConfig, readRunStatus } from '../../engine/runs/run-repository';
 import type { ParamSharing } from '../../protocol/graph-panel';
-import { readJsonlRows } from './jsonl-stream';
 
-async function readJsonFile(file: string): Promise<{ value?: unknown; problem?: string }> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    return { problem: `${file}: ${(e as Error).message}` };
-  }
-  try {
-    return { value: JSON.parse(text) };
-  } catch (e) {
-    return { problem: `${file} is not JSON: ${(e as Error).message}` };
-  }
-}
+/** A snapshot holds a few frames of every cell's state: W1 (784x10 cells, N=16) is ~3 MB of base64. */
+const MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024;
 
 export interface RunData {
   runId: string;
@@ -46,22 +35,14 @@ export function summaryOf(runId: string, status: RunStatus | undefined, config: 
   return { runId, name, state: status?.state ?? 'failed', step: status?.step ?? 0, totalSteps: status?.totalSteps ?? 0 };
 }
 
-export async function readStatus(dir: string): Promise<{ status?: RunStatus; problem?: string }> {
-  const s = await readJsonFile(join(dir, 'status.json'));
-  if (s.problem) return { problem: s.problem };
-  if (s.value === undefined) return { problem: `${dir}: no status.json yet` };
-  const parsed = parseRunStatus(s.value);
-  return parsed.ok ? { status: parsed.message } : { problem: `${join(dir, 'status.json')}: ${parsed.error}` };
-}
-
 /** status.json and config.json of a run folder (what a panel shows about a run besides its rows). */
 export async function readRunHeader(dir: string): Promise<{ status?: RunStatus; config: unknown; problems: string[] }> {
   const problems: string[] = [];
-  const { status, problem } = await readStatus(dir);
+  const { status, problem } = await readRunStatus(dir);
   if (problem) problems.push(problem);
-  const cfg = await readJsonFile(join(dir, 'config.json'));
+  const cfg = await readRunConfig(dir);
   if (cfg.problem) problems.push(cfg.problem);
-  return { ...(status ? { status } : {}), config: cfg.value ?? null, problems };
+  return { ...(status ? { status } : {}), config: cfg.config ?? null, problems };
 }
 
 /** Everything in one run folder's status, config and jsonl files, read whole (small runs, tests). */
@@ -84,7 +65,7 @@ export async function readRunData(dir: string, runId: string): Promise<RunData> 
 
 /** snapshot.json of a run (replaced atomically by the engine), or null when there is none yet. */
 export async function readRunSnapshot(dir: string): Promise<{ snapshot: StateSnapshot | null; layerParamIndex?: unknown; problem?: string }> {
-  const s = await readJsonFile(join(dir, 'snapshot.json'));
+  const s = await readJsonRecord(join(dir, 'snapshot.json'), (v) => ({ ok: true, message: v }), undefined, MAX_SNAPSHOT_BYTES);
   if (s.problem) return { snapshot: null, problem: s.problem };
   if (s.value === undefined) return { snapshot: null };
   const parsed = parseSnapshot(s.value);

@@ -139,6 +139,7 @@ export class RunManager extends Disposable {
       case 'run/done':
         this.log.info(component, `run ${m.runId} ${m.state}`);
         break;
+      case 'run/heartbeat':
       case 'metrics/append':
       case 'eval/append':
       case 'state/snapshot':
@@ -165,7 +166,7 @@ export class RunManager extends Disposable {
     this.log.error(component, `trainer crashed: ${reason} (code ${exit.code}, signal ${exit.signal})`);
     if (trainer.process.runDir) {
       try {
-        await markRunFailed(trainer.process.runDir, reason);
+        await markRunFailed(trainer.process.runDir, reason, { trusted: vscode.workspace.isTrusted });
       } catch (e) {
         this.log.error(component, `could not mark ${trainer.process.runDir} failed: ${(e as Error).message}`);
       }

@@ -45,8 +45,14 @@ export interface TrainerProcessOptions {
   /** Lines for the output channel (stderr, stdout, dropped messages). */
   readonly log: (level: 'info' | 'warn' | 'error', line: string) => void;
   readonly onMessage: (message: TrainerMessage) => void;
-  /** How long `stop()` waits for the trainer to checkpoint and exit before killing it. */
+  /**
+   * How long `stop()` waits for the trainer to checkpoint and exit before killing it. Every message
+   * that arrives while stopping (progress, heartbeat, log) restarts this wait: a trainer finishing
+   * a long meta-step or an evaluation trial is alive, not hung.
+   */
   readonly graceMs?: number;
+  /** The wait never extends past this much time after `stop()`, however many messages arrive. */
+  readonly maxGraceMs?: number;
   /**
    * `trainer` (default): speaks the trainer protocol; finished only after `run/done`; stopped
    * with `run/stop`. `command`: a CLI command; finished when it exits with code 0; stopped with
@@ -58,9 +64,12 @@ export interface TrainerProcessOptions {
   /** Each stdout line (default: logged as info). A command's result comes this way. */
   readonly onStdoutLine?: (line: string) => void;
   readonly setTimer?: (fn: () => void, ms: number) => { cancel(): void };
+  /** Milliseconds clock for the hard cap (tests pass a fake one). */
+  readonly now?: () => number;
 }
 
 export const DEFAULT_STOP_GRACE_MS = 10_000;
+export const DEFAULT_STOP_MAX_GRACE_MS = 120_000;
 
 const defaultTimer = (fn: () => void, ms: number): { cancel(): void } => {
   const t = setTimeout(fn, ms);
@@ -76,6 +85,7 @@ export class TrainerProcess {
   private timedOut = false;
   private stopRequested = false;
   private stopTimer: { cancel(): void } | undefined;
+  private stopDeadline = 0;
   private timeoutTimer: { cancel(): void } | undefined;
   private resolveExit!: (exit: TrainerExit) => void;
   /** Settles once, when the process has exited (never rejects). */
@@ -143,9 +153,20 @@ export class TrainerProcess {
       }
       if (!sent) this.options.log('warn', 'the trainer did not take run/stop; killing it');
     }
-    const timer = this.options.setTimer ?? defaultTimer;
-    this.stopTimer = timer(() => this.killNow(), sent ? this.options.graceMs ?? DEFAULT_STOP_GRACE_MS : 0);
+    this.stopDeadline = this.now() + (this.options.maxGraceMs ?? DEFAULT_STOP_MAX_GRACE_MS);
+    this.armKillTimer(sent ? this.options.graceMs ?? DEFAULT_STOP_GRACE_MS : 0);
     return this.exited;
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  /** (Re)starts the kill timer: `ms` from now, but never past the hard cap. */
+  private armKillTimer(ms: number): void {
+    this.stopTimer?.cancel();
+    const timer = this.options.setTimer ?? defaultTimer;
+    this.stopTimer = timer(() => this.killNow(), Math.max(0, Math.min(ms, this.stopDeadline - this.now())));
   }
 
   /** Ends the process at once (SIGKILL). */
@@ -163,6 +184,7 @@ export class TrainerProcess {
       return;
     }
     const m = parsed.message;
+    if (this.statusValue === 'stopping' && this.stopTimer) this.armKillTimer(this.options.graceMs ?? DEFAULT_STOP_GRACE_MS);
     switch (m.type) {
       case 'run/started':
         this.runId = m.runId;

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readJsonlRows, streamJsonl } from '../../../src/extension/panels/jsonl-stream';
+import { readJsonlRows, streamJsonl } from '../../../src/engine/runs/jsonl-stream';
 import { type MetricsRow, parseMetricsRow } from '../../../src/protocol/run-records';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'vsml-jsonl-'));

@@ -10,8 +10,8 @@
  * from cannot be recovered exactly; splitting the Buffer ourselves keeps offsets exact for any
  * UTF-8 text. No vscode import.
  */
-import { createReadStream } from 'node:fs';
-import { lstat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, open } from 'node:fs/promises';
 import type { ParseResult } from '../../protocol/fields';
 
 const NEWLINE = 0x0a;
@@ -94,7 +94,9 @@ export async function streamJsonl<T>(
   };
 
   // `end` is inclusive: read only what existed at lstat time, so a concurrent append is left for the next read.
-  const stream = createReadStream(file, { start: offset, end: size - 1 });
+  // O_NOFOLLOW: the name may have been swapped for a link since the lstat.
+  const fh = await open(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+  const stream = fh.createReadStream({ start: offset, end: size - 1 });
   let pos = offset;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     let from = 0;
