@@ -131,13 +131,3 @@ test('config editor rejects malformed host messages and logs them', async () => 
   assert.equal(await valueOf(p, 'field-training.iterations'), '200');
   await p.page.close();
 });
-
-test('config-editor panel shows panel/error (the host could not build its snapshot) as plain text instead of waiting', async () => {
-  const p = await openPanel(h, 'config-editor', 'dark');
-  await p.send({ type: 'panel/error', message: 'could not build the panel: <b>gone</b>' });
-  assert.equal(await p.page.locator('#panel-error[role=alert]').textContent(), 'could not build the panel: <b>gone</b>');
-  assert.equal(await p.page.locator('b').count(), 0);
-  assert.equal(await p.page.locator('#file').textContent(), 'Nothing to show: see the error above.');
-  assert.deepEqual(p.consoleErrors, []);
-  await p.page.close();
-});

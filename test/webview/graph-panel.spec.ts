@@ -229,13 +229,3 @@ test('graph screenshots: three views in light and dark', async () => {
     }
   }
 });
-
-test('graph panel shows panel/error (the host could not build its snapshot) as plain text instead of waiting', async () => {
-  const p = await openPanel(h, 'graph', 'dark');
-  await p.send({ type: 'panel/error', message: 'could not build the panel: <b>gone</b>' });
-  assert.equal(await p.page.locator('#panel-error[role=alert]').textContent(), 'could not build the panel: <b>gone</b>');
-  assert.equal(await p.page.locator('b').count(), 0);
-  assert.equal(await p.page.locator('#status').textContent(), 'Nothing to show: see the error above.');
-  assert.deepEqual(p.consoleErrors, []);
-  await p.page.close();
-});
