@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, copyFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, copyFileSync } from 'node:fs';
 import { join, basename } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { EngineError } from '../errors';
@@ -121,6 +121,11 @@ export class RunFolder {
       copyFileSync(file, `${file}.before-resume`);
       writeFileAtomic(file, keep.map((r) => `${JSON.stringify(r)}\n`).join(''));
     }
+  }
+
+  /** One line of `trainer.log` (docs/contracts.md §1): `<ISO time> <level> <message>`. */
+  appendLog(level: 'info' | 'warn' | 'error', message: string, now = new Date()): void {
+    appendFileSync(join(this.dir, 'trainer.log'), `${now.toISOString()} ${level} ${message.replace(/\r?\n/g, ' ')}\n`);
   }
 
   writeSnapshot(snapshot: unknown): void {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { EngineError } from '../../../src/engine/errors';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runExperiment } from '../../../src/engine/runs/run-experiment';
@@ -30,7 +31,7 @@ const model: VsmlModelConfig = {
 
 const plan = (iterations: number): ExperimentPlan => ({
   name: 'toy', seed: 3, source: 'toy.vsml.json', resolvedConfig: { name: 'toy' }, model, iterations,
-  es: { pairs: 4, sigma: 0.05, episodeLength: 8, lossType: 'mean', centeredRanks: false, weightDecay: 0, adam: { lr: 0.05, b1: 0.9, b2: 0.999, eps: 1e-8, clipGradNorm: 0 } },
+  optimizer: { type: 'es', es: { pairs: 4, sigma: 0.05, episodeLength: 8, lossType: 'mean', centeredRanks: false, weightDecay: 0, adam: { lr: 0.05, b1: 0.9, b2: 0.999, eps: 1e-8, clipGradNorm: 0 } } },
   train: sampler,
   evaluation: { frequency: 3, spec: { length: 8, episodes: 2, seed: 22 }, datasets: [{ key: 'toy', sample: sampler, numClasses: 2 }] },
   checkpointFrequency: 2,
@@ -78,6 +79,22 @@ test('stop then resume gives exactly the run that was never stopped', async () =
   assert.deepEqual(losses(resumed.runDir), losses(whole.runDir));
 });
 
+test('resuming a checkpoint written by another meta-optimizer is refused, naming optimizer.type', async () => {
+  const ac = new AbortController();
+  const first = await runExperiment({
+    plan: plan(4), runner: new ReferenceRunner(), runsDir: tmp(), signal: ac.signal,
+    events: { metrics: (m) => { if (m.step === 2) ac.abort(); } },
+  });
+  const latest = join(first.runDir, 'checkpoints', 'latest.json');
+  const ckpt = JSON.parse(readFileSync(latest, 'utf8'));
+  assert.equal(ckpt.metaOptimizer.type, 'es');
+  writeFileSync(latest, JSON.stringify({ ...ckpt, metaOptimizer: { type: 'backprop' } }));
+  await assert.rejects(
+    runExperiment({ plan: plan(4), runner: new ReferenceRunner(), runsDir: tmp(), resumeDir: first.runDir }),
+    (e: unknown) => e instanceof EngineError && e.path === 'optimizer.type' && /backprop/.test(e.message),
+  );
+});
+
 test('a failure marks the run failed with the reason', async () => {
   const p = plan(3);
   p.train = () => { throw new Error('dataset went away'); };
@@ -88,4 +105,40 @@ test('a failure marks the run failed with the reason', async () => {
   const status = JSON.parse(readFileSync(join(runsDir, id, 'status.json'), 'utf8')) as RunStatus;
   assert.equal(status.state, 'failed');
   assert.match(status.error ?? '', /dataset went away/);
+});
+
+test('a crash before the first meta-step (here: in the started event) also marks the run failed, with the reason in trainer.log', async () => {
+  const runsDir = tmp();
+  await assert.rejects(runExperiment({
+    plan: plan(3), runner: new ReferenceRunner(), runsDir,
+    events: { started: () => { throw new RangeError('Invalid typed array length: 1e15'); } },
+  }), /Invalid typed array length/);
+  const { readdirSync } = await import('node:fs');
+  const [id] = readdirSync(runsDir);
+  const status = JSON.parse(readFileSync(join(runsDir, id, 'status.json'), 'utf8')) as RunStatus;
+  assert.equal(status.state, 'failed');
+  assert.equal(status.step, 0);
+  assert.match(status.error ?? '', /Invalid typed array length/);
+  const log = readFileSync(join(runsDir, id, 'trainer.log'), 'utf8');
+  assert.match(log, /error failed at step 0: RangeError: Invalid typed array length: 1e15 +at /);
+});
+
+test('a crash in the first evaluation marks the run failed', async () => {
+  const p = plan(3);
+  p.evaluation.datasets[0].sample = () => { throw new Error('evaluation data went away'); };
+  const runsDir = tmp();
+  await assert.rejects(runExperiment({ plan: p, runner: new ReferenceRunner(), runsDir }), /evaluation data went away/);
+  const { readdirSync } = await import('node:fs');
+  const [id] = readdirSync(runsDir);
+  assert.equal((JSON.parse(readFileSync(join(runsDir, id, 'status.json'), 'utf8')) as RunStatus).state, 'failed');
+});
+
+test('warnings found while loading the config are logged when the run starts and kept in trainer.log', async () => {
+  const logged: string[] = [];
+  const out = await runExperiment({
+    plan: { ...plan(1), warnings: ['warning: evaluation dataset "fashion_mnist" is not available; evaluations leave it out'] },
+    runner: new ReferenceRunner(), runsDir: tmp(), events: { log: (level, m) => logged.push(`${level} ${m}`) },
+  });
+  assert.ok(logged.includes('warn warning: evaluation dataset "fashion_mnist" is not available; evaluations leave it out'), logged.join('\n'));
+  assert.match(readFileSync(join(out.runDir, 'trainer.log'), 'utf8'), /^\S+ warn warning: evaluation dataset "fashion_mnist" is not available/);
 });
