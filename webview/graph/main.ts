@@ -25,7 +25,7 @@ import { cellIndex, cellOf, relation } from './matrix-structure';
 import { MATRIX_SHADE, MatrixImage, buildMatrixImage, lossColor, paintStateStrip } from './render-matrix';
 import { NeuralGeometry, nearestConnection, neuralGeometry, paintNeural } from './render-neural';
 import { paintGrid, paintGridFrame } from './render-grid';
-import { clearPanelError, showPanelError } from '../shared/panel-error';
+import { WAITING_TEXT, clearPanelError, showPanelError } from '../shared/panel-error';
 
 type View = 'matrix' | 'grid' | 'neural';
 
@@ -65,7 +65,7 @@ let scale = 1;
 // ---- layout ---------------------------------------------------------------------------------
 const app = document.getElementById('app')!;
 const title = el('h1', {}, 'VS-ML Variable-Sharing Graph');
-const statusLine = el('p', { class: 'muted', id: 'status' }, 'Waiting for the extension…');
+const statusLine = el('p', { class: 'muted', id: 'status' }, WAITING_TEXT);
 const viewSelect = ce('vscode-single-select', { id: 'view-select' });
 const kindSelect = ce('vscode-single-select', { id: 'kind-select' });
 const channelSelect = ce('vscode-single-select', { id: 'channel-select' });
@@ -397,7 +397,7 @@ function handle(m: HostToGraphMessage): void {
       showSnapshot(m.snapshot);
       break;
     case 'panel/error':
-      showPanelError(m.message);
+      showPanelError(m.message, statusLine);
       break;
     default: {
       const never: never = m;

@@ -22,7 +22,7 @@ import {
   AccuracyKey, METHODS, METRIC_KEYS, MetricKey, RunStore, appendEvals, appendMetrics, datasetsOf, downsampleNote, evalSeries, evalSteps,
   innerCurve, metricSeries, smooth, storeFrom,
 } from './model';
-import { clearPanelError, showPanelError } from '../shared/panel-error';
+import { WAITING_TEXT, clearPanelError, showPanelError } from '../shared/panel-error';
 
 /** What the panel remembers across tab switches and reloads (the data itself comes from the host). */
 interface MetricsState {
@@ -65,7 +65,7 @@ const runs = new Map<string, RunStore>();
 
 // ---- layout ---------------------------------------------------------------------------------
 const app = document.getElementById('app')!;
-const statusLine = el('p', { class: 'muted', id: 'status' }, 'Waiting for the extension…');
+const statusLine = el('p', { class: 'muted', id: 'status' }, WAITING_TEXT);
 const runList = el('div', { class: 'toolbar', id: 'run-list' });
 const metricSelect = ce('vscode-single-select', { id: 'metric-select' });
 const accuracySelect = ce('vscode-single-select', { id: 'accuracy-select' });
@@ -278,7 +278,7 @@ function handle(m: HostToMetricsMessage): void {
       break;
     }
     case 'panel/error':
-      showPanelError(m.message);
+      showPanelError(m.message, statusLine);
       break;
     default: {
       const never: never = m;

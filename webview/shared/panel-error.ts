@@ -4,7 +4,12 @@
  */
 const BANNER_ID = 'panel-error';
 
-export function showPanelError(message: string): void {
+/** What a panel's status line says until the host's first snapshot. */
+export const WAITING_TEXT = 'Waiting for the extension…';
+
+/** Shows the error; a status line still waiting for the first snapshot stops saying so. */
+export function showPanelError(message: string, statusLine?: HTMLElement): void {
+  if (statusLine && statusLine.textContent === WAITING_TEXT) statusLine.textContent = 'Nothing to show: see the error above.';
   let banner = document.getElementById(BANNER_ID);
   if (!banner) {
     banner = document.createElement('div');
