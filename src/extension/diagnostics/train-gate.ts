@@ -28,7 +28,8 @@ export function plainText(s: string, max = 300): string {
 /** Why Train did not start, for the notification. */
 export function trainRefusal(file: string, errors: readonly ConfigIssue[]): string {
   const first = errors[0];
-  const where = first.path ? `${first.path}: ` : '';
+  // messages that already name their field in backticks don't repeat it (as formatIssue)
+  const where = first.path && !first.message.includes(`\`${first.path}\``) ? `${first.path}: ` : '';
   const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
   return `VS-ML: training not started: ${plainText(file, 80)} has ${errors.length} error${errors.length === 1 ? '' : 's'}. ${plainText(`${where}${first.message}`)}${more}. See the Problems panel.`;
 }

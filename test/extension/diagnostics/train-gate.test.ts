@@ -17,7 +17,9 @@ test('an invalid config gets an error lens instead of Train, counting its errors
 test('Train refused: the notification says why and points to Problems', () => {
   const errors = validateConfigText(faulty, 'x.vsml.json').issues;
   assert.equal(trainRefusal('x.vsml.json', errors),
-    'VS-ML: training not started: x.vsml.json has 2 errors. training.population_size: `training.population_size` must be a whole number, got string "many" (and 1 more). See the Problems panel.');
+    'VS-ML: training not started: x.vsml.json has 2 errors. `training.population_size` must be a whole number, got string "many" (and 1 more). See the Problems panel.');
+  const unknown = validateConfigText('{ "model": { "no_such_option": 1 } }', 'x.vsml.json').issues;
+  assert.match(trainRefusal('x.vsml.json', unknown), /has 1 error\. model\.no_such_option: unknown key `no_such_option` in `model`/);
 });
 
 test('workspace text cannot put a link or control characters into a notification', () => {
