@@ -12,10 +12,12 @@ import { createDatasetCatalog } from './diagnostics/dataset-catalog';
 import { createLog } from './output';
 import { registerPanels } from './panels';
 import { readSettings, resolveIn, type VsmlSettings } from './settings';
+import { ChildJobs } from './trainer/child-jobs';
 import { RunManager } from './trainer/run-manager';
 import { ExperimentsTree } from './tree/experiments-tree';
 
 let manager: RunManager | undefined;
+let jobs: ChildJobs | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
@@ -26,6 +28,8 @@ export function activate(context: vscode.ExtensionContext): void {
   manager = new RunManager(context.asAbsolutePath('dist/trainer.js'), log);
   context.subscriptions.push(manager);
   const runs = manager;
+  jobs = new ChildJobs(log);
+  context.subscriptions.push(jobs);
 
   const tree = new ExperimentsTree(settings, () => runs.ownedRunIds(), log);
   context.subscriptions.push(tree, runs.onDidChangeRuns(() => tree.refreshSoon()));
@@ -48,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerRunCommands(context, {
     runs, tree, log, settings,
     cliPath: context.asAbsolutePath('dist/cli.js'),
+    jobs,
     configErrors: (uri) => diagnostics.errorsBeforeTraining(uri),
   });
   context.subscriptions.push(vscode.commands.registerCommand('vsml.newExperiment', () => newExperiment()));
@@ -70,8 +75,9 @@ export function activate(context: vscode.ExtensionContext): void {
   log.info('extension', `activated in ${(performance.now() - started).toFixed(1)} ms${vscode.workspace.isTrusted ? '' : ' (restricted mode: training disabled)'}`);
 }
 
-/** Stops every trainer (each checkpoints, or is killed after its grace period) before the host exits. */
+/** Stops every trainer (each checkpoints, or is killed after its grace period) and CLI job before the host exits. */
 export async function deactivate(): Promise<void> {
-  await manager?.stopAll();
+  await Promise.all([manager?.stopAll(), jobs?.stopAll()]);
   manager = undefined;
+  jobs = undefined;
 }

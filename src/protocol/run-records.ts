@@ -49,8 +49,9 @@ export interface MetricsRow {
   readonly step: number;
   readonly time: number;
   readonly metaLoss: number | null;
-  readonly lossPos: number | null;
-  readonly lossNeg: number | null;
+  /** ES only: the losses of the + and − halves of the population (absent for other meta-optimizers). */
+  readonly lossPos?: number | null;
+  readonly lossNeg?: number | null;
   readonly trainAccuracy: number | null;
   readonly gradNorm: number | null;
   readonly thetaNorm: number | null;
@@ -148,8 +149,8 @@ export function readMetricsRow(value: unknown, path = 'metrics'): MetricsRow {
     step: nonNegInt(o, 'step', path),
     time: num(o, 'time', path),
     metaLoss: numOrNull(o, 'metaLoss', path),
-    lossPos: numOrNull(o, 'lossPos', path),
-    lossNeg: numOrNull(o, 'lossNeg', path),
+    ...(o.lossPos === undefined ? {} : { lossPos: numOrNull(o, 'lossPos', path) }),
+    ...(o.lossNeg === undefined ? {} : { lossNeg: numOrNull(o, 'lossNeg', path) }),
     trainAccuracy: numOrNull(o, 'trainAccuracy', path),
     gradNorm: numOrNull(o, 'gradNorm', path),
     thetaNorm: numOrNull(o, 'thetaNorm', path),

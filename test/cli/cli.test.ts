@@ -6,6 +6,7 @@ import { encodeIdx } from '../../src/engine/data/idx';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, SHARED_FIXTURES, SHARED_DATA } from '../helpers/paths';
+import { parseEvalOutput } from '../../src/protocol/eval-output';
 
 /** Runs `vsml ...` from source, as a user would run the bundled CLI. */
 function vsml(args: string[], cwd = REPO_ROOT, env: NodeJS.ProcessEnv = process.env): { code: number | null; stdout: string; stderr: string } {
@@ -84,6 +85,11 @@ test('vsml train, then vsml eval --json on never-seen letters and on an IDX fold
   // notMNIST letters: 28x28 IDX, resized by the run's preprocessing.
   const e = vsml(['eval', join(dir, 'runs', runId), '--dataset', `idx:${join(SHARED_DATA, 'notmnist')}`, '--episodes', '2', '--length', '4', '--json', '--no-baselines']);
   assert.equal(e.code, 0, e.stderr);
+  // The documented output (docs/contracts.md §4), read with the parser the extension uses.
+  const parsedRows = parseEvalOutput(e.stdout);
+  assert.ok(parsedRows.ok, parsedRows.ok ? '' : parsedRows.error);
+  assert.equal(parsedRows.message.length, 1);
+  assert.equal(parsedRows.message[0].methods.learned.curve.length, 4);
   const row = JSON.parse(e.stdout.trim());
   assert.equal(row.length, 4);
   assert.equal(row.episodes, 2);
@@ -103,6 +109,8 @@ test('vsml train, then vsml eval --json on never-seen letters and on an IDX fold
   }
   const odd = vsml(['eval', join(dir, 'runs', runId), '--dataset', `idx:${idxDir}`, '--episodes', '2', '--length', '6', '--json']);
   assert.equal(odd.code, 0, odd.stderr);
+  const oddParsed = parseEvalOutput(odd.stdout);
+  assert.ok(oddParsed.ok, oddParsed.ok ? '' : oddParsed.error);
   const oddRow = JSON.parse(odd.stdout.trim());
   assert.deepEqual(Object.keys(oddRow.methods).sort(), ['adam', 'learned', 'sgd', 'untrained']);
   assert.ok(oddRow.methods.adam.lr > 0);

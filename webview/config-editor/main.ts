@@ -19,6 +19,7 @@ import { ConfigDocumentState, ConfigToHostMessage, HostToConfigMessage, parseHos
 import { ce, el } from '../shared/dom';
 import { onHostMessage, panelApi } from '../shared/vscode-api';
 import { FormField, dotted, formFields, parseFieldInput, valueAt } from './schema-walk';
+import { clearPanelError, showPanelError } from '../shared/panel-error';
 
 interface EditorState {
   /** Dotted paths of the sections the user opened. */
@@ -192,6 +193,7 @@ function applyDocument(doc: ConfigDocumentState): void {
 function handle(m: HostToConfigMessage): void {
   switch (m.type) {
     case 'config/init': {
+      clearPanelError();
       fileLine.textContent = m.fileName;
       bound.clear();
       form.replaceChildren(...formFields(m.schema).map(render));
@@ -205,6 +207,9 @@ function handle(m: HostToConfigMessage): void {
     case 'config/document':
       if (current && m.document.version < current.version) break; // an older state overtaken by a newer one
       applyDocument(m.document);
+      break;
+    case 'panel/error':
+      showPanelError(m.message);
       break;
     default: {
       const never: never = m;

@@ -25,6 +25,7 @@ import { cellIndex, cellOf, relation } from './matrix-structure';
 import { MATRIX_SHADE, MatrixImage, buildMatrixImage, lossColor, paintStateStrip } from './render-matrix';
 import { NeuralGeometry, nearestConnection, neuralGeometry, paintNeural } from './render-neural';
 import { paintGrid, paintGridFrame } from './render-grid';
+import { clearPanelError, showPanelError } from '../shared/panel-error';
 
 type View = 'matrix' | 'grid' | 'neural';
 
@@ -377,6 +378,7 @@ function showSnapshot(snap: StateSnapshot | null): void {
 function handle(m: HostToGraphMessage): void {
   switch (m.type) {
     case 'graph/snapshot':
+      clearPanelError();
       summary = m.summary;
       sharing = m.sharing;
       state.runId = m.summary.runId;
@@ -393,6 +395,9 @@ function handle(m: HostToGraphMessage): void {
         break;
       }
       showSnapshot(m.snapshot);
+      break;
+    case 'panel/error':
+      showPanelError(m.message);
       break;
     default: {
       const never: never = m;

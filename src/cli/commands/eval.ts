@@ -5,13 +5,14 @@ import { evaluateTrainedLa, openTrainedLa } from '../../engine/eval/evaluate-che
 import { createRunner } from '../../engine/runner/create-runner';
 import { runnerChoice } from './train';
 import { formatEvalTable } from '../format-table';
+import { formatEvalOutput } from '../../protocol/eval-output';
 
 export const EVAL_USAGE = `vsml eval <run-folder|checkpoint.json> --dataset NAME|idx:<dir> [--dataset ...] [--episodes K] [--length T]
           [--json] [--no-baselines] [--idx-stats training|own] [--data-dir DIR] [--path ...] [--backend ...] [--threads N]
   Evaluates a meta-learned learning algorithm online (predict, then see the label) on K held-out
   episodes of T steps, beside the untrained LA and online SGD/Adam with tuned learning rates.
   --idx-stats: standardize idx:<folder> data with the meta-training data's mean/std (default) or its own.
-  --json prints one object per dataset: {"dataset","length","episodes","methods":{"learned":{...},...}}.`;
+  --json prints one line per dataset, an eval.jsonl row (docs/contracts.md §5).`;
 
 const positiveInt = (v: string | undefined, flag: string, dflt: number): number => {
   if (v === undefined) return dflt;
@@ -58,10 +59,7 @@ export async function evalCommand(argv: string[], out: (s: string) => void): Pro
       dataDir: values['data-dir'],
     });
     if (values.json) {
-      for (const r of rows) {
-        const methods = Object.fromEntries(Object.entries(r.methods).map(([k, m]) => [k, { meanAccuracy: m!.meanAccuracy, finalAccuracy: m!.finalAccuracy, meanLoss: m!.meanLoss, ...(m!.lr !== undefined ? { lr: m!.lr, model: m!.model } : {}) }]));
-        out(`${JSON.stringify({ dataset: r.dataset, length: r.length, episodes: r.episodes, step: r.step, methods })}\n`);
-      }
+      out(formatEvalOutput(rows));
     } else {
       out(`Learned LA from ${la.file} (meta-step ${la.checkpoint.step}), runner ${runner.name}/${runner.backend}:\n${formatEvalTable(rows)}\n`);
     }

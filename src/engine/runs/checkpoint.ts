@@ -24,6 +24,11 @@ export interface Checkpoint {
   layout: { numSets: number; setSize: number; size: number };
   theta: Float64Array;
   optimizer: { type: 'adam'; state: AdamState };
+  /**
+   * The meta-optimizer (`optimizer.type`) and its own resumable state beyond Adam's
+   * (MetaOptimizerState.extra); absent in checkpoints written before there was more than ES.
+   */
+  metaOptimizer?: { type: string; extra?: unknown };
   rng: { seed: number; step: number };
 }
 
@@ -53,6 +58,7 @@ export function serializeCheckpoint(c: Checkpoint): string {
     layout: c.layout,
     theta: encodeF64(c.theta),
     optimizer: { type: c.optimizer.type, count: c.optimizer.state.count, mu: encodeF64(c.optimizer.state.mu), nu: encodeF64(c.optimizer.state.nu) },
+    metaOptimizer: c.metaOptimizer,
     rng: c.rng,
   });
 }
@@ -83,6 +89,9 @@ export function parseCheckpoint(text: string, file: string): Checkpoint {
   const mu = decodeF64(j.optimizer?.mu, 'optimizer.mu', file);
   const nu = decodeF64(j.optimizer?.nu, 'optimizer.nu', file);
   if (mu.length !== theta.length || nu.length !== theta.length) throw new EngineError('optimizer', 'state size differs from theta', 'the checkpoint is corrupt; use an earlier one', file);
+  const meta = j.metaOptimizer;
+  if (meta !== undefined && (typeof meta !== 'object' || meta === null || typeof meta.type !== 'string'))
+    throw new EngineError('metaOptimizer', 'must be an object with a string "type"', 'the checkpoint is corrupt; use an earlier one', file);
   return {
     format: 'vsml-checkpoint',
     version: j.version,
@@ -94,6 +103,7 @@ export function parseCheckpoint(text: string, file: string): Checkpoint {
     layout: j.layout,
     theta,
     optimizer: { type: 'adam', state: { mu, nu, count: j.optimizer.count } },
+    metaOptimizer: meta,
     rng: j.rng,
   };
 }

@@ -1,7 +1,7 @@
 import { VsmlModelConfig } from '../model/config';
 import { InitOptions } from '../model/init';
 import { EpisodeSampler } from '../meta/episode-sampler';
-import { EsOptions } from '../meta/es-step';
+import { MetaOptimizerSpec } from '../meta/meta-optimizer';
 import { EvalEpisode, EvalSpec } from '../eval/evaluate';
 import { MethodResult } from './records';
 
@@ -23,8 +23,8 @@ export interface EvalDataset {
 export type BaselineEvaluator = (dataset: EvalDataset, episodes: readonly EvalEpisode[]) => Promise<Partial<Record<'sgd' | 'adam', MethodResult>>>;
 
 /**
- * Everything the training loop needs, resolved from an experiment config: the model, the ES
- * settings, the data and the schedule. Built by plan-experiment.ts; tests build small ones directly.
+ * Everything the training loop needs, resolved from an experiment config: the model, the
+ * meta-optimizer, the data and the schedule. Built by plan-experiment.ts; tests build small ones directly.
  */
 export interface ExperimentPlan {
   name: string;
@@ -37,7 +37,8 @@ export interface ExperimentPlan {
   /** How θ is initialized (the meta-init; also the untrained LA of the evaluations). */
   init?: InitOptions;
   iterations: number;
-  es: EsOptions;
+  /** The meta-optimizer and its settings (`optimizer` in the config). */
+  optimizer: MetaOptimizerSpec;
   /** Meta-training episodes (meta-train split; a mixture when several datasets are named). */
   train: EpisodeSampler;
   /** `split` names the data the evaluation episodes come from (`evaluation.subset`; default 'test'). */

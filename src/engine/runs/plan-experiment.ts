@@ -73,14 +73,17 @@ export function planExperiment(cfg: ExperimentConfig, source: string): Experimen
     model,
     init: { inputGateBias: cfg.model.sub_rnn.init_input_gate_bias },
     iterations: cfg.training.iterations,
-    es: {
-      pairs: cfg.training.population_size,
-      sigma: o.noise_std,
-      episodeLength: cfg.training.episode_length,
-      lossType: cfg.training.loss_type,
-      centeredRanks: o.centered_ranks,
-      weightDecay: o.weight_decay,
-      adam: { lr: o.lr, b1: o.kwargs.b1, b2: o.kwargs.b2, eps: 1e-8, clipGradNorm: o.clip_gradnorm },
+    optimizer: {
+      type: 'es',
+      es: {
+        pairs: cfg.training.population_size,
+        sigma: o.noise_std,
+        episodeLength: cfg.training.episode_length,
+        lossType: cfg.training.loss_type,
+        centeredRanks: o.centered_ranks,
+        weightDecay: o.weight_decay,
+        adam: { lr: o.lr, b1: o.kwargs.b1, b2: o.kwargs.b2, eps: 1e-8, clipGradNorm: o.clip_gradnorm },
+      },
     },
     train: episodeSampler(train, 'train'),
     evaluation: {

@@ -1,5 +1,5 @@
 import { OnlineSummary } from '../eval/online-metrics';
-import { EsStepResult } from '../meta/es-step';
+import { MetaStepResult } from '../meta/meta-optimizer';
 
 /** Types of the files in a run folder (docs/contracts.md §1). */
 export type RunState = 'running' | 'finished' | 'failed' | 'stopped';
@@ -27,8 +27,8 @@ export interface RunStatus {
   error?: string;
 }
 
-/** One line of metrics.jsonl: a meta-step's ES figures plus when it ran. */
-export type MetricsRow = EsStepResult & {
+/** One line of metrics.jsonl: a meta-step's figures plus when it ran. */
+export type MetricsRow = MetaStepResult & {
   step: number;
   /** Seconds since the run started (summed over resumes). */
   time: number;

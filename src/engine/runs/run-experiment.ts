@@ -3,8 +3,7 @@ import { Rng } from '../random';
 import { initParams } from '../model/init';
 import { paramLayout } from '../model/param-layout';
 import { RolloutRunner } from '../model/rollout-runner';
-import { AdamState, adamInit } from '../optim/adam';
-import { esStep, stepRng } from '../meta/es-step';
+import { createMetaOptimizer } from '../meta/create-meta-optimizer';
 import { evalEpisodes, evaluateVsml, EvalEpisode, methodResult, untrainedTheta } from '../eval/evaluate';
 import { CHECKPOINT_VERSION } from './checkpoint';
 import { ExperimentPlan, EvalDataset } from './experiment-plan';
@@ -46,7 +45,7 @@ export interface ExperimentOutcome {
 const runnerInfo = (r: RolloutRunner): RunnerInfo => ({ path: r.name, backend: r.backend, threads: r.threads });
 
 /**
- * Meta-trains a VSML learning algorithm with ES and writes the run folder as it goes.
+ * Meta-trains a VSML learning algorithm with the plan's meta-optimizer and writes the run folder as it goes.
  * Every `evaluation.frequency` steps (and at the end) it evaluates the learned LA, the
  * untrained LA and the baselines on held-out episodes. Failures mark the run `failed` with the
  * reason before rethrowing, so no run folder is left claiming to be `running`.
@@ -58,7 +57,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
 
   let run: RunFolder;
   let theta!: Float64Array;
-  let adam!: AdamState;
+  const optimizer = createMetaOptimizer(plan.optimizer, { runner, model: plan.model, train: plan.train, seed: plan.seed, size: layout.size });
   let startStep = 1;
   let elapsedBefore = 0;
   if (opts.resumeDir) {
@@ -67,8 +66,11 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
     if (!ckpt) throw new EngineError('', 'has no readable checkpoint to resume from', 'start a new run with `vsml train <config>`', opts.resumeDir);
     if (ckpt.layout.size !== layout.size)
       throw new EngineError('model', `the checkpoint holds ${ckpt.layout.size} parameters, this config needs ${layout.size}`, 'resume with the run\'s own config.json', opts.resumeDir);
+    const ckptType = ckpt.metaOptimizer?.type ?? 'es';
+    if (ckptType !== optimizer.type)
+      throw new EngineError('optimizer.type', `is "${optimizer.type}" but the checkpoint was written by "${ckptType}"`, 'resume with the run\'s own config.json', opts.resumeDir);
     theta = ckpt.theta;
-    adam = ckpt.optimizer.state;
+    optimizer.restore({ adam: ckpt.optimizer.state, extra: ckpt.metaOptimizer?.extra }, opts.resumeDir);
     startStep = ckpt.step + 1;
     run.truncateAfter(ckpt.step);
     elapsedBefore = run.readStatus()?.elapsedSeconds ?? 0;
@@ -112,7 +114,6 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   try {
     if (!opts.resumeDir) {
       theta = initParams(plan.model, new Rng(plan.seed, 'meta-init'), plan.init);
-      adam = adamInit(layout.size);
     }
     ev.started?.({ runId: run.runId, runDir: run.dir, runner: runnerInfo(runner), totalSteps: plan.iterations, resumedFromStep: opts.resumeDir ? startStep - 1 : undefined });
     ev.log?.('info', `runner ${runner.name} (${runner.backend}, ${runner.threads} thread${runner.threads === 1 ? '' : 's'}), θ has ${layout.size} parameters`);
@@ -126,6 +127,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   }
 
   const checkpoint = (step: number): void => {
+    const state = optimizer.state();
     run.saveCheckpoint({
       format: 'vsml-checkpoint',
       version: CHECKPOINT_VERSION,
@@ -136,7 +138,8 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       config: plan.resolvedConfig,
       layout: { numSets: layout.numSets, setSize: layout.setSize, size: layout.size },
       theta,
-      optimizer: { type: 'adam', state: adam },
+      optimizer: { type: 'adam', state: state.adam },
+      metaOptimizer: { type: optimizer.type, extra: state.extra },
       rng: { seed: plan.seed, step },
     });
   };
@@ -203,7 +206,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       // A synchronous runner never yields; let pending I/O (IPC to the editor, signals) through between steps.
       await new Promise<void>((r) => setImmediate(r));
       const ts = Date.now();
-      const r = await esStep(runner, plan.model, theta, adam, plan.train, stepRng(plan.seed, step), plan.es);
+      const r = await optimizer.step(theta, step, opts.signal);
       if (!Number.isFinite(r.metaLoss) || !Number.isFinite(r.thetaNorm))
         throw new EngineError('optimizer.lr', `meta-training diverged at step ${step} (meta-loss ${r.metaLoss})`, 'lower optimizer.lr or optimizer.noise_std, or turn on optimizer.clip_gradnorm');
       const row: MetricsRow = { step, time: elapsed(), ...r, stepSeconds: (Date.now() - ts) / 1000 };

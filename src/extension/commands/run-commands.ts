@@ -3,19 +3,20 @@
  * Each resolves its target (clicked node, active editor, or a pick) and delegates to the
  * RunManager; training commands need a trusted workspace.
  */
-import { fork } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ConfigIssue } from '../../engine/config/issues';
 import type { Log } from '../output';
-import { showErrorWithOutput } from '../output';
 import type { RunManager } from '../trainer/run-manager';
 import type { ExperimentsTree } from '../tree/experiments-tree';
 import type { RunNode } from '../tree/tree-model';
 import { requireTrust } from '../trust';
 import { type VsmlSettings, trainerArgs, trainerEnv } from '../settings';
+import type { ChildJobs } from '../trainer/child-jobs';
+import { evaluateRun } from './evaluate-run';
 import { pickConfigFile, pickRun } from './pick';
+import { confirmWarning, showError, showInfo, showWarning } from '../notify';
 import { trainRefusal } from '../diagnostics/train-gate';
 
 export interface RunCommandDeps {
@@ -25,6 +26,8 @@ export interface RunCommandDeps {
   readonly settings: () => VsmlSettings;
   /** Absolute path of the bundled CLI (dist/cli.js), for `vsml eval`. */
   readonly cliPath: string;
+  /** CLI child jobs (`vsml eval`), stopped on deactivate. */
+  readonly jobs: ChildJobs;
   /** The errors a config file has now (training refuses to start on those). */
   readonly configErrors: (uri: vscode.Uri) => Promise<readonly ConfigIssue[]>;
 }
@@ -48,7 +51,7 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: RunC
     const errors = await deps.configErrors(uri);
     if (errors.length > 0) {
       log.warn('train', `not started: ${basename(uri.fsPath)} has ${errors.length} error(s)`);
-      const choice = await vscode.window.showErrorMessage(trainRefusal(basename(uri.fsPath), errors), 'Show Problems');
+      const choice = await showError(trainRefusal(basename(uri.fsPath), errors), 'Show Problems');
       if (choice) await vscode.commands.executeCommand('workbench.actions.view.problems');
       return;
     }
@@ -68,7 +71,7 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: RunC
     if (!run) return;
     const source = run.configFile ?? (await sourceOfRun(run));
     if (!source) {
-      void vscode.window.showErrorMessage(`VS-ML: ${run.runId} does not name its config file (config.json has no "source").`);
+      void showError(`VS-ML: ${run.runId} does not name its config file (config.json has no "source").`);
       return;
     }
     const root = workspaceRootOf(vscode.Uri.file(run.dir));
@@ -86,12 +89,12 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: RunC
     const node = arg as Partial<RunNode> | undefined;
     let target = node?.kind === 'run' ? active.find((t) => t.process.runDir === node.dir || t.process.runId === node.runId) : undefined;
     if (!target && node?.kind === 'run') {
-      void vscode.window.showWarningMessage(`VS-ML: ${node.runId} is not being trained by this window.`);
+      void showWarning(`VS-ML: ${node.runId} is not being trained by this window.`);
       return;
     }
     if (!target) {
       if (active.length === 0) {
-        void vscode.window.showInformationMessage('VS-ML: no run is training.');
+        void showInfo('VS-ML: no run is training.');
         return;
       }
       if (active.length === 1) target = active[0];
@@ -124,11 +127,11 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: RunC
     const run = await pickRun(arg, tree.allRuns(), (r) => r.state !== 'running', 'Delete which run?');
     if (!run) return;
     if (runs.list().some((t) => t.process.runDir === run.dir)) {
-      void vscode.window.showWarningMessage(`VS-ML: ${run.runId} is training; stop it first.`);
+      void showWarning(`VS-ML: ${run.runId} is training; stop it first.`);
       return;
     }
-    const ok = await vscode.window.showWarningMessage(
-      `Delete run ${run.runId}? Its metrics and checkpoints in ${run.dir} are removed.`, { modal: true }, 'Delete');
+    const ok = await confirmWarning(
+      `Delete run ${run.runId}? Its metrics and checkpoints in ${run.dir} are removed.`, 'Delete');
     if (ok !== 'Delete') return;
     await rm(run.dir, { recursive: true, force: true });
     log.info('explorer', `deleted ${run.dir}`);
@@ -161,48 +164,8 @@ async function sourceOfRun(run: RunNode): Promise<string | undefined> {
     const cfg = JSON.parse(await readFile(join(run.dir, 'config.json'), 'utf8')) as { source?: unknown };
     if (typeof cfg.source !== 'string') return undefined;
     const root = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(run.dir))?.uri.fsPath ?? '';
-    return cfg.source.startsWith('/') ? cfg.source : join(root, cfg.source);
+    return isAbsolute(cfg.source) ? cfg.source : join(root, cfg.source);
   } catch {
     return undefined;
-  }
-}
-
-/** Runs `vsml eval <run> --dataset D --json` in a child process and shows the table it returns. */
-async function evaluateRun(deps: RunCommandDeps, run: RunNode, dataset: string): Promise<void> {
-  const { log } = deps;
-  const root = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(run.dir))?.uri.fsPath ?? run.dir;
-  const args = ['eval', run.dir, '--dataset', dataset, '--json'];
-  log.info('eval', `node ${deps.cliPath} ${args.join(' ')}`);
-  const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `VS-ML: evaluating ${run.runId} on ${dataset}`, cancellable: true },
-    (_progress, token) =>
-      new Promise<{ code: number | null; stdout: string }>((resolve) => {
-        const child = fork(deps.cliPath, args, { cwd: root, env: trainerEnv(process.env, deps.settings(), root), execArgv: [], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-        let stdout = '';
-        child.stdout?.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-        child.stderr?.on('data', (d: Buffer) => d.toString('utf8').split('\n').filter((l) => l.trim()).forEach((l) => log.warn('eval', l)));
-        token.onCancellationRequested(() => child.kill('SIGTERM'));
-        child.on('error', (e) => log.error('eval', e.message));
-        child.on('exit', (code) => resolve({ code, stdout }));
-      }),
-  );
-  if (result.code !== 0) {
-    await showErrorWithOutput(log, `VS-ML: evaluation of ${run.runId} on ${dataset} failed (exit code ${result.code}).`);
-    return;
-  }
-  log.info('eval', result.stdout.trim());
-  try {
-    // `--json` prints one object per dataset, one per line.
-    const rows = result.stdout.split('\n').filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l) as {
-      dataset?: string; methods?: Record<string, { meanAccuracy?: number }>;
-    });
-    if (rows.length === 0) throw new Error('no JSON line');
-    const summary = rows.map((row) => `${row.dataset ?? dataset}: ` + Object.entries(row.methods ?? {})
-      .map(([m, r]) => `${m} ${typeof r.meanAccuracy === 'number' ? (100 * r.meanAccuracy).toFixed(1) : '?'}%`)
-      .join(', ')).join('; ');
-    const choice = await vscode.window.showInformationMessage(`VS-ML ${run.runId}, mean online accuracy — ${summary}`, 'Open Output');
-    if (choice) log.show();
-  } catch {
-    log.warn('eval', 'the CLI did not print JSON; see the lines above');
   }
 }

@@ -1,68 +1,17 @@
 /**
  * Reads a run folder for the panels (docs/contracts.md §1): status, config, the rows of
- * metrics.jsonl and eval.jsonl, and snapshot.json. The jsonl files are appended while we read
- * them, so a read consumes only complete lines (ending in a newline) and remembers the byte offset
- * to continue from; a torn last line is left for the next read. Lines that are complete but do not
- * parse are skipped and reported. No vscode import: unit-tested in node.
+ * metrics.jsonl and eval.jsonl (streamed by jsonl-stream.ts: complete lines only, with the byte
+ * offset to continue from), and snapshot.json. No vscode import: unit-tested in node.
  */
-import { open, readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ParseResult } from '../../protocol/fields';
 import type { RunSummary } from '../../protocol/panel-fields';
 import {
   EvalRow, MetricsRow, RunStatus, StateSnapshot, parseEvalRow, parseMetricsRow, parseRunStatus, parseSnapshot,
 } from '../../protocol/run-records';
 import { paramIndices } from '../../engine/model/config';
 import type { ParamSharing } from '../../protocol/graph-panel';
-
-export interface JsonlChunk<T> {
-  rows: T[];
-  /** Byte offset just after the last complete line read. */
-  nextOffset: number;
-  /** `file:line-in-chunk: why` for complete lines that did not parse. */
-  problems: string[];
-}
-
-const NEWLINE = 0x0a;
-
-/** Reads the complete lines of `file` from byte `offset` on. A missing file reads as empty. */
-export async function readJsonlFrom<T>(file: string, offset: number, parse: (v: unknown) => ParseResult<T>): Promise<JsonlChunk<T>> {
-  let buf: Buffer;
-  try {
-    const fh = await open(file, 'r');
-    try {
-      const size = (await fh.stat()).size;
-      // A file shorter than our offset was replaced (e.g. truncated on resume): start over.
-      if (size < offset) offset = 0;
-      buf = Buffer.alloc(size - offset);
-      await fh.read(buf, 0, buf.length, offset);
-    } finally {
-      await fh.close();
-    }
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { rows: [], nextOffset: 0, problems: [] };
-    throw e;
-  }
-  const end = buf.lastIndexOf(NEWLINE);
-  if (end < 0) return { rows: [], nextOffset: offset, problems: [] };
-  const rows: T[] = [];
-  const problems: string[] = [];
-  const lines = buf.subarray(0, end).toString('utf8').split('\n');
-  lines.forEach((line, i) => {
-    if (line.trim() === '') return;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch (e) {
-      problems.push(`${file}: line ${i + 1} after byte ${offset} is not JSON (${(e as Error).message})`);
-      return;
-    }
-    const parsed = parse(json);
-    if (parsed.ok) rows.push(parsed.message);
-    else problems.push(`${file}: line ${i + 1} after byte ${offset}: ${parsed.error}`);
-  });
-  return { rows, nextOffset: offset + end + 1, problems };
-}
+import { readJsonlRows } from './jsonl-stream';
 
 async function readJsonFile(file: string): Promise<{ value?: unknown; problem?: string }> {
   let text: string;
@@ -105,21 +54,27 @@ export async function readStatus(dir: string): Promise<{ status?: RunStatus; pro
   return parsed.ok ? { status: parsed.message } : { problem: `${join(dir, 'status.json')}: ${parsed.error}` };
 }
 
-/** Everything the metrics panel needs from one run folder. */
-export async function readRunData(dir: string, runId: string): Promise<RunData> {
+/** status.json and config.json of a run folder (what a panel shows about a run besides its rows). */
+export async function readRunHeader(dir: string): Promise<{ status?: RunStatus; config: unknown; problems: string[] }> {
   const problems: string[] = [];
   const { status, problem } = await readStatus(dir);
   if (problem) problems.push(problem);
   const cfg = await readJsonFile(join(dir, 'config.json'));
   if (cfg.problem) problems.push(cfg.problem);
-  const metrics = await readJsonlFrom(join(dir, 'metrics.jsonl'), 0, parseMetricsRow);
-  const evals = await readJsonlFrom(join(dir, 'eval.jsonl'), 0, parseEvalRow);
+  return { ...(status ? { status } : {}), config: cfg.value ?? null, problems };
+}
+
+/** Everything in one run folder's status, config and jsonl files, read whole (small runs, tests). */
+export async function readRunData(dir: string, runId: string): Promise<RunData> {
+  const { status, config, problems } = await readRunHeader(dir);
+  const metrics = await readJsonlRows(join(dir, 'metrics.jsonl'), 0, parseMetricsRow, Number.POSITIVE_INFINITY);
+  const evals = await readJsonlRows(join(dir, 'eval.jsonl'), 0, parseEvalRow, Number.POSITIVE_INFINITY);
   problems.push(...metrics.problems, ...evals.problems);
   return {
     runId,
     dir,
     ...(status ? { status } : {}),
-    config: cfg.value ?? null,
+    config,
     metrics: metrics.rows,
     evals: evals.rows,
     offsets: { metrics: metrics.nextOffset, evals: evals.nextOffset },
@@ -148,13 +103,4 @@ export function paramSharingOf(config: unknown, layerSizes: readonly number[], o
   const derived = paramIndices(L, vsml.layerwise_rnns === true, vsml.separate_backward_rnn === true);
   const fromSnapshot = Array.isArray(own) && own.length === L && own.every((v) => Number.isInteger(v) && v >= 0) ? (own as number[]) : null;
   return { layerParamIndex: fromSnapshot ?? derived.layerParamIndex, backwardLayerParamIndex: derived.backwardLayerParamIndex };
-}
-
-/** Modification time of a file in ms, or 0 when it does not exist (for cheap change checks). */
-export async function mtimeOf(file: string): Promise<number> {
-  try {
-    return (await stat(file)).mtimeMs;
-  } catch {
-    return 0;
-  }
 }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { EngineError } from '../../../src/engine/errors';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runExperiment } from '../../../src/engine/runs/run-experiment';
@@ -30,7 +31,7 @@ const model: VsmlModelConfig = {
 
 const plan = (iterations: number): ExperimentPlan => ({
   name: 'toy', seed: 3, source: 'toy.vsml.json', resolvedConfig: { name: 'toy' }, model, iterations,
-  es: { pairs: 4, sigma: 0.05, episodeLength: 8, lossType: 'mean', centeredRanks: false, weightDecay: 0, adam: { lr: 0.05, b1: 0.9, b2: 0.999, eps: 1e-8, clipGradNorm: 0 } },
+  optimizer: { type: 'es', es: { pairs: 4, sigma: 0.05, episodeLength: 8, lossType: 'mean', centeredRanks: false, weightDecay: 0, adam: { lr: 0.05, b1: 0.9, b2: 0.999, eps: 1e-8, clipGradNorm: 0 } } },
   train: sampler,
   evaluation: { frequency: 3, spec: { length: 8, episodes: 2, seed: 22 }, datasets: [{ key: 'toy', sample: sampler, numClasses: 2 }] },
   checkpointFrequency: 2,
@@ -76,6 +77,22 @@ test('stop then resume gives exactly the run that was never stopped', async () =
   assert.deepEqual(Array.from(resumed.theta), Array.from(whole.theta));
   const losses = (dir: string): number[] => readJsonl<MetricsRow>(join(dir, 'metrics.jsonl')).rows.map((m) => m.metaLoss);
   assert.deepEqual(losses(resumed.runDir), losses(whole.runDir));
+});
+
+test('resuming a checkpoint written by another meta-optimizer is refused, naming optimizer.type', async () => {
+  const ac = new AbortController();
+  const first = await runExperiment({
+    plan: plan(4), runner: new ReferenceRunner(), runsDir: tmp(), signal: ac.signal,
+    events: { metrics: (m) => { if (m.step === 2) ac.abort(); } },
+  });
+  const latest = join(first.runDir, 'checkpoints', 'latest.json');
+  const ckpt = JSON.parse(readFileSync(latest, 'utf8'));
+  assert.equal(ckpt.metaOptimizer.type, 'es');
+  writeFileSync(latest, JSON.stringify({ ...ckpt, metaOptimizer: { type: 'backprop' } }));
+  await assert.rejects(
+    runExperiment({ plan: plan(4), runner: new ReferenceRunner(), runsDir: tmp(), resumeDir: first.runDir }),
+    (e: unknown) => e instanceof EngineError && e.path === 'optimizer.type' && /backprop/.test(e.message),
+  );
 });
 
 test('a failure marks the run failed with the reason', async () => {

@@ -35,6 +35,15 @@ test('checkpoints round-trip bit-exactly through their portable JSON form', () =
   assert.equal(back.optimizer.state.count, 7);
 });
 
+test("a meta-optimizer's own state travels in the checkpoint as it was; a malformed one is refused", () => {
+  const c = { ...checkpoint(3), metaOptimizer: { type: 'es', extra: { particles: [{ t: 4, state: 'AAAA' }] } } };
+  const back = parseCheckpoint(serializeCheckpoint(c), 'x.json');
+  assert.deepEqual(back.metaOptimizer, c.metaOptimizer);
+  assert.equal(parseCheckpoint(serializeCheckpoint(checkpoint(3)), 'x.json').metaOptimizer, undefined);
+  const j = JSON.parse(serializeCheckpoint(checkpoint(3)));
+  assert.throws(() => parseCheckpoint(JSON.stringify({ ...j, metaOptimizer: { extra: 1 } }), 'c.json'), (e: unknown) => e instanceof EngineError && e.path === 'metaOptimizer');
+});
+
 test('a checkpoint from a newer format version or with NaN parameters is refused clearly', () => {
   const j = JSON.parse(serializeCheckpoint(checkpoint(1)));
   assert.throws(() => parseCheckpoint(JSON.stringify({ ...j, version: 99 }), 'c.json'), (e: unknown) => e instanceof EngineError && /upgrade/.test(e.fix));

@@ -1,0 +1,26 @@
+import { adamInit, AdamState } from '../optim/adam';
+import { esStep, EsOptions, stepRng } from './es-step';
+import { MetaOptimizer, MetaOptimizerContext, MetaOptimizerState, MetaStepResult } from './meta-optimizer';
+
+/** Whole-episode antithetic ES (es-step.ts) as a MetaOptimizer: its only state is Adam's. */
+export class EsMetaOptimizer implements MetaOptimizer {
+  readonly type = 'es';
+  private adam: AdamState;
+
+  constructor(private readonly ctx: MetaOptimizerContext, private readonly opt: EsOptions) {
+    this.adam = adamInit(ctx.size);
+  }
+
+  step(theta: Float64Array, step: number): Promise<MetaStepResult> {
+    const { runner, model, train, seed } = this.ctx;
+    return esStep(runner, model, theta, this.adam, train, stepRng(seed, step), this.opt);
+  }
+
+  state(): MetaOptimizerState {
+    return { adam: this.adam };
+  }
+
+  restore(s: MetaOptimizerState): void {
+    this.adam = s.adam;
+  }
+}

@@ -1,0 +1,63 @@
+import { VsmlModelConfig } from '../model/config';
+import { RolloutRunner } from '../model/rollout-runner';
+import { AdamState } from '../optim/adam';
+import { EpisodeSampler } from './episode-sampler';
+import { EsOptions } from './es-step';
+
+/**
+ * What one meta-step reports; a metrics.jsonl line is this plus step and timing. Optimizers add
+ * their own figures as optional fields (ES: the losses of the + and − halves of the population).
+ */
+export interface MetaStepResult {
+  /** The meta-loss at θ before the update, as this optimizer estimates it. */
+  metaLoss: number;
+  /** Mean online accuracy over the step's training episodes. */
+  trainAccuracy: number;
+  /** Norm of the gradient (estimate) handed to Adam, before clipping. */
+  gradNorm: number;
+  /** Norm of θ after the update. */
+  thetaNorm: number;
+  lossPos?: number;
+  lossNeg?: number;
+}
+
+/**
+ * What a checkpoint must hold to resume a meta-optimizer exactly: the moments of the outer Adam
+ * (every optimizer here updates θ with Adam) plus anything of its own, JSON-serializable
+ * (e.g. persistent ES particles). Randomness is not state: it is derived from (seed, step).
+ */
+export interface MetaOptimizerState {
+  adam: AdamState;
+  extra?: unknown;
+}
+
+/**
+ * A meta-optimizer of V_M. The training loop (runs/run-experiment.ts) calls only this, so ES,
+ * gradient-based meta-training and their variants are interchangeable and the loop stays small.
+ */
+export interface MetaOptimizer {
+  /** The config's `optimizer.type`, recorded in checkpoints. */
+  readonly type: string;
+  /**
+   * Meta-step `step` (1-based): reads θ and updates it in place. Must depend only on θ, the
+   * optimizer's state and (seed, step), so a resumed run equals an uninterrupted one.
+   */
+  step(theta: Float64Array, step: number, signal?: AbortSignal): Promise<MetaStepResult>;
+  state(): MetaOptimizerState;
+  /** Restores what `state()` returned (from a checkpoint); `file` names it in errors. */
+  restore(state: MetaOptimizerState, file?: string): void;
+}
+
+/** Which meta-optimizer a plan uses, with its settings: one member per `optimizer.type`. */
+export type MetaOptimizerSpec = { type: 'es'; es: EsOptions };
+
+/** What every meta-optimizer is built from besides its own settings. */
+export interface MetaOptimizerContext {
+  runner: RolloutRunner;
+  model: VsmlModelConfig;
+  /** Meta-training episodes. */
+  train: EpisodeSampler;
+  seed: number;
+  /** Size of θ. */
+  size: number;
+}

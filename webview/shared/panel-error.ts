@@ -1,0 +1,21 @@
+/**
+ * Shows the host's `panel/error` (it could not build what this panel shows) as a banner at the
+ * top of the panel, as plain text, replacing any earlier one; a later snapshot clears it.
+ */
+const BANNER_ID = 'panel-error';
+
+export function showPanelError(message: string): void {
+  let banner = document.getElementById(BANNER_ID);
+  if (!banner) {
+    banner = document.createElement('div');
+    banner.id = BANNER_ID;
+    banner.className = 'banner error';
+    banner.setAttribute('role', 'alert');
+    (document.getElementById('app') ?? document.body).prepend(banner);
+  }
+  banner.textContent = message;
+}
+
+export function clearPanelError(): void {
+  document.getElementById(BANNER_ID)?.remove();
+}
