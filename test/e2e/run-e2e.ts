@@ -293,7 +293,7 @@ async function main(): Promise<void> {
     await wb.screenshot(join(RESULTS, '6b-copied-example-problems.png'));
     const runsBefore = runStatuses(runsDir).length;
     await wb.runCommand('Train VS-ML');
-    await wb.notification(/training not started: copied\.vsml\.json has 2 errors/).first().waitFor({ timeout: 20_000 });
+    await wb.notification(/training not started: copied\.vsml\.json has 2 errors\. `training\.population_size` must be a whole number/).first().waitFor({ timeout: 20_000 });
     await page.waitForTimeout(2000);
     assert.equal(runStatuses(runsDir).length, runsBefore, 'no run started');
     assert.equal(runStatuses(runsDir).filter((st) => st.name === 'default').length, 0);

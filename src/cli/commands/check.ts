@@ -3,7 +3,7 @@ import { totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { estimateAllocation, formatBytes } from '../../engine/config/allocation';
 import { datasetShape, estimateCost, estimateSeconds, type CostEstimate } from '../../engine/config/cost';
-import { formatIssue, type ConfigIssue } from '../../engine/config/issues';
+import { formatIssue, makeIssue, pointerToPath, type ConfigIssue } from '../../engine/config/issues';
 import { formatDuration, si, speedFromRunsDir } from '../../engine/config/speed';
 import { trainingDatasets, type ExperimentConfig } from '../../engine/config/types';
 import { engineDatasetCatalog } from '../../engine/data/catalog';
@@ -61,14 +61,13 @@ function reportFor(file: string, issues: readonly ConfigIssue[], config: Experim
   const memory = {
     peakBytes: alloc.peakBytes,
     machineBytes: totalmem(),
-    items: [...alloc.items].sort((a, b) => b.bytes - a.bytes).map((i) => ({ what: i.what, path: i.path.join('.'), bytes: i.bytes })),
+    items: [...alloc.items].sort((a, b) => b.bytes - a.bytes).map((i) => ({ what: i.what, path: pointerToPath(i.path), bytes: i.bytes })),
   };
   // A config the limits allow can still need more memory than this machine has.
-  const extra: ConfigIssue[] = memory.peakBytes > memory.machineBytes ? [{
-    file, path: memory.items[0]?.path ?? '', pointer: alloc.items.find((i) => i.path.join('.') === memory.items[0]?.path)?.path ?? [],
-    message: `the run would need about ${formatBytes(memory.peakBytes)} of memory, more than this machine's ${formatBytes(memory.machineBytes)}`,
-    fix: 'lower training.population_size or the sizes listed by `vsml check`, or run it on a larger machine', code: 'memory', severity: 'warning',
-  }] : [];
+  const largest = [...alloc.items].sort((a, b) => b.bytes - a.bytes)[0];
+  const extra: ConfigIssue[] = memory.peakBytes > memory.machineBytes && largest ? [makeIssue(file, largest.path,
+    `the run would need about ${formatBytes(memory.peakBytes)} of memory, more than this machine's ${formatBytes(memory.machineBytes)} (largest: ${largest.what})`,
+    'lower it, or run on a machine with more memory', 'memory', 'warning')] : [];
   const names = trainingDatasets(config);
   const shapes = names.map((n) => datasetShape(config, n, catalog));
   if (shapes.some((s) => s === undefined)) return { file, ok: true, issues: [...issues, ...extra], memory };

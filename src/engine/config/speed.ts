@@ -42,7 +42,9 @@ export function formatDuration(seconds: number): string {
   if (seconds < 90) return `${seconds.toPrecision(2)} s`;
   if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
   if (seconds < 172800) return `${(seconds / 3600).toPrecision(2)} h`;
-  return `${(seconds / 86400).toPrecision(2)} days`;
+  if (seconds < 100 * 86400) return `${(seconds / 86400).toPrecision(2)} days`;
+  if (seconds < 1000 * 365.25 * 86400) return `${Math.round(seconds / (365.25 * 86400) * 10) / 10} years`;
+  return `${(seconds / (365.25 * 86400)).toExponential(1)} years`;
 }
 
 export function median(xs: readonly number[]): number | undefined {
