@@ -16,6 +16,7 @@ import { parseHostMessage, TrainerMessage } from '../protocol/trainer';
 import { HEARTBEAT_INTERVAL_MS } from '../engine/runs/liveness';
 import { ConfigErrors, trainingConfig } from './load-experiment';
 import { runnerChoice } from './commands/train';
+import { crashLine, debugEnabled, writeCrashLog } from './crash-log';
 
 /** Messages handed to the channel but not yet written; the process must not disconnect before they are. */
 let inFlight = 0;
@@ -78,9 +79,13 @@ async function main(): Promise<number> {
   process.on('SIGTERM', () => ac.abort());
 
   let runId = '';
-  const warn = (s: string): void => log('warn', s.trim());
+  const loadWarnings: string[] = []; // also recorded in the run's trainer.log
+  const warn = (s: string): void => {
+    log('warn', s.trim());
+    loadWarnings.push(s.trim());
+  };
   const { config: cfg, source } = await trainingConfig(positionals[0], values.set!, values.resume, warn);
-  const plan = planExperiment(cfg, source);
+  const plan = { ...planExperiment(cfg, source), warnings: loadWarnings };
   const runner = await createRunner(runnerChoice(cfg, {}), (m) => log('warn', m));
   const metrics = new MetricsBuffer(() => runId);
   let lastSnapshot = 0;
@@ -135,7 +140,10 @@ const reportError = (e: unknown): void => {
   else if (e instanceof ConfigErrors) {
     const first = e.issues[0];
     send({ type: 'run/error', message: e.message, path: first?.path || undefined, fix: first?.fix || undefined });
-  } else send({ type: 'run/error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+  } else {
+    // a bug, not bad input: one readable line; the stack goes to a log file (or into the message with VSML_DEBUG=1)
+    send({ type: 'run/error', message: debugEnabled() && e instanceof Error ? (e.stack ?? e.message) : `the trainer crashed: ${crashLine(e, writeCrashLog(e, 'trainer'))}` });
+  }
 };
 
 /** Waits until every queued message is written, then closes the channel so the process can exit. */

@@ -48,14 +48,14 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   const diagnostics = new ConfigDiagnostics(() => catalog);
   context.subscriptions.push(diagnostics);
-  const costLens = new CostLens(settings, root);
+  const costLens = new CostLens(settings, root, () => catalog);
   context.subscriptions.push(costLens, runs.onDidChangeRuns(() => costLens.invalidateSpeed()));
 
   registerRunCommands(context, {
     runs, tree, log, settings,
     cliPath: context.asAbsolutePath('dist/cli.js'),
     jobs,
-    configErrors: (uri) => diagnostics.get(uri),
+    configErrors: (uri) => diagnostics.errorsBeforeTraining(uri),
   });
   context.subscriptions.push(vscode.commands.registerCommand('vsml.newExperiment', () => newExperiment()));
   registerPanels(context, {

@@ -2,17 +2,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { bootId } from '../../src/engine/runs/liveness';
 import { encodeIdx } from '../../src/engine/data/idx';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, SHARED_FIXTURES, SHARED_DATA } from '../helpers/paths';
 import { parseEvalOutput } from '../../src/protocol/eval-output';
 
 /** Runs `vsml ...` from source, as a user would run the bundled CLI. */
-function vsml(args: string[], cwd = REPO_ROOT): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), ...args], { cwd, encoding: 'utf8', timeout: 240_000 });
+function vsml(args: string[], cwd = REPO_ROOT, env: NodeJS.ProcessEnv = process.env): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), ...args], { cwd, env, encoding: 'utf8', timeout: 240_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -163,4 +162,61 @@ test('vsml train --resume is refused on a live run (its lock held by a live proc
   assert.equal(linked.code, 1);
   assert.match(linked.stderr, /eval\.jsonl\.before-resume: is a symbolic link/);
   assert.equal(readFileSync(join(dir, 'victim'), 'utf8'), 'precious');
+});
+
+test('vsml check: validation and the cost estimate, no run started; --json for tools; exit 1 on errors', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vsml-check-'));
+  const r = vsml(['check', 'examples/default.vsml.json', '--runs-dir', join(dir, 'runs')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /default\.vsml\.json: ok \(no run started\)/);
+  assert.match(r.stdout, /meta-step +128 rollouts × 49\.0 k cell-ticks = 6\.27 M cell-ticks/);
+  assert.match(r.stdout, /speed +5\.00 M cell-ticks\/s, a default/);
+  assert.match(r.stdout, /memory +about [\d.]+ MiB at peak/);
+  const j = vsml(['check', 'examples/default.vsml.json', '--json', '--set', 'training.population_size=32', '--runs-dir', join(dir, 'runs')]);
+  assert.equal(j.code, 0, j.stderr);
+  const report = JSON.parse(j.stdout);
+  assert.equal(report.ok, true);
+  assert.equal(report.cost.cellTicksPerStep, 64 * 490 * 2 * 50);
+  assert.ok(report.memory.peakBytes > 1e6);
+  assert.equal(report.speed.measured, false);
+  assert.ok(Math.abs(report.seconds.perStep - report.cost.cellTicksPerStep / 5e6) < 1e-9);
+  assert.throws(() => readdirSync(join(dir, 'runs')), /ENOENT/);
+
+  const bad = vsml(['check', 'examples/default.vsml.json', '--set', 'model.sub_rnn.slow_size=100000', '--set', 'seed=-1']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /^error: .*default\.vsml\.json: `seed` must be >= 0/m);
+  const badJson = vsml(['check', 'examples/default.vsml.json', '--json', '--set', 'model.sub_rnn.slow_size=100000']);
+  assert.equal(badJson.code, 1);
+  assert.deepEqual(JSON.parse(badJson.stdout).issues.map((i: { code: string; path: string }) => [i.code, i.path]), [['too-large', 'model.sub_rnn.slow_size']]);
+});
+
+test('a missing evaluation dataset is dropped with a warning (printed and in trainer.log); a missing training dataset is an error', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vsml-missing-'));
+  const empty = join(dir, 'empty');
+  mkdirSync(empty);
+  const env = { ...process.env, VSML_DATA_DIR: empty };
+  const cfg = {
+    training: { iterations: 1, dataset: 'mnist', episode_length: 4, population_size: 1 },
+    evaluation: { datasets: ['mnist', `idx:${empty}`, 'kmnist'], episode_length: 4, frequency: 100, count: 1 },
+    data: { preprocess: { resize: [4, 4] } },
+    model: { sub_rnn: { slow_size: 4, msg_size: 3 }, vsml_rnn: { num_micro_ticks: 1 } },
+    engine: { path: 'reference' },
+    baselines: { enabled: false },
+  };
+  writeFileSync(join(dir, 'x.vsml.json'), JSON.stringify(cfg));
+  const t = vsml(['train', join(dir, 'x.vsml.json'), '--runs-dir', join(dir, 'runs')], REPO_ROOT, env);
+  assert.equal(t.code, 0, t.stderr);
+  assert.match(t.stderr, /^\S*x\.vsml\.json: evaluation\.datasets\[1\]: warning: evaluation dataset "idx:.*empty" is not available: .*; evaluations leave it out/m);
+  assert.match(t.stderr, /^\S*x\.vsml\.json: evaluation\.datasets\[2\]: warning: evaluation dataset "kmnist" is not available/m);
+  const [runId] = readdirSync(join(dir, 'runs'));
+  const log = readFileSync(join(dir, 'runs', runId, 'trainer.log'), 'utf8');
+  assert.match(log, / warn \S*x\.vsml\.json: evaluation\.datasets\[2\]: warning: evaluation dataset "kmnist" is not available/);
+  const evals = readFileSync(join(dir, 'runs', runId, 'eval.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).dataset);
+  assert.deepEqual([...new Set(evals)], ['mnist']);
+
+  writeFileSync(join(dir, 'y.vsml.json'), JSON.stringify({ ...cfg, training: { ...cfg.training, dataset: `idx:${empty}` } }));
+  const y = vsml(['train', join(dir, 'y.vsml.json'), '--runs-dir', join(dir, 'runs-y')], REPO_ROOT, env);
+  assert.equal(y.code, 1);
+  assert.match(y.stderr, /^error: .*y\.vsml\.json: training\.dataset: dataset "idx:.*empty" is not available/m);
+  assert.throws(() => readdirSync(join(dir, 'runs-y')), /ENOENT/);
 });

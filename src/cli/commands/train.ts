@@ -42,8 +42,12 @@ export async function trainCommand(argv: string[], out: (s: string) => void): Pr
     return 2;
   }
   const warn = (s: string): void => void process.stderr.write(s);
-  const { config: cfg, source } = await trainingConfig(positionals[0], values.set!, values.resume, warn);
-  const plan = planExperiment(cfg, source);
+  const loadWarnings: string[] = []; // also recorded in the run's trainer.log
+  const { config: cfg, source } = await trainingConfig(positionals[0], values.set!, values.resume, (s) => {
+    warn(s);
+    loadWarnings.push(s.trim());
+  });
+  const plan = { ...planExperiment(cfg, source), warnings: loadWarnings };
   const runner = await createRunner(runnerChoice(cfg, values), (m) => warn(`${m}\n`));
   const bar = new ProgressBar();
   const ac = new AbortController();

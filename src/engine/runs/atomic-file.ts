@@ -147,8 +147,13 @@ export class JsonlAppender {
   constructor(readonly file: string) {}
 
   append(row: unknown): void {
+    this.appendLine(JSON.stringify(row));
+  }
+
+  /** Appends one line of text as it is (trainer.log); the caller keeps newlines out of it. */
+  appendLine(line: string): void {
     if (this.fd === undefined) this.fd = openRegular(this.file, O_WRONLY | O_CREAT | O_APPEND, 0o644);
-    writeAll(this.fd, Buffer.from(`${JSON.stringify(row)}\n`, 'utf8'), this.file);
+    writeAll(this.fd, Buffer.from(`${line}\n`, 'utf8'), this.file);
   }
 
   close(): void {

@@ -47,4 +47,6 @@ export interface ExperimentPlan {
   checkpointFrequency: number;
   /** Seconds between status/progress writes (the metrics file gets every step). */
   statusInterval?: number;
+  /** Found while loading the config (e.g. an evaluation dataset left out); logged when the run starts. */
+  warnings?: readonly string[];
 }

@@ -64,7 +64,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   const layout = paramLayout(plan.model);
 
   let run: RunFolder;
-  let theta: Float64Array;
+  let theta!: Float64Array;
   const optimizer = createMetaOptimizer(plan.optimizer, { runner, model: plan.model, train: plan.train, seed: plan.seed, size: layout.size });
   let startStep = 1;
   let elapsedBefore = 0;
@@ -96,7 +96,6 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   } else {
     run = RunFolder.create(opts.runsDir, plan.name, plan.resolvedConfig);
     lock = takeLock(run);
-    theta = initParams(plan.model, new Rng(plan.seed, 'meta-init'), plan.init);
   }
 
   const t0 = Date.now();
@@ -110,28 +109,55 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   });
   try {
     run.writeStatus({
-    state: 'running',
-    runId: run.runId,
-    name: plan.name,
-    source: plan.source,
-    pid: process.pid,
-    host: here.host,
-    ...(here.bootId ? { bootId: here.bootId } : {}),
-    startedAt: prev?.startedAt ?? now(),
-    updatedAt: now(),
-    step: startStep - 1,
-    totalSteps: plan.iterations,
-    elapsedSeconds: elapsed(),
-    runner: runnerInfo(runner),
-    best: prev?.best,
+      state: 'running',
+      runId: run.runId,
+      name: plan.name,
+      source: plan.source,
+      pid: process.pid,
+      host: here.host,
+      ...(here.bootId ? { bootId: here.bootId } : {}),
+      startedAt: prev?.startedAt ?? now(),
+      updatedAt: now(),
+      step: startStep - 1,
+      totalSteps: plan.iterations,
+      elapsedSeconds: elapsed(),
+      runner: runnerInfo(runner),
+      best: prev?.best,
     });
   } catch (e) {
     lock.release();
     run.close();
     throw e;
   }
-  ev.started?.({ runId: run.runId, runDir: run.dir, runner: runnerInfo(runner), totalSteps: plan.iterations, resumedFromStep: opts.resumeDir ? startStep - 1 : undefined });
-  ev.log?.('info', `runner ${runner.name} (${runner.backend}, ${runner.threads} thread${runner.threads === 1 ? '' : 's'}), θ has ${layout.size} parameters`);
+  // From here on the folder says `running`: whatever fails marks it `failed` with the reason (both catches below).
+  let step = startStep - 1;
+  let best = prev?.best;
+  const markFailed = (e: unknown): void => {
+    const msg = e instanceof Error ? e.message : String(e);
+    try {
+      run.updateStatus({ state: 'failed', step, elapsedSeconds: elapsed(), endedAt: now(), error: msg, best });
+      run.appendLog('error', `failed at step ${step}: ${e instanceof Error && !(e instanceof EngineError) ? (e.stack ?? msg) : msg}`);
+    } catch (markError) {
+      // the first error is the one to report; this one only goes to the log
+      ev.log?.('error', `could not mark the run failed: ${markError instanceof Error ? markError.message : String(markError)}`);
+    } finally {
+      closeQuietly();
+    }
+  };
+  try {
+    if (!opts.resumeDir) {
+      theta = initParams(plan.model, new Rng(plan.seed, 'meta-init'), plan.init);
+    }
+    ev.started?.({ runId: run.runId, runDir: run.dir, runner: runnerInfo(runner), totalSteps: plan.iterations, resumedFromStep: opts.resumeDir ? startStep - 1 : undefined });
+    ev.log?.('info', `runner ${runner.name} (${runner.backend}, ${runner.threads} thread${runner.threads === 1 ? '' : 's'}), θ has ${layout.size} parameters`);
+    for (const w of plan.warnings ?? []) {
+      run.appendLog('warn', w);
+      ev.log?.('warn', w);
+    }
+  } catch (e) {
+    markFailed(e);
+    throw e;
+  }
 
   const checkpoint = (step: number): void => {
     const state = optimizer.state();
@@ -153,10 +179,9 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
 
   // The untrained LA, the evaluation episodes and the baselines do not change during a run.
   const evalModelFor = (ds: EvalDataset) => ds.model ?? plan.model;
-  const untrained = untrainedTheta(plan.model, plan.evaluation.spec.seed, plan.init);
+  let untrained: Float64Array | undefined; // made at the first evaluation, inside the try below
   const episodeCache = new Map<string, EvalEpisode[]>();
   const fixedCache = new Map<string, Partial<Record<'untrained' | 'sgd' | 'adam', EvalMethodResult>>>();
-  let best = prev?.best;
 
   const evaluate = async (step: number): Promise<EvalRow[]> => {
     const rows: EvalRow[] = [];
@@ -170,6 +195,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       }
       let fixed = fixedCache.get(ds.key);
       if (!fixed) {
+        untrained ??= untrainedTheta(plan.model, plan.evaluation.spec.seed, plan.init);
         fixed = { untrained: methodResult(await evaluateVsml(runner, evalModel, untrained, episodes)) };
         await stopPoint(opts.signal);
         if (plan.baselines) Object.assign(fixed, await plan.baselines(ds, episodes, opts.signal));
@@ -201,7 +227,6 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
     return rows;
   };
 
-  let step = startStep - 1;
   let lastEval: EvalRow[] = [];
   let lastStatus = 0;
   let stepSecondsSum = 0;
@@ -218,7 +243,13 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       // A synchronous runner never yields; let pending I/O (IPC to the editor, signals) through between steps.
       await new Promise<void>((r) => setImmediate(r));
       const ts = Date.now();
-      const r = await optimizer.step(theta, step, opts.signal);
+      let r: Awaited<ReturnType<typeof optimizer.step>>;
+      try {
+        r = await optimizer.step(theta, step, opts.signal);
+      } catch (e) {
+        if (e instanceof StopRequested) step -= 1; // the step did not happen: the checkpoint is of the one before
+        throw e;
+      }
       if (!Number.isFinite(r.metaLoss) || !Number.isFinite(r.thetaNorm))
         throw new EngineError('optimizer.lr', `meta-training diverged at step ${step} (meta-loss ${r.metaLoss})`, 'lower optimizer.lr or optimizer.noise_std, or turn on optimizer.clip_gradnorm');
       const row: MetricsRow = { step, time: elapsed(), ...r, stepSeconds: (Date.now() - ts) / 1000 };
@@ -250,15 +281,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   } catch (e) {
     // Stopped inside an evaluation or baseline tuning: θ of `step` is whole, keep it.
     if (e instanceof StopRequested) return end('stopped');
-    const msg = e instanceof Error ? e.message : String(e);
-    try {
-      run.updateStatus({ state: 'failed', step, elapsedSeconds: elapsed(), endedAt: now(), error: msg, best });
-    } catch (second) {
-      // The first error is what the user must see; the second goes to the log beside it.
-      ev.log?.('error', `could not mark the run failed in ${run.dir}: ${(second as Error).message}`);
-    } finally {
-      closeQuietly();
-    }
+    markFailed(e);
     throw e;
   }
 

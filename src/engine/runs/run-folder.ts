@@ -61,6 +61,8 @@ export function assertSafeRunFolder(dir: string): void {
 export class RunFolder {
   readonly metrics: JsonlAppender;
   readonly evals: JsonlAppender;
+  /** trainer.log: plain lines, appended like the jsonl files (no symlink followed). */
+  private readonly log: JsonlAppender;
   private status: RunStatus | undefined;
   /** realpath of `dir`: the folder every write lands in, whatever links lead to it. */
   private readonly root: string;
@@ -70,6 +72,7 @@ export class RunFolder {
     this.root = realpathSync(dir);
     this.metrics = new JsonlAppender(this.file('metrics.jsonl'));
     this.evals = new JsonlAppender(this.file('eval.jsonl'));
+    this.log = new JsonlAppender(this.file('trainer.log'));
   }
 
   get runId(): string {
@@ -188,6 +191,11 @@ export class RunFolder {
     }
   }
 
+  /** One line of `trainer.log` (docs/contracts.md §1): `<ISO time> <level> <message>`. */
+  appendLog(level: 'info' | 'warn' | 'error', message: string, now = new Date()): void {
+    this.log.appendLine(`${now.toISOString()} ${level} ${message.replace(/\r?\n/g, ' ')}`);
+  }
+
   writeSnapshot(snapshot: unknown): void {
     writeFileAtomic(this.file('snapshot.json'), JSON.stringify(snapshot));
   }
@@ -195,5 +203,6 @@ export class RunFolder {
   close(): void {
     this.metrics.close();
     this.evals.close();
+    this.log.close();
   }
 }

@@ -6,6 +6,7 @@
 import { rm, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
+import type { ConfigIssue } from '../../engine/config/issues';
 import { thisMachine } from '../../engine/runs/liveness';
 import { liveOwnerOf, notARunFolder, readRunConfig } from '../../engine/runs/run-repository';
 import type { Log } from '../output';
@@ -18,6 +19,7 @@ import type { ChildJobs } from '../trainer/child-jobs';
 import { evaluateRun } from './evaluate-run';
 import { pickConfigFile, pickRun } from './pick';
 import { confirmWarning, showError, showInfo, showWarning } from '../notify';
+import { trainRefusal } from '../diagnostics/train-gate';
 
 export interface RunCommandDeps {
   readonly runs: RunManager;
@@ -28,8 +30,8 @@ export interface RunCommandDeps {
   readonly cliPath: string;
   /** CLI child jobs (`vsml eval`), stopped on deactivate. */
   readonly jobs: ChildJobs;
-  /** Errors the editor currently shows for a config file (training refuses to start on those). */
-  readonly configErrors: (uri: vscode.Uri) => readonly vscode.Diagnostic[];
+  /** The errors a config file has now (training refuses to start on those). */
+  readonly configErrors: (uri: vscode.Uri) => Promise<readonly ConfigIssue[]>;
 }
 
 /** The configured runs folder of every workspace folder. */
@@ -65,10 +67,10 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: RunC
     if (!uri) return;
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (doc?.isDirty) await doc.save();
-    const errors = deps.configErrors(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+    const errors = await deps.configErrors(uri);
     if (errors.length > 0) {
-      const choice = await showError(
-        `VS-ML: ${basename(uri.fsPath)} has ${errors.length} error(s): ${errors[0].message}`, 'Show Problems');
+      log.warn('train', `not started: ${basename(uri.fsPath)} has ${errors.length} error(s)`);
+      const choice = await showError(trainRefusal(basename(uri.fsPath), errors), 'Show Problems');
       if (choice) await vscode.commands.executeCommand('workbench.actions.view.problems');
       return;
     }

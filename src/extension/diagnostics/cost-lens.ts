@@ -5,11 +5,13 @@
  */
 import * as vscode from 'vscode';
 import { validateConfigText } from '../../engine/config/load-config';
+import type { DatasetCatalog } from '../../engine/config/dataset-facts';
 import { Disposable } from '../dispose';
 import { resolveIn, type VsmlSettings } from '../settings';
 import { UNTRUSTED_TRAINING_MESSAGE } from '../trust';
 import { DEFAULT_SPEED, type Speed, costHint } from './cost-hint';
 import { speedFromRuns } from './speed-from-runs';
+import { invalidConfigLens } from './train-gate';
 
 const SPEED_CACHE_MS = 60_000;
 export class CostLens extends Disposable implements vscode.CodeLensProvider {
@@ -18,7 +20,7 @@ export class CostLens extends Disposable implements vscode.CodeLensProvider {
   private speed: { at: number; dir: string; value: Speed } | undefined;
   private measuring: Promise<void> | undefined;
 
-  constructor(private readonly settings: () => VsmlSettings, private readonly root: () => string | undefined) {
+  constructor(private readonly settings: () => VsmlSettings, private readonly root: () => string | undefined, private readonly catalog: () => DatasetCatalog | undefined = () => undefined) {
     super();
     this.track(vscode.languages.registerCodeLensProvider({ pattern: '**/*.vsml.json' }, this));
     this.track(vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()));
@@ -48,10 +50,14 @@ export class CostLens extends Disposable implements vscode.CodeLensProvider {
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
     const top = new vscode.Range(0, 0, 0, 0);
-    const lenses = [vscode.workspace.isTrusted
-      ? new vscode.CodeLens(top, { title: '$(play) Train VS-ML', command: 'vsml.train', arguments: [doc.uri] })
-      : new vscode.CodeLens(top, { title: '$(shield) Restricted Mode: configs are validated, training is disabled', tooltip: UNTRUSTED_TRAINING_MESSAGE, command: 'workbench.trust.manage' })];
-    const result = validateConfigText(doc.getText(), doc.uri.fsPath);
+    const catalog = this.catalog();
+    const result = validateConfigText(doc.getText(), doc.uri.fsPath, catalog ? { catalog } : {});
+    const lenses = [!vscode.workspace.isTrusted
+      ? new vscode.CodeLens(top, { title: '$(shield) Restricted Mode: configs are validated, training is disabled', tooltip: UNTRUSTED_TRAINING_MESSAGE, command: 'workbench.trust.manage' })
+      : result.ok
+        ? new vscode.CodeLens(top, { title: '$(play) Train VS-ML', command: 'vsml.train', arguments: [doc.uri] })
+        // no Train on a config that cannot run: say why and lead to the faults
+        : new vscode.CodeLens(top, { ...invalidConfigLens(result.issues), command: 'workbench.actions.view.problems' })];
     if (!result.ok) return lenses;
     const hint = costHint(result.config, this.currentSpeed());
     if (hint) lenses.push(new vscode.CodeLens(top, { title: hint.title, tooltip: hint.tooltip, command: '' }));

@@ -35,7 +35,7 @@ interface Bucket {
 }
 
 function valueOf(k: Kept | undefined, key: Key): number | null {
-  return k ? (k.row[key] ?? null) : null; // lossPos/lossNeg are absent for non-ES meta-optimizers
+  return k ? (k.row[key] ?? null) : null;
 }
 
 export class MetricsDownsampler {
@@ -58,7 +58,7 @@ export class MetricsDownsampler {
     if (Math.floor(k.index / this.width) === 2 * this.targetBuckets) this.halve();
     const b = Math.floor(k.index / this.width);
     if (b === this.buckets.length) {
-      const self = CHARTED_KEYS.map((key) => (row[key] === null ? undefined : k));
+      const self = CHARTED_KEYS.map((key) => (row[key] == null ? undefined : k));
       this.buckets.push({ first: k, last: k, min: self, max: [...self] });
       return;
     }
@@ -66,7 +66,8 @@ export class MetricsDownsampler {
     bucket.last = k;
     CHARTED_KEYS.forEach((key, i) => {
       const v = row[key];
-      if (v === null || v === undefined) return;
+      // null: not finite when written; undefined: a key this meta-optimizer does not report (lossPos/lossNeg).
+      if (v == null) return;
       const lo = valueOf(bucket.min[i], key);
       const hi = valueOf(bucket.max[i], key);
       if (lo === null || v < lo) bucket.min[i] = k;

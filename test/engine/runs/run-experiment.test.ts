@@ -108,6 +108,42 @@ test('a failure marks the run failed with the reason', async () => {
   assert.match(status.error ?? '', /dataset went away/);
 });
 
+test('a crash before the first meta-step (here: in the started event) also marks the run failed, with the reason in trainer.log', async () => {
+  const runsDir = tmp();
+  await assert.rejects(runExperiment({
+    plan: plan(3), runner: new ReferenceRunner(), runsDir,
+    events: { started: () => { throw new RangeError('Invalid typed array length: 1e15'); } },
+  }), /Invalid typed array length/);
+  const { readdirSync } = await import('node:fs');
+  const [id] = readdirSync(runsDir);
+  const status = JSON.parse(readFileSync(join(runsDir, id, 'status.json'), 'utf8')) as RunStatus;
+  assert.equal(status.state, 'failed');
+  assert.equal(status.step, 0);
+  assert.match(status.error ?? '', /Invalid typed array length/);
+  const log = readFileSync(join(runsDir, id, 'trainer.log'), 'utf8');
+  assert.match(log, /error failed at step 0: RangeError: Invalid typed array length: 1e15 +at /);
+});
+
+test('a crash in the first evaluation marks the run failed', async () => {
+  const p = plan(3);
+  p.evaluation.datasets[0].sample = () => { throw new Error('evaluation data went away'); };
+  const runsDir = tmp();
+  await assert.rejects(runExperiment({ plan: p, runner: new ReferenceRunner(), runsDir }), /evaluation data went away/);
+  const { readdirSync } = await import('node:fs');
+  const [id] = readdirSync(runsDir);
+  assert.equal((JSON.parse(readFileSync(join(runsDir, id, 'status.json'), 'utf8')) as RunStatus).state, 'failed');
+});
+
+test('warnings found while loading the config are logged when the run starts and kept in trainer.log', async () => {
+  const logged: string[] = [];
+  const out = await runExperiment({
+    plan: { ...plan(1), warnings: ['warning: evaluation dataset "fashion_mnist" is not available; evaluations leave it out'] },
+    runner: new ReferenceRunner(), runsDir: tmp(), events: { log: (level, m) => logged.push(`${level} ${m}`) },
+  });
+  assert.ok(logged.includes('warn warning: evaluation dataset "fashion_mnist" is not available; evaluations leave it out'), logged.join('\n'));
+  assert.match(readFileSync(join(out.runDir, 'trainer.log'), 'utf8'), /^\S+ warn warning: evaluation dataset "fashion_mnist" is not available/);
+});
+
 // ---- Hardening: planted symlinks, the run lock, stop inside an evaluation ----
 
 /** A run stopped after 2 meta-steps: a folder with every file the engine writes. */
