@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { bootId } from '../../src/engine/runs/liveness';
 import { encodeIdx } from '../../src/engine/data/idx';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, SHARED_FIXTURES, SHARED_DATA } from '../helpers/paths';
 import { parseEvalOutput } from '../../src/protocol/eval-output';
@@ -129,6 +130,38 @@ test('vsml datasets list shows the embedded MNIST and the generated tasks as ava
 test('unknown commands and missing arguments are usage errors (exit 2)', () => {
   assert.equal(vsml(['frobnicate']).code, 2);
   assert.equal(vsml(['eval']).code, 2);
+});
+
+test('vsml train --resume is refused on a live run (its lock held by a live process) and on a run folder holding a planted link', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vsml-resume-'));
+  const cfg = {
+    training: { iterations: 2, dataset: 'random', episode_length: 4, population_size: 2 },
+    evaluation: { datasets: ['random'], episode_length: 4, frequency: 100, count: 1 },
+    random_dataset: { size: 4, target_count: 2, img_size: [3, 3, 1] },
+    model: { sub_rnn: { slow_size: 4, msg_size: 4 } },
+    engine: { path: 'reference' },
+    baselines: { enabled: false },
+  };
+  writeFileSync(join(dir, 'tiny.vsml.json'), JSON.stringify(cfg));
+  const t = vsml(['train', join(dir, 'tiny.vsml.json'), '--runs-dir', join(dir, 'runs')]);
+  assert.equal(t.code, 0, t.stderr);
+  const run = join(dir, 'runs', readdirSync(join(dir, 'runs'))[0]);
+  const status = readFileSync(join(run, 'status.json'), 'utf8');
+  // This test process is alive on this machine: its lock is live.
+  const now = new Date().toISOString();
+  writeFileSync(join(run, 'run.lock'), JSON.stringify({ host: hostname(), pid: process.pid, ...(bootId() ? { bootId: bootId() } : {}), startedAt: now, heartbeatAt: now }));
+  const live = vsml(['train', '--resume', run]);
+  assert.equal(live.code, 1);
+  assert.match(live.stderr, new RegExp(`run\\.lock: is being trained by process ${process.pid} on `));
+  assert.doesNotMatch(live.stderr, /\n\s+at /, 'no stack');
+  assert.equal(readFileSync(join(run, 'status.json'), 'utf8'), status, 'nothing written');
+  rmSync(join(run, 'run.lock'));
+  writeFileSync(join(dir, 'victim'), 'precious');
+  symlinkSync(join(dir, 'victim'), join(run, 'eval.jsonl.before-resume'));
+  const linked = vsml(['train', '--resume', run]);
+  assert.equal(linked.code, 1);
+  assert.match(linked.stderr, /eval\.jsonl\.before-resume: is a symbolic link/);
+  assert.equal(readFileSync(join(dir, 'victim'), 'utf8'), 'precious');
 });
 
 test('vsml check: validation and the cost estimate, no run started; --json for tools; exit 1 on errors', () => {

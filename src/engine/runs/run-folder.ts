@@ -47,12 +47,7 @@ export function assertSafeRunFolder(dir: string): void {
   assertRealDir(dir);
   for (const name of RUN_FILE_NAMES) assertRegularOrMissing(join(dir, name));
   const ckpts = join(dir, CHECKPOINTS_DIR);
-  try {
-    lstatSync(ckpts);
-  } catch (e) {
-    if (isMissing(e)) return;
-    throw e;
-  }
+  if (!lstatSync(ckpts, { throwIfNoEntry: false })) return;
   assertRealDir(ckpts);
   for (const f of readdirSync(ckpts)) if (f === 'latest.json' || STEP_FILE.test(f)) assertRegularOrMissing(join(ckpts, f));
 }
@@ -110,14 +105,7 @@ export class RunFolder {
   /** Opens an existing run for resuming; the folder must hold a config, and no planted links. */
   static open(dir: string): RunFolder {
     assertRealDir(dir);
-    let hasConfig = true;
-    try {
-      lstatSync(join(dir, 'config.json'));
-    } catch (e) {
-      if (!isMissing(e)) throw e;
-      hasConfig = false;
-    }
-    if (!hasConfig) throw new EngineError('', 'is not a run folder (no config.json)', 'pass a folder under .vsml/runs/', dir);
+    if (!lstatSync(join(dir, 'config.json'), { throwIfNoEntry: false })) throw new EngineError('', 'is not a run folder (no config.json)', 'pass a folder under .vsml/runs/', dir);
     return new RunFolder(dir);
   }
 
@@ -169,16 +157,10 @@ export class RunFolder {
 
   /** The newest checkpoint that parses (a corrupt latest.json falls back to the newest step file). */
   latestCheckpoint(): Checkpoint | undefined {
-    let names: string[];
-    try {
-      const dir = join(this.root, CHECKPOINTS_DIR);
-      assertRealDir(dir);
-      names = readdirSync(dir);
-    } catch (e) {
-      if (e instanceof EngineError && /does not exist/.test(e.message)) return undefined;
-      if (isMissing(e)) return undefined;
-      throw e;
-    }
+    const dir = join(this.root, CHECKPOINTS_DIR);
+    if (!lstatSync(dir, { throwIfNoEntry: false })) return undefined;
+    assertRealDir(dir);
+    const names = readdirSync(dir);
     const files = ['latest.json', ...names.filter((f) => STEP_FILE.test(f)).sort().reverse()];
     for (const f of files) {
       try {

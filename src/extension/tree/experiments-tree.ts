@@ -21,6 +21,8 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
   private roots: ConfigNode[] = [];
   private timer: NodeJS.Timeout | undefined;
   private watchers: vscode.Disposable[] = [];
+  private refreshing: Promise<void> | undefined;
+  private refreshAgain = false;
   /** Runs already written back as failed (each only once). */
   private readonly markedVanished = new Set<string>();
 
@@ -73,7 +75,26 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     }, delayMs);
   }
 
-  async refresh(): Promise<void> {
+  /**
+   * Rebuilds the tree from disk. Refreshes never overlap: one started while another reads the run
+   * folders would race it, and the slower (older) read could overwrite the newer tree (a finished
+   * run shown as running). A request during a refresh runs once more after it.
+   */
+  refresh(): Promise<void> {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return this.refreshing;
+    }
+    this.refreshing = (async () => {
+      do {
+        this.refreshAgain = false;
+        await this.refreshOnce();
+      } while (this.refreshAgain);
+    })().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  private async refreshOnce(): Promise<void> {
     try {
       const files = (await vscode.workspace.findFiles(CONFIG_GLOB, '**/node_modules/**')).map((u) => u.fsPath);
       const roots: ConfigNode[] = [];
