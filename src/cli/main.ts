@@ -10,12 +10,15 @@ import { datasetsCommand, DATASETS_USAGE } from './commands/datasets';
 import { trainCommand, TRAIN_USAGE } from './commands/train';
 import { evalCommand, EVAL_USAGE } from './commands/eval';
 import { importCommand, IMPORT_USAGE } from './commands/import';
+import { exportCommand, EXPORT_USAGE } from './commands/export';
 
 const USAGE = `VS-ML Lab: meta-learn learning algorithms with Variable Shared Meta Learning.
 
 ${TRAIN_USAGE}
 
 ${EVAL_USAGE}
+
+${EXPORT_USAGE}
 
 ${DATASETS_USAGE}
 
@@ -28,6 +31,7 @@ type Command = (argv: string[], out: (s: string) => void) => Promise<number>;
 const COMMANDS: Record<string, Command> = {
   train: trainCommand,
   eval: evalCommand,
+  export: exportCommand,
   datasets: datasetsCommand,
   import: importCommand,
   fixture: fixtureCommand,
