@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CsvSpec, loadCsvDataset, looksLikeHeader, parseCsvSpec } from '../../../src/engine/data/csv-dataset';
+import { CsvSpec, cellNumber, loadCsvDataset, looksLikeHeader, parseCsvSpec } from '../../../src/engine/data/csv-dataset';
 
 const dir = mkdtempSync(join(tmpdir(), 'vsml-csv-'));
 let seq = 0;
@@ -130,4 +130,10 @@ test('the split holds out 20% of each class, deterministically', () => {
   assert.deepEqual([...again.test.images].sort((a, b) => a - b), test);
   const train = new Set(d.train.images);
   assert.ok(test.every((v) => !train.has(v)));
+});
+
+test('cellNumber: decimal numbers only', () => {
+  const cases: [string, number][] = [['12', 12], ['007', 7], [' 3.5 ', 3.5], ['-4', -4], ['+.5', 0.5], ['1e3', 1000], ['2.5E-1', 0.25]];
+  for (const [cell, v] of cases) assert.equal(cellNumber(cell), v, cell);
+  for (const cell of ['', ' ', '0x10', 'Infinity', 'NaN', '1,5', '1.2.3', '12345678901234567890a']) assert.ok(Number.isNaN(cellNumber(cell)), cell);
 });
