@@ -66,10 +66,10 @@ test('vsml train with a broken config prints one error per problem, exits 1 and 
   assert.throws(() => readdirSync(join(dir, 'runs')), /ENOENT/);
 });
 
-test('vsml train, then vsml eval --json on never-seen letters and on an IDX folder of another image size and class count', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vsml-train-'));
+/** Meta-trains a tiny MNIST config (reference path, 4x4 inputs) for `iterations` steps in `dir`/runs. */
+function trainTiny(dir: string, iterations: number): ReturnType<typeof vsml> {
   const cfg = {
-    training: { iterations: 2, dataset: 'mnist', episode_length: 5, population_size: 2 },
+    training: { iterations, dataset: 'mnist', episode_length: 5, population_size: 2 },
     evaluation: { datasets: ['mnist'], episode_length: 5, frequency: 100, count: 2 },
     data: { preprocess: { resize: [4, 4] } },
     model: { sub_rnn: { slow_size: 4, msg_size: 3 }, vsml_rnn: { num_micro_ticks: 1 } },
@@ -79,6 +79,12 @@ test('vsml train, then vsml eval --json on never-seen letters and on an IDX fold
   writeFileSync(join(dir, 'tiny.vsml.json'), JSON.stringify(cfg));
   const t = vsml(['train', join(dir, 'tiny.vsml.json'), '--runs-dir', join(dir, 'runs')]);
   assert.equal(t.code, 0, t.stderr);
+  return t;
+}
+
+test('vsml train, then vsml eval --json on never-seen letters and on an IDX folder of another image size and class count', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vsml-train-'));
+  const t = trainTiny(dir, 2);
   assert.match(t.stdout, /Finished at meta-step 2/);
   assert.match(t.stdout, /\| mnist +\| 5 +\| 2 +\| learned LA/);
   const [runId] = readdirSync(join(dir, 'runs'));
@@ -111,17 +117,7 @@ test('vsml train, then vsml eval --json on never-seen letters and on an IDX fold
 
 test('vsml eval --dataset images:<dir> and csv:<file> on data written here, and their errors', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vsml-own-'));
-  const cfg = {
-    training: { iterations: 1, dataset: 'mnist', episode_length: 5, population_size: 2 },
-    evaluation: { datasets: ['mnist'], episode_length: 5, frequency: 100, count: 2 },
-    data: { preprocess: { resize: [4, 4] } },
-    model: { sub_rnn: { slow_size: 4, msg_size: 3 }, vsml_rnn: { num_micro_ticks: 1 } },
-    engine: { path: 'reference' },
-    baselines: { enabled: false },
-  };
-  writeFileSync(join(dir, 'tiny.vsml.json'), JSON.stringify(cfg));
-  const t = vsml(['train', join(dir, 'tiny.vsml.json'), '--runs-dir', join(dir, 'runs')]);
-  assert.equal(t.code, 0, t.stderr);
+  trainTiny(dir, 1);
   const run = join(dir, 'runs', readdirSync(join(dir, 'runs'))[0]);
 
   // Three classes of 12x12 images, PNG and JPEG mixed, one of another size.

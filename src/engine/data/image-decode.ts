@@ -1,5 +1,5 @@
-import { PNG } from 'pngjs';
-import * as jpeg from 'jpeg-js';
+import type { PNG as PngClass } from 'pngjs';
+import type * as JpegJs from 'jpeg-js';
 import { EngineError } from '../errors';
 
 /**
@@ -102,6 +102,16 @@ export function readImageHeader(buf: Uint8Array, file: string): ImageHeader {
   return h;
 }
 
+/**
+ * The decoders, loaded on the first decode: the editor's extension host imports the dataset
+ * registry (for availability checks) but never decodes an image.
+ */
+let decoders: { PNG: typeof PngClass; jpeg: typeof JpegJs } | undefined;
+function loadDecoders(): { PNG: typeof PngClass; jpeg: typeof JpegJs } {
+  decoders ??= { PNG: (require('pngjs') as { PNG: typeof PngClass }).PNG, jpeg: require('jpeg-js') as typeof JpegJs };
+  return decoders;
+}
+
 /** RGBA bytes to luminance, composited over black. */
 function rgbaToGray(rgba: Uint8Array, rows: number, cols: number): Uint8Array {
   const out = new Uint8Array(rows * cols);
@@ -118,6 +128,7 @@ export function decodeGrayImage(buf: Uint8Array, file: string): GrayImage {
   let rgba: Uint8Array;
   let rows: number;
   let cols: number;
+  const { PNG, jpeg } = loadDecoders();
   try {
     if (h.format === 'png') {
       const png = PNG.sync.read(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength));
