@@ -11,6 +11,7 @@ import { trainCommand, TRAIN_USAGE } from './commands/train';
 import { evalCommand, EVAL_USAGE } from './commands/eval';
 import { importCommand, IMPORT_USAGE } from './commands/import';
 import { checkCommand, CHECK_USAGE } from './commands/check';
+import { exportCommand, EXPORT_USAGE } from './commands/export';
 
 const USAGE = `VS-ML Lab: meta-learn learning algorithms with Variable Shared Meta Learning.
 
@@ -19,6 +20,8 @@ ${TRAIN_USAGE}
 ${CHECK_USAGE}
 
 ${EVAL_USAGE}
+
+${EXPORT_USAGE}
 
 ${DATASETS_USAGE}
 
@@ -34,6 +37,7 @@ const COMMANDS: Record<string, Command> = {
   train: trainCommand,
   check: checkCommand,
   eval: evalCommand,
+  export: exportCommand,
   datasets: datasetsCommand,
   import: importCommand,
   fixture: fixtureCommand,

@@ -8,6 +8,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, SHARED_FIXTURES, SHARED_DATA } from '../helpers/paths';
 import { parseEvalOutput } from '../../src/protocol/eval-output';
+import { encodeJpeg, encodePng, rgba, writeFile as writeImage } from '../helpers/write-images';
 
 /** Runs `vsml ...` from source, as a user would run the bundled CLI. */
 function vsml(args: string[], cwd = REPO_ROOT, env: NodeJS.ProcessEnv = process.env): { code: number | null; stdout: string; stderr: string } {
@@ -67,10 +68,10 @@ test('vsml train with a broken config prints one error per problem, exits 1 and 
   assert.throws(() => readdirSync(join(dir, 'runs')), /ENOENT/);
 });
 
-test('vsml train, then vsml eval --json on never-seen letters and on an IDX folder of another image size and class count', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vsml-train-'));
+/** Meta-trains a tiny MNIST config (reference path, 4x4 inputs) for `iterations` steps in `dir`/runs. */
+function trainTiny(dir: string, iterations: number): ReturnType<typeof vsml> {
   const cfg = {
-    training: { iterations: 2, dataset: 'mnist', episode_length: 5, population_size: 2 },
+    training: { iterations, dataset: 'mnist', episode_length: 5, population_size: 2 },
     evaluation: { datasets: ['mnist'], episode_length: 5, frequency: 100, count: 2 },
     data: { preprocess: { resize: [4, 4] } },
     model: { sub_rnn: { slow_size: 4, msg_size: 3 }, vsml_rnn: { num_micro_ticks: 1 } },
@@ -80,6 +81,12 @@ test('vsml train, then vsml eval --json on never-seen letters and on an IDX fold
   writeFileSync(join(dir, 'tiny.vsml.json'), JSON.stringify(cfg));
   const t = vsml(['train', join(dir, 'tiny.vsml.json'), '--runs-dir', join(dir, 'runs')]);
   assert.equal(t.code, 0, t.stderr);
+  return t;
+}
+
+test('vsml train, then vsml eval --json on never-seen letters and on an IDX folder of another image size and class count', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vsml-train-'));
+  const t = trainTiny(dir, 2);
   assert.match(t.stdout, /Finished at meta-step 2/);
   assert.match(t.stdout, /\| mnist +\| 5 +\| 2 +\| learned LA/);
   const [runId] = readdirSync(join(dir, 'runs'));
@@ -115,6 +122,57 @@ test('vsml train, then vsml eval --json on never-seen letters and on an IDX fold
   const oddRow = JSON.parse(odd.stdout.trim());
   assert.deepEqual(Object.keys(oddRow.methods).sort(), ['adam', 'learned', 'sgd', 'untrained']);
   assert.ok(oddRow.methods.adam.lr > 0);
+});
+
+test('vsml eval --dataset images:<dir> and csv:<file> on data written here, and their errors', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vsml-own-'));
+  trainTiny(dir, 1);
+  const run = join(dir, 'runs', readdirSync(join(dir, 'runs'))[0]);
+
+  // Three classes of 12x12 images, PNG and JPEG mixed, one of another size.
+  const imgs = join(dir, 'shapes');
+  ['bar', 'dot', 'frame'].forEach((cls, k) => {
+    for (let i = 0; i < 6; i++) {
+      const px = rgba(12, 12, (r, c) => {
+        const on = k === 0 ? c === 3 + i : k === 1 ? Math.abs(r - 6) + Math.abs(c - i - 3) < 3 : r === 0 || c === 0 || r === 11 || c === 11;
+        return on ? [255, 255, 255, 255] : [i * 5, i * 5, i * 5, 255];
+      });
+      writeImage(join(imgs, cls, `${i}.${i % 2 ? 'jpg' : 'png'}`), i % 2 ? encodeJpeg(12, 12, px) : encodePng(12, 12, px));
+    }
+  });
+  writeImage(join(imgs, 'dot', 'big.png'), encodePng(24, 24, rgba(24, 24, () => [255, 255, 255, 255])));
+  const e = vsml(['eval', run, '--dataset', `images:${imgs}`, '--episodes', '2', '--length', '6']);
+  assert.equal(e.code, 0, e.stderr);
+  assert.match(e.stdout, /\| images:.*shapes +\| 6 +\| 2 +\| learned LA +\| [\d.]+%/);
+  assert.match(e.stdout, /online Adam/);
+
+  // A pixel CSV with a header (label by name) and a CSV of string labels and real features without one.
+  const lines = ['pixel0,pixel1,pixel2,pixel3,pixel4,pixel5,pixel6,pixel7,pixel8,label'];
+  for (let i = 0; i < 30; i++) lines.push([...Array.from({ length: 9 }, (_, q) => ((q + i) * 29) % 256), i % 3].join(','));
+  writeFileSync(join(dir, 'pixels.csv'), `${lines.join('\n')}\n`);
+  const feats = Array.from({ length: 24 }, (_, i) => `${['"iris, setosa"', 'versicolor'][i % 2]},${(i * 0.37).toFixed(2)},${-i},${i % 5}`);
+  writeFileSync(join(dir, 'iris.csv'), feats.join('\r\n'));
+  const c = vsml(['eval', run, '--dataset', `csv:${join(dir, 'pixels.csv')}`, '--dataset', `csv:${join(dir, 'iris.csv')}`, '--episodes', '2', '--length', '6', '--json']);
+  assert.equal(c.code, 0, c.stderr);
+  const rows = c.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(rows.map((r) => r.dataset), [`csv:${join(dir, 'pixels.csv')}`, `csv:${join(dir, 'iris.csv')}`]);
+  for (const r of rows) {
+    assert.deepEqual(Object.keys(r.methods).sort(), ['adam', 'learned', 'sgd', 'untrained']);
+    for (const m of Object.values(r.methods) as { meanAccuracy: number; meanLoss: number }[]) {
+      assert.ok(m.meanAccuracy >= 0 && m.meanAccuracy <= 1 && Number.isFinite(m.meanLoss));
+    }
+  }
+
+  // Errors name the file and the bad image, row or column; exit 1.
+  writeImage(join(imgs, 'frame', 'broken.png'), encodePng(12, 12, rgba(12, 12, () => [0, 0, 0, 255])).subarray(0, 50));
+  const bad = vsml(['eval', run, '--dataset', `images:${imgs}`, '--episodes', '1', '--length', '2', '--no-baselines']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, new RegExp(`${join(imgs, 'frame', 'broken.png').replace(/[.\\/]/g, '\\$&')}: is a corrupt or unsupported PNG`));
+  writeFileSync(join(dir, 'ragged.csv'), 'label,a,b\n0,1,2\n1,2\n');
+  const ragged = vsml(['eval', run, '--dataset', `csv:${join(dir, 'ragged.csv')}`, '--episodes', '1', '--length', '2', '--no-baselines']);
+  assert.equal(ragged.code, 1);
+  assert.match(ragged.stderr, /ragged\.csv: line 3 has 2 cells, but line 1 has 3/);
+  assert.match(ragged.stderr, /fix: give every row the same columns/);
 });
 
 test('vsml datasets list shows the embedded MNIST and the generated tasks as available', () => {

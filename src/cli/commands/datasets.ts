@@ -19,7 +19,7 @@ export async function datasetsCommand(argv: string[], out: (s: string) => void):
     }
     const w = Math.max(...rows.map((r) => r.name.length));
     for (const r of rows) out(`${r.available ? '✓' : '✗'} ${r.name.padEnd(w)}  ${r.description}\n    ${r.source}\n`);
-    out('Any folder of IDX files works too: idx:<folder>\n');
+    out('Your own data works too: idx:<folder> (IDX files), images:<folder> (PNG/JPEG, one subfolder per class), csv:<file>\n');
     return 0;
   }
   if (verb === 'fetch' && name) {

@@ -7,11 +7,13 @@ import { runnerChoice } from './train';
 import { formatEvalTable } from '../format-table';
 import { formatEvalOutput } from '../../protocol/eval-output';
 
-export const EVAL_USAGE = `vsml eval <run-folder|checkpoint.json> --dataset NAME|idx:<dir> [--dataset ...] [--episodes K] [--length T]
+export const EVAL_USAGE = `vsml eval <run-folder|checkpoint.json> --dataset NAME|idx:<dir>|images:<dir>|csv:<file> [--dataset ...] [--episodes K] [--length T]
           [--json] [--no-baselines] [--idx-stats training|own] [--data-dir DIR] [--path ...] [--backend ...] [--threads N]
   Evaluates a meta-learned learning algorithm online (predict, then see the label) on K held-out
   episodes of T steps, beside the untrained LA and online SGD/Adam with tuned learning rates.
-  --idx-stats: standardize idx:<folder> data with the meta-training data's mean/std (default) or its own.
+  Your own data: idx:<dir> (IDX files), images:<dir> (PNG/JPEG, one subfolder per class), csv:<file>
+  (a label column plus pixel or feature columns; csv:<file>#label=<column>&shape=flat); see docs/datasets.md.
+  --idx-stats: standardize idx:, images: and csv: pixel data with the meta-training data's mean/std (default) or its own.
   --json prints one line per dataset, an eval.jsonl row (docs/contracts.md §5).`;
 
 const positiveInt = (v: string | undefined, flag: string, dflt: number): number => {

@@ -5,6 +5,8 @@ export interface DatasetFacts {
   readonly numClasses: number;
   /** Image shape before preprocessing, [height, width, channels]. */
   readonly shape: readonly number[];
+  /** A feature vector (a csv: file of non-square width): resize and pad.input do not apply. */
+  readonly flat?: boolean;
 }
 
 export interface DatasetAvailability {
@@ -25,13 +27,21 @@ export interface DatasetCatalog {
   facts?(name: string): DatasetFacts | undefined;
 }
 
+/** Prefixes of datasets the user brings: a folder of IDX files, a folder of images, a CSV file. */
+export const USER_DATASET_PREFIXES = ['idx:', 'images:', 'csv:'] as const;
+
+/** `idx:<folder>`, `images:<folder>` or `csv:<file>`. */
+export function isUserDatasetName(name: string): boolean {
+  return USER_DATASET_PREFIXES.some((p) => name.startsWith(p));
+}
+
 /** Names the reference's configs use; offered as "did you mean" for typos. */
 export const KNOWN_DATASET_NAMES = ['mnist', 'fashion_mnist', 'kmnist', 'emnist', 'emnist_letters', 'random', 'sum'] as const;
 
 /**
  * Class counts and image shapes of the datasets src/engine/data/ knows (emnist is its digits
  * split, 10 classes; the reference's TensorFlow Datasets 'byclass' had 62), and of the
- * procedural tasks from their config sections. Custom `idx:` folders are unknown here: the catalog supplies them.
+ * procedural tasks from their config sections. The user's own `idx:`, `images:` and `csv:` data are unknown here: the catalog supplies them.
  */
 export function builtinFacts(name: string, cfg: ExperimentConfig): DatasetFacts | undefined {
   switch (name) {
@@ -59,6 +69,7 @@ export function resizedShape(cfg: ExperimentConfig, shape: readonly number[]): n
 
 /** A_0: the network's input size for a dataset: pad.input if set, else the (resized) image. */
 export function inputSizeFor(cfg: ExperimentConfig, facts: DatasetFacts): number {
+  if (facts.flat) return product(facts.shape);
   const pad = cfg.data.preprocess.pad.input;
   return pad ? product(pad) : product(resizedShape(cfg, facts.shape));
 }

@@ -1,6 +1,6 @@
 import { closest } from './did-you-mean';
 import {
-  DatasetCatalog, KNOWN_DATASET_NAMES, classesFor, datasetFacts, resizedShape,
+  DatasetCatalog, KNOWN_DATASET_NAMES, isUserDatasetName, classesFor, datasetFacts, resizedShape,
 } from './dataset-facts';
 import { ConfigIssue, makeIssue } from './issues';
 import { ExperimentConfig } from './types';
@@ -96,11 +96,11 @@ export function semanticChecks(
   const usable: typeof datasets = [];
   for (const d of datasets) {
     const avail = catalog?.isDatasetAvailable?.(d.name);
-    if (!d.name.startsWith('idx:') && !(KNOWN_DATASET_NAMES as readonly string[]).includes(d.name) && !catalog?.facts?.(d.name)) {
+    if (!isUserDatasetName(d.name) && !(KNOWN_DATASET_NAMES as readonly string[]).includes(d.name) && !catalog?.facts?.(d.name)) {
       // a name neither we nor the catalog know (the engine's catalog leaves these to us)
       const near = closest(d.name, KNOWN_DATASET_NAMES);
       issue(d.at, `"${d.name}" is not a dataset VS-ML Lab knows`,
-        near ? `did you mean "${near}"?` : `use one of ${KNOWN_DATASET_NAMES.join(', ')}, or idx:<folder>`, 'dataset-unknown');
+        near ? `did you mean "${near}"?` : `use one of ${KNOWN_DATASET_NAMES.join(', ')}, or idx:<folder>, images:<folder>, csv:<file>`, 'dataset-unknown');
       continue;
     }
     if (avail && !avail.available) {
@@ -164,7 +164,7 @@ export function semanticChecks(
     }
 
     // pad.input must hold the (resized) images
-    const tooSmall = padIn ? known.find((d) => {
+    const tooSmall = padIn ? known.filter((d) => !d.facts.flat).find((d) => {
       const shape = resizedShape(cfg, d.facts.shape);
       return padIn.length !== shape.length || padIn.some((p, k) => p < shape[k]);
     }) : undefined;

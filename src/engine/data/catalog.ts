@@ -1,10 +1,10 @@
-import { DatasetCatalog, DatasetFacts } from '../config/dataset-facts';
+import { DatasetCatalog, DatasetFacts, isUserDatasetName } from '../config/dataset-facts';
 import { EngineError } from '../errors';
 import { DataLocation, resolveDataset } from './registry';
 
 /**
  * The config checks' view of the datasets for the CLI and the trainer: availability of every
- * name, and class count / image shape of `idx:<folder>` datasets (read from the files; built-in
+ * name, and class count / image shape of `idx:`, `images:` and `csv:` datasets (read from the files; built-in
  * names use the config layer's own table). The extension has a lighter, name-only catalog.
  */
 export function engineDatasetCatalog(loc: DataLocation = {}): DatasetCatalog {
@@ -21,12 +21,12 @@ export function engineDatasetCatalog(loc: DataLocation = {}): DatasetCatalog {
       }
     },
     facts(name): DatasetFacts | undefined {
-      if (!name.startsWith('idx:')) return undefined;
+      if (!isUserDatasetName(name)) return undefined;
       try {
         const src = resolveDataset(name, loc);
         if (src.kind !== 'images') return undefined;
         const first = src.load(src.splits[0]);
-        return { numClasses: src.numClasses, shape: [first.rows, first.cols, 1] };
+        return { numClasses: src.numClasses, shape: [first.rows, first.cols, 1], ...(src.flat ? { flat: true } : {}) };
       } catch {
         return undefined; // availability reports the problem
       }

@@ -4,6 +4,7 @@ import { Rng } from '../random';
 import { DEFAULT_RANDOM_DATASET, DEFAULT_SUM_DATASET, RandomDatasetOptions, SumDatasetOptions, checkRandomOptions, drawRandomTask, drawSumExample, proceduralShape } from './procedural';
 import { DEFAULT_PREPROCESS, DatasetStats, PreprocessOptions, Preprocessor, buildPreprocessor, preprocessKey } from './preprocess';
 import { DataLocation, ImageSource, Split, resolveDataset } from './registry';
+import { valueScale } from './idx';
 
 /**
  * Datasets as the meta-learner sees them: preprocessed, class-filtered, split into meta-train
@@ -71,7 +72,9 @@ function relabelMap(filter: readonly number[] | null, numClasses: number): Int32
 }
 
 function imageDataset(src: ImageSource, opts: DatasetOptions): EpisodeDataset {
-  const pre = opts.preprocess ?? DEFAULT_PREPROCESS;
+  const configured = opts.preprocess ?? DEFAULT_PREPROCESS;
+  // A feature vector (csv: of non-square width) is not an image: resize and pad do not apply.
+  const pre = src.flat ? { ...configured, resize: null, pad: null } : configured;
   const stats = opts.datasetStats?.[src.name] ?? src.stats;
   const filter = opts.filterClasses ?? null;
   if (filter) checkFilter(filter, src.numClasses, src.name);
@@ -100,8 +103,9 @@ function imageDataset(src: ImageSource, opts: DatasetOptions): EpisodeDataset {
     const labels = new Int32Array(keep.length);
     const pix = set.rows * set.cols;
     const scaled = new Float64Array(pix); // one image in [0,1]
+    const scale = valueScale(set);
     keep.forEach((i, j) => {
-      for (let q = 0; q < pix; q++) scaled[q] = set.images[i * pix + q] / 255;
+      for (let q = 0; q < pix; q++) scaled[q] = set.images[i * pix + q] / scale;
       p.apply(scaled, 0, inputs, j * D);
       labels[j] = map[set.labels[i]];
     });
@@ -192,7 +196,7 @@ function sumDataset(stats: DatasetStats, opts: DatasetOptions): EpisodeDataset {
   };
 }
 
-/** Opens a dataset by config name (`mnist`, `fashion_mnist`, `idx:<dir>`, `random`, `sum`, ...). */
+/** Opens a dataset by config name (`mnist`, `fashion_mnist`, `idx:<dir>`, `images:<dir>`, `csv:<file>`, `random`, `sum`, ...). */
 export function openDataset(name: string, opts: DatasetOptions = {}): EpisodeDataset {
   const src = resolveDataset(name, opts);
   if (src.kind === 'images') return imageDataset(src, opts);

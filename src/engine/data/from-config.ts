@@ -1,7 +1,8 @@
 import { ExperimentConfig, trainingDatasets } from '../config/types';
+import { isUserDatasetName } from '../config/dataset-facts';
 import { DatasetOptions, EpisodeDataset, mixDatasets, openDataset } from './episodes';
 import { DATASET_STATS, DatasetStats, PreprocessOptions } from './preprocess';
-import { resolveDataset } from './registry';
+import { DataLocation, resolveDataset } from './registry';
 
 /**
  * Maps the experiment config's `data`, `random_dataset` and `sum_dataset` sections (the
@@ -39,7 +40,7 @@ export function openTrainingDataset(cfg: ExperimentConfig, numOutputs: number): 
 
 /**
  * The mean/std of the meta-training data (the first dataset of a mixture): a config entry in
- * dataset_stats, else the built-in table, else (an idx: folder) its own pixel statistics.
+ * dataset_stats, else the built-in table, else (the user's own data) its own statistics.
  */
 export function trainingStats(cfg: ExperimentConfig): DatasetStats {
   const name = trainingDatasets(cfg)[0];
@@ -47,15 +48,22 @@ export function trainingStats(cfg: ExperimentConfig): DatasetStats {
 }
 
 /**
- * One dataset by name (an `evaluation.datasets` entry or `vsml eval --dataset`). An idx:<folder>
- * without a dataset_stats entry is standardized with the meta-training data's statistics unless
- * `data.preprocess.idx_stats` is 'own'.
+ * One dataset by name (an `evaluation.datasets` entry or `vsml eval --dataset`). The user's own
+ * data (idx:, images:, csv: of pixels) without a dataset_stats entry is standardized with the
+ * meta-training data's statistics unless `data.preprocess.idx_stats` is 'own'; a csv: file whose
+ * values are not pixels always keeps its own.
  */
 export function openConfiguredDataset(cfg: ExperimentConfig, name: string, numOutputs: number): EpisodeDataset {
   const opts = datasetOptionsFromConfig(cfg, numOutputs);
   const p = cfg.data.preprocess;
-  if (name.startsWith('idx:') && !p.dataset_stats[name] && p.idx_stats === 'training' && !trainingDatasets(cfg).includes(name)) {
+  if (isUserDatasetName(name) && !p.dataset_stats[name] && p.idx_stats === 'training' && !trainingDatasets(cfg).includes(name)
+    && !isNotPixels(name, opts)) {
     return openDataset(name, { ...opts, datasetStats: { ...opts.datasetStats, [name]: trainingStats(cfg) } });
   }
   return openDataset(name, opts);
+}
+
+function isNotPixels(name: string, loc: DataLocation): boolean {
+  const src = resolveDataset(name, loc);
+  return src.kind === 'images' && !!src.notPixels;
 }

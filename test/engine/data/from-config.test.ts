@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { encodePng, glyph, writeFile } from '../../helpers/write-images';
 import { configOrThrow, loadConfigFile } from '../../../src/engine/config/load-config';
 import { datasetOptionsFromConfig, openConfiguredDataset, openTrainingDataset } from '../../../src/engine/data/from-config';
 import { sampleEpisode } from '../../../src/engine/data/episodes';
@@ -35,4 +38,23 @@ test('an idx folder is standardized with the meta-training data\'s statistics by
   const own = structuredClone(cfg);
   own.data.preprocess.idx_stats = 'own';
   assert.ok(minInput(own) < mnist - 0.2, 'notMNIST\'s own mean/std put the background well below MNIST\'s');
+});
+
+test('images: folders follow idx_stats like idx: folders; a csv of non-pixel values keeps its own statistics', async () => {
+  const cfg = configOrThrow(await loadConfigFile(join(REPO_ROOT, 'examples', 'default.vsml.json')));
+  const dir = mkdtempSync(join(tmpdir(), 'vsml-own-stats-'));
+  for (const cls of ['a', 'b']) for (let i = 0; i < 5; i++) writeFile(join(dir, 'imgs', cls, `${i}.png`), encodePng(7, 7, glyph(7, 7, 60, i)));
+  const minInput = (c: typeof cfg, name: string): number => Math.min(...sampleEpisode(openConfiguredDataset(c, name, 10), 'test', 20, 1, new Rng(3)).inputs);
+  const mnist = (60 / 255 - 0.13066047430038452) / 0.3081078827381134; // the background, standardized like MNIST
+  const images = `images:${join(dir, 'imgs')}`;
+  assert.ok(Math.abs(minInput(cfg, images) - mnist) < 1e-6, 'training statistics by default');
+  const own = structuredClone(cfg);
+  own.data.preprocess.idx_stats = 'own';
+  assert.ok(Math.abs(minInput(own, images) - mnist) > 0.1, 'own statistics with idx_stats "own"');
+  // features 100..109 standardized with MNIST's numbers would be ~300; with their own they are near 0
+  const lines = ['y,a,b,c'];
+  for (let i = 0; i < 10; i++) lines.push(`${i % 2},${100 + i},${100 + i},${100 + i}`);
+  writeFile(join(dir, 'f.csv'), lines.join('\n'));
+  const ep = sampleEpisode(openConfiguredDataset(cfg, `csv:${join(dir, 'f.csv')}`, 10), 'test', 20, 1, new Rng(3));
+  assert.ok(Math.max(...ep.inputs.map(Math.abs)) < 3, `inputs ${[...ep.inputs].slice(0, 3)}`);
 });

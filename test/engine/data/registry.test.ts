@@ -8,6 +8,9 @@ import { EngineError } from '../../../src/engine/errors';
 import { encodeIdx } from '../../../src/engine/data/idx';
 import { DEFAULT_CACHE_DIR, datasetAvailability, listDatasets, resolveDataset } from '../../../src/engine/data/registry';
 import { SHARED_DATA } from '../../helpers/paths';
+import { encodePng, glyph, writeFile } from '../../helpers/write-images';
+import { openDataset } from '../../../src/engine/data/episodes';
+import { DEFAULT_PREPROCESS } from '../../../src/engine/data/preprocess';
 
 function writePair(dir: string, prefix: string, n: number, rows: number, cols: number, classes: number, gz = true): void {
   mkdirSync(dir, { recursive: true });
@@ -102,4 +105,39 @@ test('listDatasets reports every built-in name; mnist is always available offlin
   assert.equal(mnist?.available, true);
   assert.equal(rows.find((r) => r.name === 'random')?.fetchable, false);
   for (const r of rows) assert.ok(r.source.length > 0);
+});
+
+test('images:<dir> and csv:<file> resolve to train/test sources that go through the preprocessing like any dataset', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vsml-reg-own-'));
+  for (const cls of ['circle', 'line']) {
+    for (let i = 0; i < 5; i++) writeFile(join(dir, 'imgs', cls, `${i}.png`), encodePng(8, 8, glyph(8, 8, cls === 'line' ? 0 : 100, i)));
+  }
+  const src = resolveDataset(`images:${join(dir, 'imgs')}`);
+  assert.equal(src.kind, 'images');
+  if (src.kind !== 'images') return;
+  assert.deepEqual(src.splits, ['train', 'test']);
+  assert.equal(src.numClasses, 2);
+  assert.equal(src.load('train').n + src.load('test').n, 10);
+  assert.match(src.source, /^10 images in .*imgs \(2 classes: circle, line; 8x8 grayscale; 8 train \/ 2 test\)$/);
+  const ds = openDataset(`images:${join(dir, 'imgs')}`, { preprocess: { ...DEFAULT_PREPROCESS, resize: [4, 4] } });
+  assert.equal(ds.inputSize, 16);
+  assert.equal(ds.size('test'), 2);
+
+  const lines = ['label,a,b,c,d,e'];
+  for (let i = 0; i < 10; i++) lines.push(`${i % 2 ? 'b' : 'a'},${i},${i + 1},-3,0,${i * 10}`);
+  writeFile(join(dir, 'f.csv'), lines.join('\n'));
+  const csv = resolveDataset(`csv:${join(dir, 'f.csv')}`);
+  assert.equal(csv.kind === 'images' && csv.flat && csv.notPixels, true);
+  // a flat vector is neither resized nor padded: 5 features stay 5 inputs
+  const flat = openDataset(`csv:${join(dir, 'f.csv')}`, { preprocess: { ...DEFAULT_PREPROCESS, resize: [7, 7] } });
+  assert.equal(flat.inputSize, 5);
+  assert.equal(flat.numClasses, 2);
+  // a square one is an image: resize applies
+  writeFile(join(dir, 'g.csv'), lines.map((l) => l.split(',').slice(0, 5).join(',')).join('\n'));
+  const square = openDataset(`csv:${join(dir, 'g.csv')}`, { preprocess: { ...DEFAULT_PREPROCESS, resize: [3, 3] } });
+  assert.equal(square.inputSize, 9);
+});
+
+test('unknown names list the own-data prefixes', () => {
+  assert.throws(() => resolveDataset('pets'), /idx:<folder> \(IDX files\), images:<folder> \(PNG\/JPEG, one subfolder per class\) or csv:<file>/);
 });
