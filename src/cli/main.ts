@@ -10,12 +10,15 @@ import { datasetsCommand, DATASETS_USAGE } from './commands/datasets';
 import { trainCommand, TRAIN_USAGE } from './commands/train';
 import { evalCommand, EVAL_USAGE } from './commands/eval';
 import { importCommand, IMPORT_USAGE } from './commands/import';
+import { cloneCommand, CLONE_USAGE } from './commands/clone';
 
 const USAGE = `VS-ML Lab: meta-learn learning algorithms with Variable Shared Meta Learning.
 
 ${TRAIN_USAGE}
 
 ${EVAL_USAGE}
+
+${CLONE_USAGE}
 
 ${DATASETS_USAGE}
 
@@ -28,6 +31,7 @@ type Command = (argv: string[], out: (s: string) => void) => Promise<number>;
 const COMMANDS: Record<string, Command> = {
   train: trainCommand,
   eval: evalCommand,
+  clone: cloneCommand,
   datasets: datasetsCommand,
   import: importCommand,
   fixture: fixtureCommand,

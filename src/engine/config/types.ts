@@ -84,6 +84,21 @@ export interface ExperimentConfig {
     threads: number;
   };
   baselines: { enabled: boolean; hidden_size: number; tune_episodes: number };
+  /** `vsml clone`: learning-algorithm cloning (src/engine/clone/). */
+  clone: {
+    teacher: 'shallow' | 'deep';
+    activation: 'tanh' | 'sigmoid';
+    teacher_lr: number;
+    gain: number;
+    weight_channel: number;
+    steps: number;
+    lr: number;
+    cells: number;
+    unroll: number;
+    stream_length: number;
+    weight_loss: number;
+    clip_gradnorm: number;
+  };
 }
 
 export interface LayerSpec {

@@ -35,7 +35,7 @@ export type MetricsRow = MetaStepResult & {
   stepSeconds: number;
 };
 
-export type MethodName = 'learned' | 'untrained' | 'sgd' | 'adam';
+export type MethodName = 'learned' | 'untrained' | 'sgd' | 'adam' | 'teacher';
 
 export type MethodResult = Omit<OnlineSummary, 'lossCurve'> & { lr?: number; model?: string };
 
