@@ -1,6 +1,4 @@
 import { EngineError } from '../errors';
-import { Rng } from '../random';
-import { initParams } from '../model/init';
 import { paramLayout } from '../model/param-layout';
 import { RolloutRunner } from '../model/rollout-runner';
 import { createMetaOptimizer } from '../meta/create-meta-optimizer';
@@ -10,6 +8,7 @@ import { ExperimentPlan, EvalDataset } from './experiment-plan';
 import { EvalRow, MethodResult, MetricsRow, RunnerInfo, RunState } from './records';
 import { RunFolder } from './run-folder';
 import { recordSnapshot, StateSnapshot } from './snapshot';
+import { initialTheta } from './initial-theta';
 
 /** What the loop reports while it runs; the CLI draws a progress bar, the trainer process forwards them. */
 export interface ExperimentEvents {
@@ -75,8 +74,11 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
     run.truncateAfter(ckpt.step);
     elapsedBefore = run.readStatus()?.elapsedSeconds ?? 0;
   } else {
+    // A clone named by init_from may be trained first; it writes its own run folder.
+    const init = await initialTheta(plan, { runner, runsDir: opts.runsDir, signal: opts.signal, log: (m) => ev.log?.('info', m) });
     run = RunFolder.create(opts.runsDir, plan.name, plan.resolvedConfig);
-    theta = initParams(plan.model, new Rng(plan.seed, 'meta-init'), plan.init);
+    theta = init.theta;
+    if (init.from) ev.log?.('info', `V_M starts from ${init.from}`);
   }
 
   const t0 = Date.now();
