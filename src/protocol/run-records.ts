@@ -104,6 +104,8 @@ export interface StateSnapshot {
   readonly dataset: string;
   readonly innerSteps: readonly number[];
   readonly frames: readonly SnapshotFrame[];
+  /** A cloned learning algorithm (`vsml clone`): the c channel that holds each cell's weight. */
+  readonly weightChannel?: number;
 }
 
 export function readRunner(value: unknown, path: string): RunnerInfo {
@@ -220,7 +222,16 @@ export function readSnapshot(value: unknown, path = 'snapshot'): StateSnapshot {
     dataset: str(o, 'dataset', path),
     innerSteps: intArray(o, 'innerSteps', path, 0),
     frames,
+    ...readWeightChannel(o, path),
   };
+}
+
+function readWeightChannel(o: Obj, path: string): { weightChannel?: number } {
+  if (o['weightChannel'] === undefined) return {};
+  const k = nonNegInt(o, 'weightChannel', path);
+  const N = posInt(o, 'slowSize', path);
+  if (k >= N) throw new FieldError(`${path}.weightChannel`, `a state channel in [0, ${N})`, k);
+  return { weightChannel: k };
 }
 
 export const parseRunStatus = (value: unknown): ParseResult<RunStatus> => tryParse(() => readRunStatus(value));

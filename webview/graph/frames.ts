@@ -23,6 +23,8 @@ export interface Decoded {
   slowSize: number;
   msgSize: number;
   frames: DecodedFrame[];
+  /** A cloned LA: the c channel holding each cell's weight. */
+  weightChannel?: number;
 }
 
 export const numLayers = (d: { layerSizes: readonly number[] }): number => d.layerSizes.length - 1;
@@ -43,6 +45,7 @@ export function decodeSnapshot(s: StateSnapshot): Decoded {
       h: f.layers.map((layer, l) => decodeFloat32(layer.h, sizes[l])),
       c: f.layers.map((layer, l) => decodeFloat32(layer.c, sizes[l])),
     })),
+    ...(s.weightChannel !== undefined ? { weightChannel: s.weightChannel } : {}),
   };
 }
 

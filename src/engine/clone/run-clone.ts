@@ -124,7 +124,7 @@ export async function runClone(opts: CloneOptions): Promise<CloneOutcome> {
         run.appendEval(row);
         rows.push(row);
         datasets[name] = { clone: r.clone.meanAccuracy, teacher: r.teacher.meanAccuracy };
-        if (rows.length === 1) run.writeSnapshot(recordSnapshot(evalModel, theta, episodes[0], step, name));
+        if (rows.length === 1) run.writeSnapshot({ ...recordSnapshot(evalModel, theta, episodes[0], step, name), weightChannel: cfg.clone.weight_channel });
       }
     }
     run.saveCheckpoint({
