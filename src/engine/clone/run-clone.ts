@@ -15,6 +15,10 @@ import { EvalRow } from '../runs/records';
 import { RunFolder } from '../runs/run-folder';
 import { recordSnapshot } from '../runs/snapshot';
 import { cellRuleFromConfig, cloneConfigIssues } from './clone-config';
+import { constructCloneTheta } from './construct';
+import { cellStreams, targetScales } from './cell-streams';
+import { cloneFidelity } from './clone-fidelity';
+import { CloneLossTerms } from './clone-loss';
 import { evaluateClone } from './evaluate-clone';
 import { CloneStepRow, trainClone } from './train-clone';
 
@@ -43,6 +47,8 @@ export interface CloneOutcome {
   rows: EvalRow[];
   seconds: number;
   theta: Float64Array;
+  /** Relative squared errors vs the teacher's rule on held-out cell streams, before and after cloning (clone-fidelity.ts). */
+  fidelity: { before: CloneLossTerms; after: CloneLossTerms };
 }
 
 /**
@@ -64,7 +70,9 @@ export async function runClone(opts: CloneOptions): Promise<CloneOutcome> {
   const model = toModelConfig(cfg, numOutputs, train.inputSize);
   const rule = cellRuleFromConfig(cfg);
   const layout = paramLayout(model);
-  const theta = initParams(model, new Rng(cfg.seed, 'meta-init'), { inputGateBias: cfg.model.sub_rnn.init_input_gate_bias });
+  const theta = cfg.clone.init === 'construct'
+    ? constructCloneTheta(model, rule, cfg.clone.weight_channel)
+    : initParams(model, new Rng(cfg.seed, 'meta-init'), { inputGateBias: cfg.model.sub_rnn.init_input_gate_bias });
   const tfjs = await selectTfjsBackend(cfg.engine.backend);
 
   const run = RunFolder.create(opts.runsDir, cfg.name, { ...cfg, source: opts.source });
@@ -76,6 +84,14 @@ export async function runClone(opts: CloneOptions): Promise<CloneOutcome> {
   });
   ev.started?.({ runId: run.runId, runDir: run.dir, totalSteps: cfg.clone.steps, backend: tfjs.backend });
   ev.log?.(`cloning ${cfg.clone.teacher} online backprop into V_M (${layout.size} parameters) with TensorFlow.js (${tfjs.backend})`);
+  // Held-out cell streams (other episodes, other initial weights) to report how closely the cell follows its teacher.
+  const heldOut = cellStreams(model, rule, episodeSampler(train, 'train'), new Rng(cfg.seed, 'clone-held-out'),
+    { cells: 128, length: cfg.clone.stream_length, weightChannel: cfg.clone.weight_channel, cellsPerEpisode: 16 });
+  const fidelityOpts = { rule, weightChannel: cfg.clone.weight_channel, scales: targetScales(heldOut, rule) };
+  const fidelityText = (f: CloneLossTerms): string =>
+    `forward message ${(100 * f.fwd).toFixed(2)}%, backward message ${(100 * f.bwd).toFixed(2)}%, weight update ${(100 * f.du).toFixed(2)}%, other channels ${(100 * f.rest).toFixed(2)}%`;
+  const fidelityBefore = cloneFidelity(model, theta, heldOut, fidelityOpts);
+  ev.log?.(`relative squared error vs the teacher's rule on held-out streams at the start (${cfg.clone.init}): ${fidelityText(fidelityBefore)}`);
   let step = 0;
   try {
     let lastStatus = 0;
@@ -107,6 +123,8 @@ export async function runClone(opts: CloneOptions): Promise<CloneOutcome> {
       },
     });
     const stopped = result.steps < cfg.clone.steps;
+    const fidelity = cloneFidelity(model, theta, heldOut, fidelityOpts);
+    ev.log?.(`relative squared error vs the teacher's rule on held-out streams after ${result.steps} updates: ${fidelityText(fidelity)}`);
 
     const rows: EvalRow[] = [];
     const datasets: CloneOutcome['datasets'] = {};
@@ -139,7 +157,7 @@ export async function runClone(opts: CloneOptions): Promise<CloneOutcome> {
       best: first ? { metric: `eval/${first.dataset}/learned/meanAccuracy`, value: first.methods.learned!.meanAccuracy, step } : undefined,
     });
     run.close();
-    return { runDir: run.dir, runId: run.runId, datasets, rows, seconds: seconds(), theta };
+    return { runDir: run.dir, runId: run.runId, datasets, rows, seconds: seconds(), theta, fidelity: { before: fidelityBefore, after: fidelity } };
   } catch (e) {
     try {
       run.updateStatus({ state: 'failed', step, elapsedSeconds: seconds(), endedAt: now(), error: e instanceof Error ? e.message : String(e) });

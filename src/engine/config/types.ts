@@ -91,9 +91,10 @@ export interface ExperimentConfig {
   /** `vsml clone`: learning-algorithm cloning (src/engine/clone/). */
   clone: {
     teacher: 'shallow' | 'deep';
-    activation: 'tanh' | 'sigmoid';
+    activation: 'tanh';
     teacher_lr: number;
     gain: number;
+    init: 'construct' | 'meta_init';
     weight_channel: number;
     steps: number;
     lr: number;

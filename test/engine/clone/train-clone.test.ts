@@ -27,7 +27,7 @@ function setup() {
   return { cfg, model, sample: episodeSampler(train, 'train'), rule: cellRuleFromConfig(cfg) };
 }
 
-test('a short clone run moves the cell toward the teacher on streams it was not trained on (messages and weight updates)', async () => {
+test('from the random meta-init, a short clone run moves the cell toward the teacher on streams it was not trained on (messages and weight updates)', async () => {
   await selectTfjsBackend('auto');
   const { cfg, model, sample, rule } = setup();
   const theta = initParams(model, new Rng(cfg.seed, 'meta-init'));
@@ -38,15 +38,15 @@ test('a short clone run moves the cell toward the teacher on streams it was not 
   const before = cloneFidelity(model, theta, heldOut, { rule, weightChannel: wc, scales });
   const rows: number[] = [];
   await trainClone(model, theta, {
-    rule, weightChannel: wc, steps: 60, lr: 0.01, cells: 64, unroll: 5, streamLength: 40, duWeight: cfg.clone.weight_loss, seed: 1,
+    rule, weightChannel: wc, steps: 40, lr: 0.01, cells: 64, unroll: 5, streamLength: 40, duWeight: cfg.clone.weight_loss, seed: 1,
     sample, clipGradNorm: 1, onStep: (r) => rows.push(r.loss),
   });
-  assert.equal(rows.length, 60);
+  assert.equal(rows.length, 40);
   const after = cloneFidelity(model, theta, heldOut, { rule, weightChannel: wc, scales });
   // Relative mean squared errors (1 = no better than outputting 0). The untrained cell is near 1
   // on the messages; a few dozen updates must cut every term clearly below where it started. (How
   // close a full clone gets is pinned by clone-fidelity.test.ts on a committed `vsml clone` result.)
   for (const k of ['fwd', 'bwd', 'du'] as const) {
-    assert.ok(after[k] < 0.8 * before[k], `${k}: ${before[k].toFixed(3)} -> ${after[k].toFixed(3)}`);
+    assert.ok(after[k] < 0.85 * before[k], `${k}: ${before[k].toFixed(3)} -> ${after[k].toFixed(3)}`);
   }
 });
