@@ -1,7 +1,7 @@
 import type { EvalRow, MethodName } from '../protocol/run-records';
 
-const METHODS: MethodName[] = ['learned', 'untrained', 'sgd', 'adam'];
-const LABEL: Record<MethodName, string> = { learned: 'learned LA', untrained: 'untrained LA', sgd: 'online SGD', adam: 'online Adam' };
+const METHODS: MethodName[] = ['learned', 'teacher', 'untrained', 'sgd', 'adam'];
+const LABEL: Record<MethodName, string> = { learned: 'learned LA', untrained: 'untrained LA', sgd: 'online SGD', adam: 'online Adam', teacher: 'teacher (backprop)' };
 
 const pct = (v: number | undefined): string => (v === undefined ? '—' : `${(100 * v).toFixed(1)}%`);
 

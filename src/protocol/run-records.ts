@@ -74,8 +74,8 @@ export interface MetricsRow {
   readonly stepSeconds: number;
 }
 
-/** The methods the engine evaluates (an eval.jsonl line may hold any subset; readers accept other names). */
-export const METHOD_NAMES = ['learned', 'untrained', 'sgd', 'adam'] as const;
+/** The methods the engine evaluates ('teacher': the online-backprop teacher of a clone run; an eval.jsonl line may hold any subset; readers accept other names). */
+export const METHOD_NAMES = ['learned', 'untrained', 'sgd', 'adam', 'teacher'] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 
 /** One method's result inside an eval.jsonl line. */
@@ -124,6 +124,8 @@ export interface StateSnapshot {
   readonly dataset: string;
   readonly innerSteps: readonly number[];
   readonly frames: readonly SnapshotFrame[];
+  /** A cloned learning algorithm (`vsml clone`): the c channel that holds each cell's weight. */
+  readonly weightChannel?: number;
 }
 
 export function readRunner(value: unknown, path: string): RunnerInfo {
@@ -256,7 +258,16 @@ export function readSnapshot(value: unknown, path = 'snapshot'): StateSnapshot {
     dataset: str(o, 'dataset', path),
     innerSteps: intArray(o, 'innerSteps', path, 0),
     frames,
+    ...readWeightChannel(o, path),
   };
+}
+
+function readWeightChannel(o: Obj, path: string): { weightChannel?: number } {
+  if (o['weightChannel'] === undefined) return {};
+  const k = nonNegInt(o, 'weightChannel', path);
+  const N = posInt(o, 'slowSize', path);
+  if (k >= N) throw new FieldError(`${path}.weightChannel`, `a state channel in [0, ${N})`, k);
+  return { weightChannel: k };
 }
 
 export const parseRunStatus = (value: unknown): ParseResult<RunStatus> => tryParse(() => readRunStatus(value));

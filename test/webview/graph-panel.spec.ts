@@ -229,3 +229,32 @@ test('graph screenshots: three views in light and dark', async () => {
     }
   }
 });
+
+test('graph panel shows a cloned learning algorithm as what it is: the weight channel of every cell as the weight matrix', async () => {
+  const base = await graphSnapshotMessage('deep-layerwise');
+  const msg = { ...base, snapshot: { ...base.snapshot!, weightChannel: 1 } };
+  const p = await openPanel(h, 'graph', 'dark', { width: 1100, height: 900 });
+  await p.send(msg);
+  const shown = await p.page.evaluate(() => ({
+    kind: (document.getElementById('kind-select') as HTMLElement & { value: string }).value,
+    channel: (document.getElementById('channel-select') as HTMLElement & { value: string }).value,
+    view: (document.getElementById('view-select') as HTMLElement & { value: string }).value,
+    labels: [...document.querySelectorAll('#channel-select vscode-option')].map((o) => o.textContent),
+    legend: document.getElementById('legend')!.textContent,
+    status: document.getElementById('status')!.textContent,
+    title: document.querySelector('h1')!.textContent,
+  }));
+  assert.deepEqual([shown.view, shown.kind, shown.channel], ['grid', 'c', '1']);
+  assert.equal(shown.labels[1], '1 (weight channel)');
+  assert.equal(shown.labels[0], '0');
+  assert.match(shown.legend ?? '', /weight = c\[1\]/);
+  assert.match(shown.status ?? '', /c\[1\] of each cell is its weight/);
+  assert.match(shown.title ?? '', /cloned learning algorithm/);
+  const d = decodeSnapshot(msg.snapshot);
+  await checkCells(p, d, d.frames.length - 1, 'c', 1, 'dark');
+  // The user's own choice is kept when the same run's next snapshot arrives.
+  await selectValue(p, 'kind-select', 'h');
+  await p.send({ type: 'state/snapshot', runId: msg.summary.runId, snapshot: msg.snapshot });
+  assert.equal(await p.page.evaluate(() => (document.getElementById('kind-select') as HTMLElement & { value: string }).value), 'h');
+  await p.page.close();
+});

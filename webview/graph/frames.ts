@@ -23,6 +23,8 @@ export interface Decoded {
   slowSize: number;
   msgSize: number;
   frames: DecodedFrame[];
+  /** A cloned LA: the c channel holding each cell's weight. */
+  weightChannel?: number;
 }
 
 export function decodeSnapshot(s: StateSnapshot): Decoded {
@@ -41,6 +43,7 @@ export function decodeSnapshot(s: StateSnapshot): Decoded {
       h: f.layers.map((layer, l) => decodeFloat32(layer.h, sizes[l])),
       c: f.layers.map((layer, l) => decodeFloat32(layer.c, sizes[l])),
     })),
+    ...(s.weightChannel !== undefined ? { weightChannel: s.weightChannel } : {}),
   };
 }
 

@@ -229,7 +229,8 @@ function drawLegend(): void {
     bctx.fillStyle = `rgb(${lut[li]}, ${lut[li + 1]}, ${lut[li + 2]})`;
     bctx.fillRect(i, 0, 1, 12);
   }
-  const items: Node[] = [el('span', {}, `${state.kind}[${state.k}]: −${scale.toPrecision(3)}`), bar, el('span', {}, `+${scale.toPrecision(3)}`)];
+  const isWeight = state.kind === 'c' && data !== null && state.k === data.weightChannel;
+  const items: Node[] = [el('span', {}, `${isWeight ? `weight = c[${state.k}]` : `${state.kind}[${state.k}]`}: −${scale.toPrecision(3)}`), bar, el('span', {}, `+${scale.toPrecision(3)}`)];
   if (state.view === 'matrix') {
     const sets = [...new Set(sharing?.layerParamIndex ?? [0])];
     const swatch = (c: Rgb, label: string): HTMLElement => {
@@ -350,7 +351,12 @@ function drawHistory(): void {
 }
 
 // ---- messages -------------------------------------------------------------------------------
-function showSnapshot(snap: StateSnapshot | null): void {
+/** A cloned LA keeps each cell's weight in one c channel: show it as the weight matrices. */
+function weightChannelOf(snap: StateSnapshot | null): number | undefined {
+  return snap?.weightChannel !== undefined && snap.weightChannel < snap.slowSize ? snap.weightChannel : undefined;
+}
+
+function showSnapshot(snap: StateSnapshot | null, newRun = false): void {
   if (!snap) {
     data = null;
     statusLine.textContent = `${summary?.runId ?? 'This run'} has no state snapshot yet: one is written after each evaluation.`;
@@ -361,15 +367,25 @@ function showSnapshot(snap: StateSnapshot | null): void {
   const atEnd = state.frame < 0 || (data !== null && state.frame >= data.frames.length - 1);
   data = decodeSnapshot(snap);
   const N = data.slowSize;
+  const wc = weightChannelOf(snap);
+  if (wc !== undefined && newRun) {
+    // A clone opens on what it is: the grid of cells colored by their weight, c[weight channel].
+    state.view = 'grid';
+    state.kind = 'c';
+    state.k = wc;
+    setOptions(viewSelect, [...viewSelect.children].map((o) => ({ value: o.getAttribute('value')!, label: o.textContent ?? '' })), 'grid');
+    setOptions(kindSelect, [{ value: 'h', label: 'h (hidden)' }, { value: 'c', label: 'c (cell)' }], 'c');
+  }
   if (state.k >= N) state.k = 0;
-  setOptions(channelSelect, Array.from({ length: N }, (_, n) => ({ value: String(n), label: String(n) })), String(state.k));
+  setOptions(channelSelect, Array.from({ length: N }, (_, n) => ({ value: String(n), label: n === wc ? `${n} (weight channel)` : String(n) })), String(state.k));
   slider.max = String(Math.max(0, data.frames.length - 1));
   // Follow the newest step unless the user scrubbed back.
   state.frame = atEnd ? data.frames.length - 1 : Math.min(state.frame, data.frames.length - 1);
   slider.value = String(state.frame);
   const sets = sharing ? [...new Set(sharing.layerParamIndex)].length : 1;
   statusLine.textContent = `${summary?.runId ?? ''} (${summary?.state ?? ''}): layers ${data.layerSizes.join(' → ')}, N=${N}, M=${data.msgSize}, ` +
-    `${sets} V_M set${sets > 1 ? 's' : ''}; states of one ${data.dataset} episode at meta-step ${data.step}, ${data.frames.length} inner steps recorded`;
+    `${sets} V_M set${sets > 1 ? 's' : ''}; states of one ${data.dataset} episode at meta-step ${data.step}, ${data.frames.length} inner steps recorded` +
+    (wc !== undefined ? `. A cloned learning algorithm: c[${wc}] of each cell is its weight, so state c, channel ${wc} in the grid shows each layer's weight matrix (A rows x B columns) as it learns.` : '');
   rescale();
   save();
   relayout();
@@ -381,9 +397,12 @@ function handle(m: HostToGraphMessage): void {
       clearPanelError();
       summary = m.summary;
       sharing = m.sharing;
-      state.runId = m.summary.runId;
-      title.textContent = `VS-ML Variable-Sharing Graph: ${m.summary.name}`;
-      showSnapshot(m.snapshot);
+      {
+        const newRun = state.runId !== m.summary.runId;
+        state.runId = m.summary.runId;
+        title.textContent = `VS-ML Variable-Sharing Graph: ${m.summary.name}${weightChannelOf(m.snapshot) !== undefined ? ' (cloned learning algorithm)' : ''}`;
+        showSnapshot(m.snapshot, newRun);
+      }
       break;
     case 'state/snapshot':
       if (m.runId !== state.runId) {

@@ -15,6 +15,8 @@ export interface ExperimentConfig {
     dataset_weights: number[] | null;
     batch_size: number;
     episode_length: number;
+    /** Each meta-step draws its T from this list; null = episode_length. */
+    episode_lengths: number[] | null;
     /** Antithetic pairs: a meta-step runs 2 * population_size episodes. */
     population_size: number;
     loss_type: 'mean' | 'last';
@@ -51,6 +53,8 @@ export interface ExperimentConfig {
     clip_gradnorm: number;
     centered_ranks: boolean;
     weight_decay: number;
+    /** Start from this V_M: a run folder, checkpoint, or clone config (src/engine/runs/initial-theta.ts); null = meta-init. */
+    init_from: string | null;
   };
   model: {
     type: 'VSMLRNN';
@@ -84,6 +88,22 @@ export interface ExperimentConfig {
     threads: number;
   };
   baselines: { enabled: boolean; hidden_size: number; tune_episodes: number };
+  /** `vsml clone`: learning-algorithm cloning (src/engine/clone/). */
+  clone: {
+    teacher: 'shallow' | 'deep';
+    activation: 'tanh';
+    teacher_lr: number;
+    gain: number;
+    init: 'construct' | 'meta_init';
+    weight_channel: number;
+    steps: number;
+    lr: number;
+    cells: number;
+    unroll: number;
+    stream_length: number;
+    weight_loss: number;
+    clip_gradnorm: number;
+  };
 }
 
 export interface LayerSpec {

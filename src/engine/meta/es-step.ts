@@ -13,6 +13,8 @@ export interface EsOptions {
   /** σ, the noise std (`optimizer.noise_std`). */
   sigma: number;
   episodeLength: number;
+  /** When set, each step draws its episode length uniformly from this list (`training.episode_lengths`). */
+  episodeLengths?: readonly number[];
   lossType: 'mean' | 'last';
   centeredRanks: boolean;
   /** L2 coefficient added to the gradient (pulls θ toward 0); 0 = off. */
@@ -55,11 +57,12 @@ export async function esStep(
   const D = theta.length;
   const rollouts: Rollout[] = [];
   const eps: Float64Array[] = [];
+  const T = opt.episodeLengths && opt.episodeLengths.length > 0 ? opt.episodeLengths[rng.int(opt.episodeLengths.length)] : opt.episodeLength;
   for (let k = 0; k < opt.pairs; k++) {
     const e = new Float64Array(D);
     rng.fillNormal(e);
     eps.push(e);
-    const episode = sample(rng, opt.episodeLength, cfg.batchSize);
+    const episode = sample(rng, T, cfg.batchSize);
     const state = broadcastState(initialState(cfg, rng), cfg.batchSize);
     const [plus, minus] = perturb(theta, e, opt.sigma);
     rollouts.push({ theta: plus, episode, initialState: state }, { theta: minus, episode, initialState: state });

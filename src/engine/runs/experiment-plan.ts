@@ -36,6 +36,8 @@ export interface ExperimentPlan {
   model: VsmlModelConfig;
   /** How θ is initialized (the meta-init; also the untrained LA of the evaluations). */
   init?: InitOptions;
+  /** `optimizer.init_from` resolved against the config's folder: start from this V_M (initial-theta.ts). */
+  initFrom?: string;
   iterations: number;
   /** The meta-optimizer and its settings (`optimizer` in the config). */
   optimizer: MetaOptimizerSpec;

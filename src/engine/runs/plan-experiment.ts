@@ -1,3 +1,4 @@
+import { dirname, resolve } from 'node:path';
 import { VsmlModelConfig } from '../model/config';
 import { ExperimentConfig } from '../config/types';
 import { toModelConfig } from '../config/to-model-config';
@@ -72,6 +73,7 @@ export function planExperiment(cfg: ExperimentConfig, source: string): Experimen
     resolvedConfig: { ...cfg, source },
     model,
     init: { inputGateBias: cfg.model.sub_rnn.init_input_gate_bias },
+    initFrom: cfg.optimizer.init_from ? resolve(dirname(source), cfg.optimizer.init_from) : undefined,
     iterations: cfg.training.iterations,
     optimizer: {
       type: 'es',
@@ -79,6 +81,7 @@ export function planExperiment(cfg: ExperimentConfig, source: string): Experimen
         pairs: cfg.training.population_size,
         sigma: o.noise_std,
         episodeLength: cfg.training.episode_length,
+        episodeLengths: cfg.training.episode_lengths ?? undefined,
         lossType: cfg.training.loss_type,
         centeredRanks: o.centered_ranks,
         weightDecay: o.weight_decay,

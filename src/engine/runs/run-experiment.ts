@@ -1,6 +1,4 @@
 import { EngineError } from '../errors';
-import { Rng } from '../random';
-import { initParams } from '../model/init';
 import { paramLayout } from '../model/param-layout';
 import { RolloutRunner } from '../model/rollout-runner';
 import { createMetaOptimizer } from '../meta/create-meta-optimizer';
@@ -13,6 +11,7 @@ import { recordSnapshot, StateSnapshot } from './snapshot';
 import { type Here, thisMachine } from './liveness';
 import { LOCK_FILE, RunLock } from './run-lock';
 import { StopRequested, stopPoint } from '../stop';
+import { initialTheta } from './initial-theta';
 
 /** What the loop reports while it runs; the CLI draws a progress bar, the trainer process forwards them. */
 export interface ExperimentEvents {
@@ -94,8 +93,12 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       throw e;
     }
   } else {
+    // A clone named by init_from may be trained first; it writes its own run folder.
+    const init = await initialTheta(plan, { runner, runsDir: opts.runsDir, signal: opts.signal, log: (m) => ev.log?.('info', m) });
     run = RunFolder.create(opts.runsDir, plan.name, plan.resolvedConfig);
     lock = takeLock(run);
+    theta = init.theta;
+    if (init.from) ev.log?.('info', `V_M starts from ${init.from}`);
   }
 
   const t0 = Date.now();
@@ -145,9 +148,6 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
     }
   };
   try {
-    if (!opts.resumeDir) {
-      theta = initParams(plan.model, new Rng(plan.seed, 'meta-init'), plan.init);
-    }
     ev.started?.({ runId: run.runId, runDir: run.dir, runner: runnerInfo(runner), totalSteps: plan.iterations, resumedFromStep: opts.resumeDir ? startStep - 1 : undefined });
     ev.log?.('info', `runner ${runner.name} (${runner.backend}, ${runner.threads} thread${runner.threads === 1 ? '' : 's'}), θ has ${layout.size} parameters`);
     for (const w of plan.warnings ?? []) {

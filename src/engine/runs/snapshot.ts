@@ -20,6 +20,8 @@ export interface StateSnapshot {
   layerParamIndex: number[];
   innerSteps: number[];
   frames: SnapshotFrame[];
+  /** A cloned learning algorithm: the c channel that holds each cell's weight (the graph panel shows it as the weight matrix). */
+  weightChannel?: number;
 }
 
 const f32Base64 = (a: Float64Array): string => {

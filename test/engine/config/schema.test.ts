@@ -46,7 +46,7 @@ test('the resolved empty config holds exactly the schema\'s keys, at the referen
   const cfg = r.config;
   const keysOf = (o: object) => Object.keys(o).sort();
   assert.deepEqual(keysOf(cfg), keysOf(experimentSchema.properties!).filter((k) => k !== '$schema'));
-  for (const section of ['training', 'evaluation', 'data', 'optimizer', 'model', 'checkpoint', 'summary', 'random_dataset', 'sum_dataset', 'engine', 'baselines'] as const) {
+  for (const section of ['training', 'evaluation', 'data', 'optimizer', 'model', 'checkpoint', 'summary', 'random_dataset', 'sum_dataset', 'engine', 'baselines', 'clone'] as const) {
     assert.deepEqual(keysOf(cfg[section]), keysOf(experimentSchema.properties![section].properties!), section);
   }
   // the reference's configs/default.yaml values
