@@ -1,4 +1,4 @@
-import { EvalRow, MethodName } from '../engine/runs/records';
+import type { EvalRow, MethodName } from '../protocol/run-records';
 
 const METHODS: MethodName[] = ['learned', 'untrained', 'sgd', 'adam'];
 const LABEL: Record<MethodName, string> = { learned: 'learned LA', untrained: 'untrained LA', sgd: 'online SGD', adam: 'online Adam' };
@@ -16,7 +16,7 @@ export function formatEvalTable(rows: readonly EvalRow[]): string {
     for (const m of METHODS) {
       const res = r.methods[m];
       if (!res) continue;
-      body.push([r.dataset, String(r.length), String(r.episodes), LABEL[m], pct(res.meanAccuracy), pct(res.finalAccuracy), res.meanLoss.toFixed(3), res.lr === undefined ? '' : String(res.lr)]);
+      body.push([r.dataset, String(r.length), String(r.episodes), LABEL[m], pct(res.meanAccuracy), pct(res.finalAccuracy), res.meanLoss === null ? 'n/a' : res.meanLoss.toFixed(3), res.lr === undefined ? '' : String(res.lr)]);
     }
   }
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));

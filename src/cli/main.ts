@@ -10,11 +10,14 @@ import { datasetsCommand, DATASETS_USAGE } from './commands/datasets';
 import { trainCommand, TRAIN_USAGE } from './commands/train';
 import { evalCommand, EVAL_USAGE } from './commands/eval';
 import { importCommand, IMPORT_USAGE } from './commands/import';
+import { checkCommand, CHECK_USAGE } from './commands/check';
 import { exportCommand, EXPORT_USAGE } from './commands/export';
 
 const USAGE = `VS-ML Lab: meta-learn learning algorithms with Variable Shared Meta Learning.
 
 ${TRAIN_USAGE}
+
+${CHECK_USAGE}
 
 ${EVAL_USAGE}
 
@@ -25,11 +28,14 @@ ${DATASETS_USAGE}
 ${IMPORT_USAGE}
 
 ${FIXTURE_USAGE}
+
+Every command: --debug (or VSML_DEBUG=1) prints the stack of an unexpected error instead of filing it in a log.
 `;
 
 type Command = (argv: string[], out: (s: string) => void) => Promise<number>;
 const COMMANDS: Record<string, Command> = {
   train: trainCommand,
+  check: checkCommand,
   eval: evalCommand,
   export: exportCommand,
   datasets: datasetsCommand,
@@ -61,7 +67,8 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
+// --debug is for printError (crash-log.ts reads it from process.argv); the commands do not see it.
+main(process.argv.slice(2).filter((a) => a !== '--debug')).then(
   (code) => {
     process.exitCode = code;
   },

@@ -11,10 +11,12 @@ import { EngineError } from '../engine/errors';
 import { runExperiment } from '../engine/runs/run-experiment';
 import { planExperiment } from '../engine/runs/plan-experiment';
 import { createRunner } from '../engine/runner/create-runner';
-import { MetricsRow } from '../engine/runs/records';
+import type { MetricsRow } from '../protocol/run-records';
 import { parseHostMessage, TrainerMessage } from '../protocol/trainer';
+import { HEARTBEAT_INTERVAL_MS } from '../engine/runs/liveness';
 import { ConfigErrors, trainingConfig } from './load-experiment';
 import { runnerChoice } from './commands/train';
+import { crashLine, debugEnabled, writeCrashLog } from './crash-log';
 
 /** Messages handed to the channel but not yet written; the process must not disconnect before they are. */
 let inFlight = 0;
@@ -63,7 +65,7 @@ async function main(): Promise<number> {
     }
     switch (parsed.message.type) {
       case 'run/stop':
-        log('info', 'stop requested: finishing this meta-step and checkpointing');
+        log('info', 'stop requested: finishing this meta-step (or evaluation trial) and checkpointing');
         ac.abort();
         break;
       default: {
@@ -77,13 +79,23 @@ async function main(): Promise<number> {
   process.on('SIGTERM', () => ac.abort());
 
   let runId = '';
-  const warn = (s: string): void => log('warn', s.trim());
+  const loadWarnings: string[] = []; // also recorded in the run's trainer.log
+  const warn = (s: string): void => {
+    log('warn', s.trim());
+    loadWarnings.push(s.trim());
+  };
   const { config: cfg, source } = await trainingConfig(positionals[0], values.set!, values.resume, warn);
-  const plan = planExperiment(cfg, source);
+  const plan = { ...planExperiment(cfg, source), warnings: loadWarnings };
   const runner = await createRunner(runnerChoice(cfg, {}), (m) => log('warn', m));
   const metrics = new MetricsBuffer(() => runId);
   let lastSnapshot = 0;
   let lastProgress = 0;
+  // Tells the host we are alive between progress messages (evaluations, checkpointing on stop): its
+  // stop grace period is extended on every message. A timer, so it stops when the event loop is stuck.
+  const heartbeat = setInterval(() => {
+    if (runId) send({ type: 'run/heartbeat', runId });
+  }, Math.min(HEARTBEAT_INTERVAL_MS, 2_000));
+  heartbeat.unref();
   try {
     const outcome = await runExperiment({
       plan,
@@ -118,6 +130,7 @@ async function main(): Promise<number> {
     send({ type: 'run/done', runId: outcome.runId, state: outcome.state });
     return 0;
   } finally {
+    clearInterval(heartbeat);
     await runner.dispose();
   }
 }
@@ -127,7 +140,10 @@ const reportError = (e: unknown): void => {
   else if (e instanceof ConfigErrors) {
     const first = e.issues[0];
     send({ type: 'run/error', message: e.message, path: first?.path || undefined, fix: first?.fix || undefined });
-  } else send({ type: 'run/error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+  } else {
+    // a bug, not bad input: one readable line; the stack goes to a log file (or into the message with VSML_DEBUG=1)
+    send({ type: 'run/error', message: debugEnabled() && e instanceof Error ? (e.stack ?? e.message) : `the trainer crashed: ${crashLine(e, writeCrashLog(e, 'trainer'))}` });
+  }
 };
 
 /** Waits until every queued message is written, then closes the channel so the process can exit. */

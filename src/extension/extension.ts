@@ -12,10 +12,12 @@ import { createDatasetCatalog } from './diagnostics/dataset-catalog';
 import { createLog } from './output';
 import { registerPanels } from './panels';
 import { readSettings, resolveIn, type VsmlSettings } from './settings';
+import { ChildJobs } from './trainer/child-jobs';
 import { RunManager } from './trainer/run-manager';
 import { ExperimentsTree } from './tree/experiments-tree';
 
 let manager: RunManager | undefined;
+let jobs: ChildJobs | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
@@ -26,6 +28,8 @@ export function activate(context: vscode.ExtensionContext): void {
   manager = new RunManager(context.asAbsolutePath('dist/trainer.js'), log);
   context.subscriptions.push(manager);
   const runs = manager;
+  jobs = new ChildJobs(log);
+  context.subscriptions.push(jobs);
 
   const tree = new ExperimentsTree(settings, () => runs.ownedRunIds(), log);
   context.subscriptions.push(tree, runs.onDidChangeRuns(() => tree.refreshSoon()));
@@ -39,16 +43,19 @@ export function activate(context: vscode.ExtensionContext): void {
       return s.dataFolder ? (r ? resolveIn(r, s.dataFolder) : s.dataFolder) : undefined;
     },
     root,
+    Date.now,
+    () => vscode.workspace.isTrusted,
   );
   const diagnostics = new ConfigDiagnostics(() => catalog);
   context.subscriptions.push(diagnostics);
-  const costLens = new CostLens(settings, root);
+  const costLens = new CostLens(settings, root, () => catalog);
   context.subscriptions.push(costLens, runs.onDidChangeRuns(() => costLens.invalidateSpeed()));
 
   registerRunCommands(context, {
     runs, tree, log, settings,
     cliPath: context.asAbsolutePath('dist/cli.js'),
-    configErrors: (uri) => diagnostics.get(uri),
+    jobs,
+    configErrors: (uri) => diagnostics.errorsBeforeTraining(uri),
   });
   context.subscriptions.push(vscode.commands.registerCommand('vsml.newExperiment', () => newExperiment()));
   registerPanels(context, {
@@ -70,8 +77,9 @@ export function activate(context: vscode.ExtensionContext): void {
   log.info('extension', `activated in ${(performance.now() - started).toFixed(1)} ms${vscode.workspace.isTrusted ? '' : ' (restricted mode: training disabled)'}`);
 }
 
-/** Stops every trainer (each checkpoints, or is killed after its grace period) before the host exits. */
+/** Stops every trainer (each checkpoints, or is killed after its grace period) and CLI job before the host exits. */
 export async function deactivate(): Promise<void> {
-  await manager?.stopAll();
+  await Promise.all([manager?.stopAll(), jobs?.stopAll()]);
   manager = undefined;
+  jobs = undefined;
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { showError } from './notify';
 
 /** Lines for the one "VS-ML Lab" output channel, each prefixed by the component that wrote it. */
 export interface Log {
@@ -24,6 +25,6 @@ export function createLog(context: vscode.ExtensionContext): Log {
 
 /** Shows an error with an "Open Output" button that reveals the channel. */
 export async function showErrorWithOutput(log: Log, message: string): Promise<void> {
-  const choice = await vscode.window.showErrorMessage(message, 'Open Output');
+  const choice = await showError(message, 'Open Output');
   if (choice === 'Open Output') log.show();
 }

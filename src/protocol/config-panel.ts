@@ -5,7 +5,7 @@
  * redo and git diff work) and answers with the re-parsed document.
  */
 import { FieldError, Obj, ParseResult, arr, bool, int, obj, optStr, str, tryParse } from './fields';
-import { PanelLog, boundedArr, messageType, readJsonValue, readLog } from './panel-fields';
+import { PanelError, PanelLog, boundedArr, messageType, readJsonValue, readLog, readPanelError } from './panel-fields';
 
 export type JsonPath = readonly (string | number)[];
 
@@ -30,7 +30,8 @@ export type HostToConfigMessage =
   /** After `ready`: the JSON Schema to build the form from, and the document. */
   | { readonly type: 'config/init'; readonly schema: unknown; readonly fileName: string; readonly document: ConfigDocumentState; readonly canTrain: boolean }
   /** The text changed (by this form, by typing, by undo, by git). */
-  | { readonly type: 'config/document'; readonly document: ConfigDocumentState };
+  | { readonly type: 'config/document'; readonly document: ConfigDocumentState }
+  | PanelError;
 
 export type ConfigToHostMessage =
   | { readonly type: 'ready' }
@@ -39,7 +40,7 @@ export type ConfigToHostMessage =
   | { readonly type: 'train' }
   | PanelLog;
 
-const HOST_TYPES = ['config/init', 'config/document'] as const;
+const HOST_TYPES = ['config/init', 'config/document', 'panel/error'] as const;
 const PANEL_TYPES = ['ready', 'config/set', 'config/remove', 'train', 'log'] as const;
 
 function readProblem(value: unknown, path: string): ConfigProblem {
@@ -84,6 +85,8 @@ export function parseHostToConfigMessage(value: unknown): ParseResult<HostToConf
         };
       case 'config/document':
         return { type, document: readDocument(o['document'], `${type}.document`) };
+      case 'panel/error':
+        return readPanelError(o, type);
     }
   });
 }

@@ -5,7 +5,7 @@
  * (the trainer throttles them to at most one a second).
  */
 import { FieldError, ParseResult, intArray, nonEmptyStr, obj, tryParse } from './fields';
-import { PanelLog, RunSummary, messageType, readLog, readRunSummary } from './panel-fields';
+import { PanelError, PanelLog, RunSummary, messageType, readLog, readPanelError, readRunSummary } from './panel-fields';
 import { StateSnapshot, readSnapshot } from './run-records';
 
 /** Which param set of V_M each layer's sub-RNNs use (from model.vsml_rnn.layerwise_rnns etc.). */
@@ -18,11 +18,12 @@ export interface ParamSharing {
 
 export type HostToGraphMessage =
   | { readonly type: 'graph/snapshot'; readonly summary: RunSummary; readonly sharing: ParamSharing; readonly snapshot: StateSnapshot | null }
-  | { readonly type: 'state/snapshot'; readonly runId: string; readonly snapshot: StateSnapshot };
+  | { readonly type: 'state/snapshot'; readonly runId: string; readonly snapshot: StateSnapshot }
+  | PanelError;
 
 export type GraphToHostMessage = { readonly type: 'ready' } | PanelLog;
 
-const HOST_TYPES = ['graph/snapshot', 'state/snapshot'] as const;
+const HOST_TYPES = ['graph/snapshot', 'state/snapshot', 'panel/error'] as const;
 const PANEL_TYPES = ['ready', 'log'] as const;
 /** The panel draws every cell of every frame; beyond this a snapshot is not meant for it. */
 const MAX_STATE_FLOATS = 16_000_000;
@@ -77,6 +78,8 @@ export function parseHostToGraphMessage(value: unknown): ParseResult<HostToGraph
       }
       case 'state/snapshot':
         return { type, runId: nonEmptyStr(o, 'runId', type), snapshot: checkSnapshotSizes(readSnapshot(o['snapshot'], `${type}.snapshot`), `${type}.snapshot`) };
+      case 'panel/error':
+        return readPanelError(o, type);
     }
   });
 }

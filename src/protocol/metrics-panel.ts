@@ -3,8 +3,8 @@
  * `metrics/snapshot` after the panel's `ready`, then only deltas (`metrics/append`, `eval/append`,
  * `run/status`). Each side parses what it receives with these functions and drops what fails.
  */
-import { ParseResult, nonEmptyStr, obj, tryParse } from './fields';
-import { LogLevel, PanelLog, RunSummary, boundedArr, messageType, readJsonValue, readLog, readRunSummary, strArray } from './panel-fields';
+import { ParseResult, nonEmptyStr, nonNegInt, obj, tryParse } from './fields';
+import { LogLevel, PanelError, PanelLog, RunSummary, boundedArr, messageType, readJsonValue, readLog, readPanelError, readRunSummary, strArray } from './panel-fields';
 import { EvalRow, MetricsRow, readEvalRow, readMetricsRow } from './run-records';
 
 export type { LogLevel, RunSummary };
@@ -16,6 +16,11 @@ export interface MetricsRunData {
   readonly config: unknown;
   readonly metrics: readonly MetricsRow[];
   readonly evals: readonly EvalRow[];
+  /**
+   * Rows in the run's metrics.jsonl. More than `metrics.length` when the host downsampled a long
+   * run for the chart (min/max per bucket: the first and last row and every value's extremes kept).
+   */
+  readonly metricsRowCount: number;
 }
 
 export type HostToMetricsMessage =
@@ -23,16 +28,21 @@ export type HostToMetricsMessage =
   | { readonly type: 'metrics/snapshot'; readonly available: readonly RunSummary[]; readonly runs: readonly MetricsRunData[] }
   | { readonly type: 'metrics/append'; readonly runId: string; readonly rows: readonly MetricsRow[] }
   | { readonly type: 'eval/append'; readonly runId: string; readonly rows: readonly EvalRow[] }
-  | { readonly type: 'run/status'; readonly summary: RunSummary };
+  | { readonly type: 'run/status'; readonly summary: RunSummary }
+  | PanelError;
 
 export type MetricsToHostMessage =
   | { readonly type: 'ready' }
   | { readonly type: 'runs/select'; readonly runIds: readonly string[] }
   | PanelLog;
 
-const HOST_TYPES = ['metrics/snapshot', 'metrics/append', 'eval/append', 'run/status'] as const;
+const HOST_TYPES = ['metrics/snapshot', 'metrics/append', 'eval/append', 'run/status', 'panel/error'] as const;
 const PANEL_TYPES = ['ready', 'runs/select', 'log'] as const;
-/** Rows in one message (a long run has ~10k meta-steps; the host splits anything larger). */
+/**
+ * Rows in one message. The host downsamples a run's metrics for the snapshot (at most ~16k rows
+ * per run, src/extension/panels/metrics-downsample.ts) and re-snapshots instead of sending a
+ * larger append.
+ */
 export const MAX_ROWS = 200_000;
 /** Runs overlaid at once. */
 export const MAX_SELECTED_RUNS = 16;
@@ -54,6 +64,7 @@ export function parseHostToMetricsMessage(value: unknown): ParseResult<HostToMet
               config: readJsonValue(ro['config'], `${rp}.config`),
               metrics: boundedArr(ro, 'metrics', rp, MAX_ROWS).map((m, j) => readMetricsRow(m, `${rp}.metrics[${j}]`)),
               evals: boundedArr(ro, 'evals', rp, MAX_ROWS).map((e, j) => readEvalRow(e, `${rp}.evals[${j}]`)),
+              metricsRowCount: nonNegInt(ro, 'metricsRowCount', rp),
             };
           }),
         };
@@ -63,6 +74,8 @@ export function parseHostToMetricsMessage(value: unknown): ParseResult<HostToMet
         return { type, runId: nonEmptyStr(o, 'runId', p), rows: boundedArr(o, 'rows', p, MAX_ROWS).map((e, j) => readEvalRow(e, `${p}.rows[${j}]`)) };
       case 'run/status':
         return { type, summary: readRunSummary(o['summary'], `${p}.summary`) };
+      case 'panel/error':
+        return readPanelError(o, p);
     }
   });
 }

@@ -25,6 +25,22 @@ export interface PanelLog {
   readonly message: string;
 }
 
+/**
+ * The host could not build what the panel shows (a run folder that cannot be read, a schema that
+ * does not load): the panel shows the message instead of waiting forever. Plain text, never markup.
+ */
+export interface PanelError {
+  readonly type: 'panel/error';
+  readonly message: string;
+}
+
+/** Longest error text a panel shows. */
+export const MAX_PANEL_ERROR_LENGTH = 2000;
+
+export function readPanelError(o: Obj, path: string): PanelError {
+  return { type: 'panel/error', message: str(o, 'message', path).slice(0, MAX_PANEL_ERROR_LENGTH) };
+}
+
 /** The `type` of a message, checked to be one of the known kinds. */
 export function messageType<T extends string>(value: unknown, known: readonly T[], channel: string): { o: Obj; type: T } {
   const o = obj(value, channel);

@@ -32,6 +32,9 @@ export interface RunStatus {
   readonly name: string;
   readonly source: string;
   readonly pid: number;
+  /** The machine the trainer runs on (os.hostname()) and its boot id, for liveness (absent in older runs). */
+  readonly host?: string;
+  readonly bootId?: string;
   readonly startedAt: string;
   readonly updatedAt: string;
   readonly endedAt?: string;
@@ -42,6 +45,19 @@ export interface RunStatus {
   readonly runner?: RunnerInfo;
   readonly best?: BestMetric;
   readonly error?: string;
+}
+
+/**
+ * run.lock of a run folder: which trainer owns the run. Created exclusively when a trainer starts or
+ * resumes, its heartbeat rewritten every few seconds while it trains, removed when it ends.
+ */
+export interface RunLockRecord {
+  readonly host: string;
+  readonly pid: number;
+  /** /proc/sys/kernel/random/boot_id where it exists: tells a reboot (every pid gone) from a live machine. */
+  readonly bootId?: string;
+  readonly startedAt: string;
+  readonly heartbeatAt: string;
 }
 
 /** One metrics.jsonl line (one meta-step). Measured values are null when they were not finite. */
@@ -57,6 +73,10 @@ export interface MetricsRow {
   readonly thetaNorm: number | null;
   readonly stepSeconds: number;
 }
+
+/** The methods the engine evaluates (an eval.jsonl line may hold any subset; readers accept other names). */
+export const METHOD_NAMES = ['learned', 'untrained', 'sgd', 'adam'] as const;
+export type MethodName = (typeof METHOD_NAMES)[number];
 
 /** One method's result inside an eval.jsonl line. */
 export interface EvalMethodResult {
@@ -134,12 +154,28 @@ export function readRunStatus(value: unknown, path = 'status'): RunStatus {
   const endedAt = optStr(o, 'endedAt', path);
   const best = o['best'] === undefined || o['best'] === null ? undefined : readBest(o['best'], `${path}.best`);
   const error = optStr(o, 'error', path);
+  const host = optStr(o, 'host', path);
+  const bootId = optStr(o, 'bootId', path);
   return {
     ...status,
+    ...(host !== undefined ? { host } : {}),
+    ...(bootId !== undefined ? { bootId } : {}),
     ...(runner !== undefined ? { runner } : {}),
     ...(endedAt !== undefined ? { endedAt } : {}),
     ...(best !== undefined ? { best } : {}),
     ...(error !== undefined ? { error } : {}),
+  };
+}
+
+export function readRunLock(value: unknown, path = 'lock'): RunLockRecord {
+  const o = obj(value, path);
+  const bootId = optStr(o, 'bootId', path);
+  return {
+    host: str(o, 'host', path),
+    pid: nonNegInt(o, 'pid', path),
+    ...(bootId !== undefined ? { bootId } : {}),
+    startedAt: str(o, 'startedAt', path),
+    heartbeatAt: str(o, 'heartbeatAt', path),
   };
 }
 
@@ -224,6 +260,7 @@ export function readSnapshot(value: unknown, path = 'snapshot'): StateSnapshot {
 }
 
 export const parseRunStatus = (value: unknown): ParseResult<RunStatus> => tryParse(() => readRunStatus(value));
+export const parseRunLock = (value: unknown): ParseResult<RunLockRecord> => tryParse(() => readRunLock(value));
 export const parseMetricsRow = (value: unknown): ParseResult<MetricsRow> => tryParse(() => readMetricsRow(value));
 export const parseEvalRow = (value: unknown): ParseResult<EvalRow> => tryParse(() => readEvalRow(value));
 export const parseSnapshot = (value: unknown): ParseResult<StateSnapshot> => tryParse(() => readSnapshot(value));

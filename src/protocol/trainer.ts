@@ -15,6 +15,8 @@ export type { ParseResult } from './fields';
 export type TrainerMessage =
   | { type: 'run/started'; runId: string; runDir: string; runner: RunnerInfo; totalSteps: number }
   | { type: 'run/progress'; runId: string; step: number; totalSteps: number; metaLoss: number | null; etaSeconds: number | null }
+  /** Sent on a timer while the trainer's event loop is free (also during evaluations and while stopping). */
+  | { type: 'run/heartbeat'; runId: string }
   | { type: 'metrics/append'; runId: string; rows: MetricsRow[] }
   | { type: 'eval/append'; runId: string; rows: EvalRow[] }
   | { type: 'state/snapshot'; runId: string; snapshot: StateSnapshot }
@@ -29,7 +31,7 @@ export const LOG_LEVELS = ['info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const TRAINER_MESSAGE_TYPES = [
-  'run/started', 'run/progress', 'metrics/append', 'eval/append', 'state/snapshot', 'log', 'run/done', 'run/error',
+  'run/started', 'run/progress', 'run/heartbeat', 'metrics/append', 'eval/append', 'state/snapshot', 'log', 'run/done', 'run/error',
 ] as const satisfies readonly TrainerMessage['type'][];
 
 export const HOST_MESSAGE_TYPES = ['run/stop'] as const satisfies readonly HostMessage['type'][];
@@ -49,6 +51,8 @@ function readTrainerMessage(value: unknown): TrainerMessage {
         type, runId: nonEmptyStr(o, 'runId', p), step: nonNegInt(o, 'step', p), totalSteps: nonNegInt(o, 'totalSteps', p),
         metaLoss: numOrNull(o, 'metaLoss', p), etaSeconds: numOrNull(o, 'etaSeconds', p),
       };
+    case 'run/heartbeat':
+      return { type, runId: nonEmptyStr(o, 'runId', p) };
     case 'metrics/append':
       return { type, runId: nonEmptyStr(o, 'runId', p), rows: arr(o, 'rows', p).map((r, i) => readMetricsRow(r, `${p}.rows[${i}]`)) };
     case 'eval/append':

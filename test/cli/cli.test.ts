@@ -1,16 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { bootId } from '../../src/engine/runs/liveness';
 import { encodeIdx } from '../../src/engine/data/idx';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, SHARED_FIXTURES, SHARED_DATA } from '../helpers/paths';
+import { parseEvalOutput } from '../../src/protocol/eval-output';
 import { encodeJpeg, encodePng, rgba, writeFile as writeImage } from '../helpers/write-images';
 
 /** Runs `vsml ...` from source, as a user would run the bundled CLI. */
-function vsml(args: string[], cwd = REPO_ROOT): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), ...args], { cwd, encoding: 'utf8', timeout: 240_000 });
+function vsml(args: string[], cwd = REPO_ROOT, env: NodeJS.ProcessEnv = process.env): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), ...args], { cwd, env, encoding: 'utf8', timeout: 240_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -91,6 +93,11 @@ test('vsml train, then vsml eval --json on never-seen letters and on an IDX fold
   // notMNIST letters: 28x28 IDX, resized by the run's preprocessing.
   const e = vsml(['eval', join(dir, 'runs', runId), '--dataset', `idx:${join(SHARED_DATA, 'notmnist')}`, '--episodes', '2', '--length', '4', '--json', '--no-baselines']);
   assert.equal(e.code, 0, e.stderr);
+  // The documented output (docs/contracts.md §4), read with the parser the extension uses.
+  const parsedRows = parseEvalOutput(e.stdout);
+  assert.ok(parsedRows.ok, parsedRows.ok ? '' : parsedRows.error);
+  assert.equal(parsedRows.message.length, 1);
+  assert.equal(parsedRows.message[0].methods.learned.curve.length, 4);
   const row = JSON.parse(e.stdout.trim());
   assert.equal(row.length, 4);
   assert.equal(row.episodes, 2);
@@ -110,6 +117,8 @@ test('vsml train, then vsml eval --json on never-seen letters and on an IDX fold
   }
   const odd = vsml(['eval', join(dir, 'runs', runId), '--dataset', `idx:${idxDir}`, '--episodes', '2', '--length', '6', '--json']);
   assert.equal(odd.code, 0, odd.stderr);
+  const oddParsed = parseEvalOutput(odd.stdout);
+  assert.ok(oddParsed.ok, oddParsed.ok ? '' : oddParsed.error);
   const oddRow = JSON.parse(odd.stdout.trim());
   assert.deepEqual(Object.keys(oddRow.methods).sort(), ['adam', 'learned', 'sgd', 'untrained']);
   assert.ok(oddRow.methods.adam.lr > 0);
@@ -180,4 +189,93 @@ test('vsml datasets list shows the embedded MNIST and the generated tasks as ava
 test('unknown commands and missing arguments are usage errors (exit 2)', () => {
   assert.equal(vsml(['frobnicate']).code, 2);
   assert.equal(vsml(['eval']).code, 2);
+});
+
+test('vsml train --resume is refused on a live run (its lock held by a live process) and on a run folder holding a planted link', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vsml-resume-'));
+  const cfg = {
+    training: { iterations: 2, dataset: 'random', episode_length: 4, population_size: 2 },
+    evaluation: { datasets: ['random'], episode_length: 4, frequency: 100, count: 1 },
+    random_dataset: { size: 4, target_count: 2, img_size: [3, 3, 1] },
+    model: { sub_rnn: { slow_size: 4, msg_size: 4 } },
+    engine: { path: 'reference' },
+    baselines: { enabled: false },
+  };
+  writeFileSync(join(dir, 'tiny.vsml.json'), JSON.stringify(cfg));
+  const t = vsml(['train', join(dir, 'tiny.vsml.json'), '--runs-dir', join(dir, 'runs')]);
+  assert.equal(t.code, 0, t.stderr);
+  const run = join(dir, 'runs', readdirSync(join(dir, 'runs'))[0]);
+  const status = readFileSync(join(run, 'status.json'), 'utf8');
+  // This test process is alive on this machine: its lock is live.
+  const now = new Date().toISOString();
+  writeFileSync(join(run, 'run.lock'), JSON.stringify({ host: hostname(), pid: process.pid, ...(bootId() ? { bootId: bootId() } : {}), startedAt: now, heartbeatAt: now }));
+  const live = vsml(['train', '--resume', run]);
+  assert.equal(live.code, 1);
+  assert.match(live.stderr, new RegExp(`run\\.lock: is being trained by process ${process.pid} on `));
+  assert.doesNotMatch(live.stderr, /\n\s+at /, 'no stack');
+  assert.equal(readFileSync(join(run, 'status.json'), 'utf8'), status, 'nothing written');
+  rmSync(join(run, 'run.lock'));
+  writeFileSync(join(dir, 'victim'), 'precious');
+  symlinkSync(join(dir, 'victim'), join(run, 'eval.jsonl.before-resume'));
+  const linked = vsml(['train', '--resume', run]);
+  assert.equal(linked.code, 1);
+  assert.match(linked.stderr, /eval\.jsonl\.before-resume: is a symbolic link/);
+  assert.equal(readFileSync(join(dir, 'victim'), 'utf8'), 'precious');
+});
+
+test('vsml check: validation and the cost estimate, no run started; --json for tools; exit 1 on errors', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vsml-check-'));
+  const r = vsml(['check', 'examples/default.vsml.json', '--runs-dir', join(dir, 'runs')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /default\.vsml\.json: ok \(no run started\)/);
+  assert.match(r.stdout, /meta-step +128 rollouts × 49\.0 k cell-ticks = 6\.27 M cell-ticks/);
+  assert.match(r.stdout, /speed +5\.00 M cell-ticks\/s, a default/);
+  assert.match(r.stdout, /memory +about [\d.]+ MiB at peak/);
+  const j = vsml(['check', 'examples/default.vsml.json', '--json', '--set', 'training.population_size=32', '--runs-dir', join(dir, 'runs')]);
+  assert.equal(j.code, 0, j.stderr);
+  const report = JSON.parse(j.stdout);
+  assert.equal(report.ok, true);
+  assert.equal(report.cost.cellTicksPerStep, 64 * 490 * 2 * 50);
+  assert.ok(report.memory.peakBytes > 1e6);
+  assert.equal(report.speed.measured, false);
+  assert.ok(Math.abs(report.seconds.perStep - report.cost.cellTicksPerStep / 5e6) < 1e-9);
+  assert.throws(() => readdirSync(join(dir, 'runs')), /ENOENT/);
+
+  const bad = vsml(['check', 'examples/default.vsml.json', '--set', 'model.sub_rnn.slow_size=100000', '--set', 'seed=-1']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /^error: .*default\.vsml\.json: `seed` must be >= 0/m);
+  const badJson = vsml(['check', 'examples/default.vsml.json', '--json', '--set', 'model.sub_rnn.slow_size=100000']);
+  assert.equal(badJson.code, 1);
+  assert.deepEqual(JSON.parse(badJson.stdout).issues.map((i: { code: string; path: string }) => [i.code, i.path]), [['too-large', 'model.sub_rnn.slow_size']]);
+});
+
+test('a missing evaluation dataset is dropped with a warning (printed and in trainer.log); a missing training dataset is an error', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vsml-missing-'));
+  const empty = join(dir, 'empty');
+  mkdirSync(empty);
+  const env = { ...process.env, VSML_DATA_DIR: empty };
+  const cfg = {
+    training: { iterations: 1, dataset: 'mnist', episode_length: 4, population_size: 1 },
+    evaluation: { datasets: ['mnist', `idx:${empty}`, 'kmnist'], episode_length: 4, frequency: 100, count: 1 },
+    data: { preprocess: { resize: [4, 4] } },
+    model: { sub_rnn: { slow_size: 4, msg_size: 3 }, vsml_rnn: { num_micro_ticks: 1 } },
+    engine: { path: 'reference' },
+    baselines: { enabled: false },
+  };
+  writeFileSync(join(dir, 'x.vsml.json'), JSON.stringify(cfg));
+  const t = vsml(['train', join(dir, 'x.vsml.json'), '--runs-dir', join(dir, 'runs')], REPO_ROOT, env);
+  assert.equal(t.code, 0, t.stderr);
+  assert.match(t.stderr, /^\S*x\.vsml\.json: evaluation\.datasets\[1\]: warning: evaluation dataset "idx:.*empty" is not available: .*; evaluations leave it out/m);
+  assert.match(t.stderr, /^\S*x\.vsml\.json: evaluation\.datasets\[2\]: warning: evaluation dataset "kmnist" is not available/m);
+  const [runId] = readdirSync(join(dir, 'runs'));
+  const log = readFileSync(join(dir, 'runs', runId, 'trainer.log'), 'utf8');
+  assert.match(log, / warn \S*x\.vsml\.json: evaluation\.datasets\[2\]: warning: evaluation dataset "kmnist" is not available/);
+  const evals = readFileSync(join(dir, 'runs', runId, 'eval.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).dataset);
+  assert.deepEqual([...new Set(evals)], ['mnist']);
+
+  writeFileSync(join(dir, 'y.vsml.json'), JSON.stringify({ ...cfg, training: { ...cfg.training, dataset: `idx:${empty}` } }));
+  const y = vsml(['train', join(dir, 'y.vsml.json'), '--runs-dir', join(dir, 'runs-y')], REPO_ROOT, env);
+  assert.equal(y.code, 1);
+  assert.match(y.stderr, /^error: .*y\.vsml\.json: training\.dataset: dataset "idx:.*empty" is not available/m);
+  assert.throws(() => readdirSync(join(dir, 'runs-y')), /ENOENT/);
 });

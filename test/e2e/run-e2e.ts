@@ -7,7 +7,10 @@
  *      Experiments view and reaches `finished` (also checked in status.json on disk);
  *   2. starts the longer config, starts the tiny one again while it trains (two trainers at once),
  *      then SIGKILLs the longer trainer: its run shows `failed` with its metrics kept;
- *   3. finds the broken config's diagnostics in the Problems panel (ours and the schema's);
+ *   3. finds the broken config's diagnostics in the Problems panel (semantic and schema faults, all
+ *      ours, in the CLI's words); a copy of examples/default.vsml.json (its `$schema` situation as a
+ *      user gets it) edited to `"population_size": "many"` plus `model.no_such_option` shows both
+ *      faults once each, no Train lens, and Train VS-ML refuses it before any trainer starts;
  *   4. opens the metrics panel of a finished run from the view; 5. creates a new experiment.
  * Screenshots go to test-results/e2e/. Everything it starts runs in its own process group and is
  * shut down at the end, pass or fail; state lives in a temp folder (XDG_* and TMPDIR point there).
@@ -45,8 +48,8 @@ const tinyConfig = (name: string, iterations: number, checkpointEvery: number): 
 `;
 
 /**
- * Broken twice: output_idx 9 does not fit in a message of 8 channels (our semantic diagnostic: the
- * schema cannot say so), and iterations is a string (VS Code's JSON support, through the schema).
+ * Broken twice: output_idx 9 does not fit in a message of 8 channels (a semantic check: the schema
+ * cannot say so), and iterations is a string (a schema fault). Both are reported by the extension.
  */
 const brokenConfig = `{
   "name": "broken",
@@ -180,6 +183,11 @@ async function main(): Promise<void> {
   writeFileSync(join(dirs.ws, 'tiny.vsml.json'), tinyConfig('tiny', 4, 2));
   writeFileSync(join(dirs.ws, 'long.vsml.json'), tinyConfig('long', 100000, 100));
   writeFileSync(join(dirs.ws, 'broken.vsml.json'), brokenConfig);
+  // The README invites copying the example: a user's copy, then two mistakes (as an edit would leave them).
+  const copied = JSON.parse(readFileSync(join(REPO, 'examples', 'default.vsml.json'), 'utf8').replace(/^\uFEFF/, '')) as Record<string, any>;
+  copied.training.population_size = 'many';
+  copied.model.no_such_option = true;
+  writeFileSync(join(dirs.ws, 'copied.vsml.json'), `${JSON.stringify(copied, null, 2)}\n`);
   const runsDir = join(dirs.ws, '.vsml', 'runs');
 
   step(`installing ${VSIX}`);
@@ -265,12 +273,32 @@ async function main(): Promise<void> {
     await wb.problemRow(/output_idx/).first().waitFor({ timeout: 30_000 });
     step('Problems panel lists the semantic diagnostic of the broken config (not opened in an editor)');
     await wb.screenshot(join(RESULTS, '5-problems.png'));
-    // VS Code's JSON support validates documents open in an editor against the schema.
+    await wb.problemRow(/`training\.iterations` must be a whole number, got string "many"/).first().waitFor({ timeout: 30_000 });
     await wb.openFile('broken.vsml.json');
     await page.locator('.squiggly-error').first().waitFor({ timeout: 20_000 });
-    await wb.problemRow(/Incorrect type/).first().waitFor({ timeout: 30_000 });
-    step('and the schema error from VS Code\'s JSON support once the file is open');
+    step('and its schema fault, in the CLI\'s words');
     await wb.screenshot(join(RESULTS, '6-broken-config.png'));
+
+    // --- 3b. The copied example with two faults: both in Problems, once each; no Train lens; Train refused
+    await wb.openFile('copied.vsml.json');
+    await page.locator('.codelens-decoration', { hasText: '2 errors in this config' }).first().waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('.codelens-decoration', { hasText: 'Train VS-ML' }).count(), 0, 'no Train lens on an invalid config');
+    await wb.problemRow(/`training\.population_size` must be a whole number, got string "many"/).first().waitFor({ timeout: 30_000 });
+    await wb.problemRow(/unknown key `no_such_option` in `model`/).first().waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(2000); // VS Code's JSON service validates after opening: give it time to add anything it would
+    assert.equal(await wb.problemRow(/population_size/).count(), 1, 'the type fault shows once');
+    assert.equal(await wb.problemRow(/no_such_option/).count(), 1, 'the unknown key shows once');
+    assert.equal(await wb.problemRow(/Incorrect type|not allowed|Unable to load schema/).count(), 0, 'nothing from VS Code\'s JSON service');
+    step('the copied example shows both faults once each, in the CLI\'s words, and no Train lens');
+    await wb.screenshot(join(RESULTS, '6b-copied-example-problems.png'));
+    const runsBefore = runStatuses(runsDir).length;
+    await wb.runCommand('Train VS-ML');
+    await wb.notification(/training not started: copied\.vsml\.json has 2 errors\. `training\.population_size` must be a whole number/).first().waitFor({ timeout: 20_000 });
+    await page.waitForTimeout(2000);
+    assert.equal(runStatuses(runsDir).length, runsBefore, 'no run started');
+    assert.equal(runStatuses(runsDir).filter((st) => st.name === 'default').length, 0);
+    step('Train VS-ML refused the copied example and said why');
+    await wb.screenshot(join(RESULTS, '6c-train-refused.png'));
     // --- 4. A finished run opens its metrics panel from the Experiments view (the panels' own tests cover its content)
     await wb.sideBarRow(/finished · step 4\/4/).first().click();
     await page.locator('iframe.webview').first().waitFor({ timeout: 30_000 });

@@ -8,13 +8,13 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { build } from 'esbuild';
 import Module from 'node:module';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/paths';
 
-/** A stand-in for every vscode API: callable, constructible, any property is another stub. */
-function stub(calls: string[], path = 'vscode'): unknown {
+/** A stand-in for every vscode API: callable, constructible, any property is another stub. Records each call's path and arguments. */
+function stub(calls: string[], path = 'vscode', args: unknown[][] = []): unknown {
   const fn = function () {} as unknown as object;
   return new Proxy(fn, {
     get(_t, prop) {
@@ -22,29 +22,30 @@ function stub(calls: string[], path = 'vscode'): unknown {
       if (prop === Symbol.toPrimitive) return () => path;
       if (prop === 'isTrusted') return true;
       if (prop === 'workspaceFolders' || prop === 'textDocuments') return [];
-      return stub(calls, `${path}.${String(prop)}`);
+      return stub(calls, `${path}.${String(prop)}`, args);
     },
     set() {
       return true; // item.text = ..., item.name = ...
     },
-    apply() {
+    apply(_t, _this, callArgs: unknown[]) {
       calls.push(path);
-      return stub(calls, `${path}()`);
+      args.push([path, ...callArgs]);
+      return stub(calls, `${path}()`, args);
     },
     construct() {
       calls.push(`new ${path}`);
-      return stub(calls, `new ${path}`) as object;
+      return stub(calls, `new ${path}`, args) as object;
     },
   });
 }
 
 /** The module object: esbuild's interop copies its own property names, so it lists the namespaces used. */
-function vscodeModule(calls: string[]): object {
+function vscodeModule(calls: string[], args: unknown[][]): object {
   const names = ['window', 'workspace', 'commands', 'languages', 'env', 'extensions', 'EventEmitter', 'Uri', 'Range', 'Position',
     'Diagnostic', 'DiagnosticSeverity', 'CodeAction', 'CodeActionKind', 'CodeLens', 'WorkspaceEdit', 'ThemeIcon', 'ThemeColor',
     'TreeItem', 'TreeItemCollapsibleState', 'StatusBarAlignment', 'ProgressLocation', 'RelativePattern', 'ViewColumn', 'Disposable'];
   const mod: Record<string, unknown> = {};
-  for (const n of names) mod[n] = stub(calls, `vscode.${n}`);
+  for (const n of names) mod[n] = stub(calls, `vscode.${n}`, args);
   return mod;
 }
 
@@ -68,7 +69,8 @@ describe('extension bundle', () => {
 
   it('loads and activates in under 200 ms (measured: require + activate)', async () => {
     const calls: string[] = [];
-    const vscodeStub = vscodeModule(calls);
+    const args: unknown[][] = [];
+    const vscodeStub = vscodeModule(calls, args);
     const m = Module as unknown as { _load: (req: string, ...rest: unknown[]) => unknown };
     const original = m._load;
     m._load = function (req: string, ...rest: unknown[]) {
@@ -85,9 +87,16 @@ describe('extension bundle', () => {
       console.log(`require ${tRequire.toFixed(1)} ms + activate ${tActivate.toFixed(1)} ms`);
       assert.ok(tRequire + tActivate < 200, `require ${tRequire.toFixed(1)} ms + activate ${tActivate.toFixed(1)} ms`);
       assert.ok(calls.includes('vscode.window.createTreeView'), 'the Experiments view is created');
+      // Every command package.json contributes is registered by activate(), each by its own id.
+      const registered = args.filter((a) => a[0] === 'vscode.commands.registerCommand').map((a) => a[1]);
+      const contributed = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { contributes: { commands: { command: string }[] } })
+        .contributes.commands.map((c) => c.command);
+      assert.ok(contributed.length >= 10, `package.json contributes ${contributed.length} commands`);
+      for (const id of contributed) assert.ok(registered.includes(id), `${id} is contributed but activate() does not register it`);
       for (const id of ['vsml.train', 'vsml.stop', 'vsml.resume', 'vsml.evaluate', 'vsml.newExperiment', 'vsml.deleteRun', 'vsml.revealConfig']) {
-        assert.ok(calls.filter((c) => c === 'vscode.commands.registerCommand').length >= 10, id);
+        assert.ok(registered.includes(id), `${id} is registered`);
       }
+      assert.equal(new Set(registered).size, registered.length, `a command registered twice: ${registered.join(', ')}`);
       assert.ok(context.subscriptions.length >= 10, 'everything activation creates is owned by the context');
       assert.ok(!Object.keys(require.cache).some((f) => /@tensorflow/.test(f)), 'no TensorFlow.js module was loaded');
       await ext.deactivate();

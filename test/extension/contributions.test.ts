@@ -63,9 +63,9 @@ describe('package.json contributions', () => {
     assert.deepEqual(pkg.activationEvents, ['workspaceContains:**/*.vsml.json', 'onView:vsml.experiments', 'onWebviewPanel:vsml.metrics', 'onWebviewPanel:vsml.graph']);
   });
 
-  it('validates *.vsml.json with the schema and treats them as JSON with comments', () => {
-    assert.deepEqual(c.jsonValidation, [{ fileMatch: '*.vsml.json', url: './schemas/experiment.schema.json' }]);
-    readFileSync(join(REPO_ROOT, 'schemas/experiment.schema.json'));
+  it('gives VS Code the editor copy of the schema (hover, completion; faults are the extension\'s) and treats *.vsml.json as JSON with comments', () => {
+    assert.deepEqual(c.jsonValidation, [{ fileMatch: '*.vsml.json', url: './schemas/experiment.editor.schema.json' }]);
+    readFileSync(join(REPO_ROOT, 'schemas/experiment.editor.schema.json'));
     assert.deepEqual(c.languages, [{ id: 'jsonc', filenamePatterns: ['*.vsml.json'] }]);
   });
 

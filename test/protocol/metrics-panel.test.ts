@@ -9,7 +9,8 @@ const summary = { runId: 'r-1', name: 'r', state: 'running', step: 3, totalSteps
 
 test('every host -> metrics message kind parses', () => {
   const msgs = [
-    { type: 'metrics/snapshot', available: [summary], runs: [{ summary, config: { name: 'r', model: { sub_rnn: { slow_size: 16 } } }, metrics: [row], evals: [evalRow] }] },
+    { type: 'metrics/snapshot', available: [summary], runs: [{ summary, config: { name: 'r', model: { sub_rnn: { slow_size: 16 } } }, metrics: [row], evals: [evalRow], metricsRowCount: 1_000_000 }] },
+    { type: 'panel/error', message: 'could not read run r-1: EACCES' },
     { type: 'metrics/append', runId: 'r-1', rows: [row, { ...row, step: 4, metaLoss: null }] },
     { type: 'eval/append', runId: 'r-1', rows: [evalRow] },
     { type: 'run/status', summary: { ...summary, state: 'finished' } },
@@ -22,6 +23,7 @@ test('every host -> metrics message kind parses', () => {
   const snap = parseHostToMetricsMessage(msgs[0]);
   assert.ok(snap.ok && snap.message.type === 'metrics/snapshot');
   assert.deepEqual(snap.message.runs[0].evals[0].methods.sgd.lr, 0.1);
+  assert.equal(snap.message.runs[0].metricsRowCount, 1_000_000);
 });
 
 test('malformed host -> metrics messages are rejected with the field named', () => {
@@ -35,6 +37,8 @@ test('malformed host -> metrics messages are rejected with the field named', () 
     [{ type: 'run/status', summary: { ...summary, state: 'exploded' } }, /summary\.state/],
     [{ type: 'metrics/snapshot', available: [], runs: [{ summary, config: { f: () => 1 }, metrics: [], evals: [] }] }, /config\.f/],
     [{ type: 'metrics/snapshot', available: [], runs: Array.from({ length: 17 }, () => ({})) }, /at most 16/],
+    [{ type: 'metrics/snapshot', available: [], runs: [{ summary, config: null, metrics: [], evals: [], metricsRowCount: -1 }] }, /runs\[0\]\.metricsRowCount/],
+    [{ type: 'panel/error', message: 42 }, /panel\/error\.message/],
   ];
   for (const [m, re] of cases) {
     const r = parseHostToMetricsMessage(m);

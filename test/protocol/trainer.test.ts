@@ -33,6 +33,7 @@ const valid: TrainerMessage[] = [
   { type: 'state/snapshot', runId: 'r', snapshot },
   { type: 'log', level: 'warn', message: 'wasm backend: 1 thread' },
   { type: 'run/done', runId: 'r', state: 'finished' },
+  { type: 'run/heartbeat', runId: 'r' },
   { type: 'run/done', runId: 'r', state: 'stopped' },
   { type: 'run/error', message: 'bad config', path: 'model.sub_rnn.msg_size', fix: 'use 8' },
   { type: 'run/error', runId: 'r', message: 'out of memory' },

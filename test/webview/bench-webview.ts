@@ -112,7 +112,7 @@ async function benchMetrics(h: Harness): Promise<void> {
   const summary = { runId: 'bench-50k', name: 'bench', state: 'running' as const, step: N, totalSteps: 100_000 };
   // Hand the message over as a string (playwright's object serializer is slow for 10 MB), then time
   // only what the panel does: receive, parse, draw, until the next frame.
-  const text = JSON.stringify({ type: 'metrics/snapshot', available: [summary], runs: [{ summary, config: { name: 'bench' }, metrics, evals }] });
+  const text = JSON.stringify({ type: 'metrics/snapshot', available: [summary], runs: [{ summary, config: { name: 'bench' }, metrics, evals, metricsRowCount: metrics.length }] });
   const snapshotMs = await p.page.evaluate(async (t) => {
     const msg = JSON.parse(t) as unknown;
     const start = performance.now();

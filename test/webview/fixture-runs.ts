@@ -22,7 +22,7 @@ export async function fixtureRun(prefix: 'pooled-mnist' | 'deep-layerwise'): Pro
 }
 
 export function metricsRunData(d: RunData): MetricsRunData {
-  return { summary: summaryOf(d.runId, d.status, d.config), config: d.config, metrics: d.metrics, evals: d.evals };
+  return { summary: summaryOf(d.runId, d.status, d.config), config: d.config, metrics: d.metrics, evals: d.evals, metricsRowCount: d.metrics.length };
 }
 
 export async function graphSnapshotMessage(prefix: 'pooled-mnist' | 'deep-layerwise'): Promise<HostToGraphMessage & { type: 'graph/snapshot' }> {

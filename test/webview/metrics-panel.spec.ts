@@ -8,6 +8,11 @@ import assert from 'node:assert/strict';
 import { Harness, openPanel, startHarness } from './harness';
 import { fixtureRun, metricsRunData } from './fixture-runs';
 import type { MetricsRow } from '../../src/protocol/run-records';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readChartData } from '../../src/extension/panels/chart-data';
+import { writeLongRun } from '../helpers/long-run';
 
 type Pts = Record<string, { x: number; y: number }[]>;
 let h: Harness;
@@ -130,5 +135,40 @@ test('metrics panel restores its choices from the saved state', async () => {
   const at10 = run.evals.find((e) => e.dataset === 'fashion_mnist' && e.step === 10)!;
   assert.deepEqual(pts.curve.learned, at10.methods.learned.curve.map((y, t) => ({ x: t + 1, y })));
   assert.equal(((await p.savedState()) as { metric: string }).metric, 'trainAccuracy');
+  await p.page.close();
+});
+
+test('metrics panel opens a run of 10^6 meta-steps from the host\'s downsampled snapshot: endpoints and spikes drawn, the status says so', async () => {
+  const runs = mkdtempSync(join(tmpdir(), 'vsml-long-webview-'));
+  try {
+    const steps = 1_000_000;
+    const long = await writeLongRun(runs, steps);
+    const data = await readChartData(long.dir);
+    const summary = { runId: long.runId, name: 'long', state: 'finished' as const, step: steps, totalSteps: steps };
+    const p = await openPanel(h, 'metrics', 'dark', { width: 1280, height: 1000 });
+    await p.send({ type: 'metrics/snapshot', available: [summary], runs: [{ summary, config: { name: 'long' }, metrics: data.metrics, evals: data.evals, metricsRowCount: data.metricsRowCount }] });
+    const loss = (await points(p)).loss[`${long.runId} metaLoss`];
+    assert.equal(loss.length, data.metrics.length);
+    assert.equal(loss[0].x, 1);
+    assert.equal(loss[loss.length - 1].x, steps);
+    for (const s of long.spikes) assert.ok(loss.some((q) => q.x === s && q.y > 50), `spike at ${s} drawn`);
+    assert.match(await p.page.locator('#status').textContent() ?? '', new RegExp(`chart shows ${data.metrics.length.toLocaleString('en-US')} of 1,000,000 meta-steps \\(min/max per bucket\\)`));
+    await p.screenshot('metrics-long-run');
+    assert.deepEqual(p.consoleErrors, []);
+    await p.page.close();
+  } finally {
+    rmSync(runs, { recursive: true, force: true });
+  }
+});
+
+test('metrics panel: the next snapshot clears a panel/error banner', async () => {
+  const run = await fixtureRun('pooled-mnist');
+  const p = await openPanel(h, 'metrics', 'light');
+  await p.send({ type: 'panel/error', message: 'could not build the panel: EACCES' });
+  await p.screenshot('metrics-panel-error');
+  const banner = p.page.locator('#panel-error');
+  assert.equal(await banner.count(), 1);
+  await p.send({ type: 'metrics/snapshot', available: [metricsRunData(run).summary], runs: [metricsRunData(run)] });
+  assert.equal(await banner.count(), 0);
   await p.page.close();
 });

@@ -19,6 +19,7 @@ import { ConfigDocumentState, ConfigToHostMessage, HostToConfigMessage, parseHos
 import { ce, el } from '../shared/dom';
 import { onHostMessage, panelApi } from '../shared/vscode-api';
 import { FormField, dotted, formFields, parseFieldInput, valueAt } from './schema-walk';
+import { WAITING_TEXT, clearPanelError, showPanelError } from '../shared/panel-error';
 
 interface EditorState {
   /** Dotted paths of the sections the user opened. */
@@ -41,7 +42,7 @@ interface Bound {
 
 const app = document.getElementById('app')!;
 const heading = el('h1', {}, 'VS-ML Experiment');
-const fileLine = el('p', { class: 'muted', id: 'file' }, 'Waiting for the extension…');
+const fileLine = el('p', { class: 'muted', id: 'file' }, WAITING_TEXT);
 const trainButton = ce('vscode-button', { id: 'train', title: 'Save and run Train VS-ML on this file' }, 'Train');
 const banner = el('div', { id: 'banner', class: 'banner hidden' });
 const otherProblems = el('ul', { id: 'other-problems', class: 'error' });
@@ -192,6 +193,7 @@ function applyDocument(doc: ConfigDocumentState): void {
 function handle(m: HostToConfigMessage): void {
   switch (m.type) {
     case 'config/init': {
+      clearPanelError();
       fileLine.textContent = m.fileName;
       bound.clear();
       form.replaceChildren(...formFields(m.schema).map(render));
@@ -205,6 +207,9 @@ function handle(m: HostToConfigMessage): void {
     case 'config/document':
       if (current && m.document.version < current.version) break; // an older state overtaken by a newer one
       applyDocument(m.document);
+      break;
+    case 'panel/error':
+      showPanelError(m.message, fileLine);
       break;
     default: {
       const never: never = m;

@@ -25,8 +25,6 @@ export interface Decoded {
   frames: DecodedFrame[];
 }
 
-export const numLayers = (d: { layerSizes: readonly number[] }): number => d.layerSizes.length - 1;
-
 export function decodeSnapshot(s: StateSnapshot): Decoded {
   const N = s.slowSize;
   const sizes = s.layerSizes.slice(0, -1).map((a, l) => a * s.layerSizes[l + 1] * N);

@@ -25,6 +25,7 @@ import { cellIndex, cellOf, relation } from './matrix-structure';
 import { MATRIX_SHADE, MatrixImage, buildMatrixImage, lossColor, paintStateStrip } from './render-matrix';
 import { NeuralGeometry, nearestConnection, neuralGeometry, paintNeural } from './render-neural';
 import { paintGrid, paintGridFrame } from './render-grid';
+import { WAITING_TEXT, clearPanelError, showPanelError } from '../shared/panel-error';
 
 type View = 'matrix' | 'grid' | 'neural';
 
@@ -64,7 +65,7 @@ let scale = 1;
 // ---- layout ---------------------------------------------------------------------------------
 const app = document.getElementById('app')!;
 const title = el('h1', {}, 'VS-ML Variable-Sharing Graph');
-const statusLine = el('p', { class: 'muted', id: 'status' }, 'Waiting for the extension…');
+const statusLine = el('p', { class: 'muted', id: 'status' }, WAITING_TEXT);
 const viewSelect = ce('vscode-single-select', { id: 'view-select' });
 const kindSelect = ce('vscode-single-select', { id: 'kind-select' });
 const channelSelect = ce('vscode-single-select', { id: 'channel-select' });
@@ -377,6 +378,7 @@ function showSnapshot(snap: StateSnapshot | null): void {
 function handle(m: HostToGraphMessage): void {
   switch (m.type) {
     case 'graph/snapshot':
+      clearPanelError();
       summary = m.summary;
       sharing = m.sharing;
       state.runId = m.summary.runId;
@@ -393,6 +395,9 @@ function handle(m: HostToGraphMessage): void {
         break;
       }
       showSnapshot(m.snapshot);
+      break;
+    case 'panel/error':
+      showPanelError(m.message, statusLine);
       break;
     default: {
       const never: never = m;

@@ -19,9 +19,10 @@ import { onHostMessage, panelApi } from '../shared/vscode-api';
 import { DASHES, LineChart, LineDataset, lineDataset, runColor } from './charts';
 import { configDiff } from './config-diff';
 import {
-  AccuracyKey, METHODS, METRIC_KEYS, MetricKey, RunStore, appendEvals, appendMetrics, datasetsOf, evalSeries, evalSteps,
+  AccuracyKey, METHODS, METRIC_KEYS, MetricKey, RunStore, appendEvals, appendMetrics, datasetsOf, downsampleNote, evalSeries, evalSteps,
   innerCurve, metricSeries, smooth, storeFrom,
 } from './model';
+import { WAITING_TEXT, clearPanelError, showPanelError } from '../shared/panel-error';
 
 /** What the panel remembers across tab switches and reloads (the data itself comes from the host). */
 interface MetricsState {
@@ -64,7 +65,7 @@ const runs = new Map<string, RunStore>();
 
 // ---- layout ---------------------------------------------------------------------------------
 const app = document.getElementById('app')!;
-const statusLine = el('p', { class: 'muted', id: 'status' }, 'Waiting for the extension…');
+const statusLine = el('p', { class: 'muted', id: 'status' }, WAITING_TEXT);
 const runList = el('div', { class: 'toolbar', id: 'run-list' });
 const metricSelect = ce('vscode-single-select', { id: 'metric-select' });
 const accuracySelect = ce('vscode-single-select', { id: 'accuracy-select' });
@@ -151,7 +152,10 @@ function drawStatus(): void {
   const sel = selectedStores();
   statusLine.textContent = available.length === 0
     ? 'No runs yet: train an experiment (Train VS-ML) and its curves appear here live.'
-    : `${sel.length} of ${available.length} runs shown. ${sel.map((r) => `${r.summary.runId}: ${r.summary.state}, step ${r.summary.step}/${r.summary.totalSteps}`).join('; ')}`;
+    : `${sel.length} of ${available.length} runs shown. ${sel.map((r) => {
+      const note = downsampleNote(r);
+      return `${r.summary.runId}: ${r.summary.state}, step ${r.summary.step}/${r.summary.totalSteps}${note ? ` (${note})` : ''}`;
+    }).join('; ')}`;
 }
 
 const lossLabel = (r: RunStore): string => `${runLabel(r)} ${state.metric}`;
@@ -239,6 +243,7 @@ function scheduleUpdate(what: 'metrics' | 'eval' | 'status'): void {
 function handle(m: HostToMetricsMessage): void {
   switch (m.type) {
     case 'metrics/snapshot': {
+      clearPanelError();
       available = [...m.available];
       runs.clear();
       for (const r of m.runs) runs.set(r.summary.runId, storeFrom(r));
@@ -272,6 +277,9 @@ function handle(m: HostToMetricsMessage): void {
       scheduleUpdate('status');
       break;
     }
+    case 'panel/error':
+      showPanelError(m.message, statusLine);
+      break;
     default: {
       const never: never = m;
       void never;

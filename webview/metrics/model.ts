@@ -16,6 +16,8 @@ export interface RunStore {
   config: unknown;
   metrics: MetricsRow[];
   evals: EvalRow[];
+  /** Rows the run's metrics.jsonl holds; more than metrics.length when the host downsampled it. */
+  rowCount: number;
 }
 
 export const METRIC_KEYS = ['metaLoss', 'trainAccuracy', 'lossPos', 'lossNeg', 'gradNorm', 'thetaNorm', 'stepSeconds'] as const;
@@ -24,7 +26,7 @@ export const METHODS = ['learned', 'untrained', 'sgd', 'adam'] as const;
 export type AccuracyKey = 'meanAccuracy' | 'finalAccuracy';
 
 export function storeFrom(run: MetricsRunData): RunStore {
-  return { summary: run.summary, config: run.config, metrics: [...run.metrics].sort((a, b) => a.step - b.step), evals: [...run.evals] };
+  return { summary: run.summary, config: run.config, metrics: [...run.metrics].sort((a, b) => a.step - b.step), evals: [...run.evals], rowCount: run.metricsRowCount };
 }
 
 /** Appends rows newer than the last one held (the host dedupes too; a replayed message must not double points). */
@@ -32,6 +34,7 @@ export function appendMetrics(store: RunStore, rows: readonly MetricsRow[]): Met
   const last = store.metrics.length ? store.metrics[store.metrics.length - 1].step : -1;
   const fresh = rows.filter((r) => r.step > last).sort((a, b) => a.step - b.step);
   store.metrics.push(...fresh);
+  store.rowCount += fresh.length;
   return fresh;
 }
 
@@ -40,6 +43,13 @@ export function appendEvals(store: RunStore, rows: readonly EvalRow[]): EvalRow[
   const fresh = rows.filter((r) => !have.has(`${r.step}/${r.dataset}`));
   store.evals.push(...fresh);
   return fresh;
+}
+
+/** How the chart's rows relate to the file's, when the host downsampled them ('' otherwise). */
+export function downsampleNote(store: RunStore): string {
+  return store.rowCount > store.metrics.length
+    ? `chart shows ${store.metrics.length.toLocaleString('en-US')} of ${store.rowCount.toLocaleString('en-US')} meta-steps (min/max per bucket)`
+    : '';
 }
 
 /** y of one metric against meta-step; steps whose value was not finite (null) are left out. */

@@ -19,7 +19,3 @@ export function ce(tag: string, attrs: Record<string, string> = {}, ...children:
   for (const c of children) e.append(typeof c === 'string' ? document.createTextNode(c) : c);
   return e;
 }
-
-export function text(node: Element, s: string): void {
-  node.textContent = s;
-}

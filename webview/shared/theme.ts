@@ -9,8 +9,6 @@ export function themeKind(body: HTMLElement = document.body): ThemeKind {
   return 'dark';
 }
 
-export const isDarkKind = (k: ThemeKind): boolean => k === 'dark' || k === 'high-contrast';
-
 /** A theme CSS variable's value (e.g. --vscode-foreground), or the fallback when unset. */
 export function cssVar(name: string, fallback: string): string {
   const v = getComputedStyle(document.body).getPropertyValue(name).trim();

@@ -7,6 +7,7 @@ import { runnerChoice } from './train';
 import { formatEvalTable } from '../format-table';
 import { isUserDatasetName } from '../../engine/config/dataset-facts';
 import { resolveDataset } from '../../engine/data/registry';
+import { formatEvalOutput } from '../../protocol/eval-output';
 
 export const EVAL_USAGE = `vsml eval <run-folder|checkpoint.json> --dataset NAME|idx:<dir>|images:<dir>|csv:<file> [--dataset ...] [--episodes K] [--length T]
           [--json] [--no-baselines] [--idx-stats training|own] [--data-dir DIR] [--path ...] [--backend ...] [--threads N]
@@ -15,7 +16,7 @@ export const EVAL_USAGE = `vsml eval <run-folder|checkpoint.json> --dataset NAME
   Your own data: idx:<dir> (IDX files), images:<dir> (PNG/JPEG, one subfolder per class), csv:<file>
   (a label column plus pixel or feature columns; csv:<file>#label=<column>&shape=flat); see docs/datasets.md.
   --idx-stats: standardize idx:, images: and csv: pixel data with the meta-training data's mean/std (default) or its own.
-  --json prints one object per dataset: {"dataset","length","episodes","methods":{"learned":{...},...}}.`;
+  --json prints one line per dataset, an eval.jsonl row (docs/contracts.md §5).`;
 
 const positiveInt = (v: string | undefined, flag: string, dflt: number): number => {
   if (v === undefined) return dflt;
@@ -62,10 +63,7 @@ export async function evalCommand(argv: string[], out: (s: string) => void): Pro
       dataDir: values['data-dir'],
     });
     if (values.json) {
-      for (const r of rows) {
-        const methods = Object.fromEntries(Object.entries(r.methods).map(([k, m]) => [k, { meanAccuracy: m!.meanAccuracy, finalAccuracy: m!.finalAccuracy, meanLoss: m!.meanLoss, ...(m!.lr !== undefined ? { lr: m!.lr, model: m!.model } : {}) }]));
-        out(`${JSON.stringify({ dataset: r.dataset, length: r.length, episodes: r.episodes, step: r.step, methods })}\n`);
-      }
+      out(formatEvalOutput(rows));
     } else {
       // Your own data: say what was read (classes, size, split), so a wrong folder shows at once.
       const own = datasets.filter(isUserDatasetName).map((d) => `${d}: ${resolveDataset(d, { dataDir: values['data-dir'] ?? la.config.data.dir ?? undefined }).source}\n`);

@@ -42,13 +42,17 @@ export async function trainCommand(argv: string[], out: (s: string) => void): Pr
     return 2;
   }
   const warn = (s: string): void => void process.stderr.write(s);
-  const { config: cfg, source } = await trainingConfig(positionals[0], values.set!, values.resume, warn);
-  const plan = planExperiment(cfg, source);
+  const loadWarnings: string[] = []; // also recorded in the run's trainer.log
+  const { config: cfg, source } = await trainingConfig(positionals[0], values.set!, values.resume, (s) => {
+    warn(s);
+    loadWarnings.push(s.trim());
+  });
+  const plan = { ...planExperiment(cfg, source), warnings: loadWarnings };
   const runner = await createRunner(runnerChoice(cfg, values), (m) => warn(`${m}\n`));
   const bar = new ProgressBar();
   const ac = new AbortController();
   const onSignal = (): void => {
-    warn('\nstopping after this meta-step (checkpointing); press Ctrl-C again to abort at once\n');
+    warn('\nstopping at the next meta-step or evaluation boundary (checkpointing); press Ctrl-C again to abort at once\n');
     if (ac.signal.aborted) process.exit(130);
     ac.abort();
   };

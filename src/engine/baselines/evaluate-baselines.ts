@@ -1,4 +1,5 @@
 import { check } from '../errors';
+import { stopPoint } from '../stop';
 import { summarizeOnline } from '../eval/online-metrics';
 import { Episode } from '../model/episode';
 import { Rng } from '../random';
@@ -46,16 +47,21 @@ interface Tuned {
   readonly score: LrScore;
 }
 
-/** Returns an evaluator; tuning results are memoized per episode length. */
-export function makeBaselineEvaluator(opts: BaselineEvalOptions): (episodes: readonly Episode[]) => Record<BaselineOptimizer, BaselineMethodResult> {
+/**
+ * Returns an evaluator; tuning results are memoized per episode length. Tuning is synchronous
+ * work of minutes on big datasets, so the evaluator yields to the event loop between tuning
+ * trials (an optimizer and an architecture) and stops with a StopRequested when `signal` aborts.
+ */
+export function makeBaselineEvaluator(opts: BaselineEvalOptions): (episodes: readonly Episode[], signal?: AbortSignal) => Promise<Record<BaselineOptimizer, BaselineMethodResult>> {
   check(Number.isInteger(opts.tuneEpisodes) && opts.tuneEpisodes > 0, 'baselines.tune_episodes', `must be a positive integer, got ${opts.tuneEpisodes}`, 'use e.g. 4');
   const memo = new Map<string, Tuned>();
-  const tune = (optimizer: BaselineOptimizer, length: number): Tuned => {
+  const tune = async (optimizer: BaselineOptimizer, length: number, signal?: AbortSignal): Promise<Tuned> => {
     const key = `${optimizer}/${length}`;
     const hit = memo.get(key);
     if (hit) return hit;
     let best: Tuned | null = null;
     for (const hiddenSize of opts.hiddenSize > 0 ? [0, opts.hiddenSize] : [0]) {
+      await stopPoint(signal);
       const r = tuneLearningRate({ hiddenSize, optimizer, tanhBound: opts.tanhBound }, {
         sample: (rng) => opts.trainSample(rng, length, opts.batchSize),
         inputSize: opts.inputSize, numClasses: opts.numClasses, batchSize: opts.batchSize,
@@ -67,12 +73,13 @@ export function makeBaselineEvaluator(opts: BaselineEvalOptions): (episodes: rea
     memo.set(key, best!);
     return best!;
   };
-  return (episodes) => {
+  return async (episodes, signal) => {
     check(episodes.length > 0, 'evaluation.count', 'no evaluation episodes', 'use at least one episode');
     const T = episodes[0].length;
     const out = {} as Record<BaselineOptimizer, BaselineMethodResult>;
     for (const optimizer of ['sgd', 'adam'] as const) {
-      const t = tune(optimizer, T);
+      const t = await tune(optimizer, T, signal);
+      await stopPoint(signal);
       const spec = { hiddenSize: t.hiddenSize, optimizer, lr: t.lr, tanhBound: opts.tanhBound };
       // One initial network per episode index, shared by sgd and adam.
       const results = episodes.map((ep, i) => runOnlineBaseline(spec, ep, opts.inputSize, opts.numClasses, opts.batchSize, new Rng(opts.seed, `baseline-eval/${i}`)));

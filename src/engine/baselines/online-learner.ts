@@ -29,11 +29,6 @@ export interface BaselineResult {
   readonly correct: Uint8Array; // [T, batch]
 }
 
-/** A readable name: `sgd-linear`, `adam-mlp160`. */
-export function baselineName(spec: Pick<BaselineSpec, 'optimizer' | 'hiddenSize'>): string {
-  return `${spec.optimizer}-${spec.hiddenSize === 0 ? 'linear' : `mlp${spec.hiddenSize}`}`;
-}
-
 /**
  * Runs one episode from a fresh network drawn with `rng`. Inputs are [T, batch, inputSize],
  * labels [T, batch] in [0, numClasses).

@@ -78,9 +78,3 @@ export function inputSizeFor(cfg: ExperimentConfig, facts: DatasetFacts): number
 export function classesFor(cfg: ExperimentConfig, facts: DatasetFacts): number {
   return cfg.data.filter_classes ? cfg.data.filter_classes.length : facts.numClasses;
 }
-
-/** A_L: the network's output size for a dataset: pad.output if set, else its number of classes. */
-export function outputSizeFor(cfg: ExperimentConfig, facts: DatasetFacts): number {
-  const pad = cfg.data.preprocess.pad.output;
-  return pad ? pad[0] : classesFor(cfg, facts);
-}

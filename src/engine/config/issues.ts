@@ -48,8 +48,17 @@ export function makeIssue(
 
 export const hasErrors = (issues: readonly ConfigIssue[]): boolean => issues.some((i) => i.severity === 'error');
 
-/** `file: path: message (fix: ...)`, the line the CLI prints for an issue. */
+/** Control and bidi-override characters (a config's text can hold any): shown as \u escapes, so a line cannot drive the terminal. */
+const escapeControls = (s: string): string =>
+  // eslint-disable-next-line no-control-regex
+  s.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/** `file: path: message (fix: ...)`, the line the CLI prints for an issue (one line, control characters escaped). */
 export function formatIssue(issue: ConfigIssue): string {
+  return escapeControls(formatIssueText(issue));
+}
+
+function formatIssueText(issue: ConfigIssue): string {
   const where = issue.location ? `${issue.file}:${issue.location.line}:${issue.location.column}` : issue.file;
   // messages that already name their field in backticks don't repeat it as a prefix
   const named = issue.path !== '' && issue.message.includes(`\`${issue.path}\``);

@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { EngineError } from '../errors';
+import { allocationIssues } from './allocation';
 import { DatasetCatalog } from './dataset-facts';
+import { readConfigFile } from './decode-config';
 import { ConfigIssue, hasErrors, makeIssue } from './issues';
 import { applyOverrides } from './overrides';
 import { parseConfigText } from './parse-jsonc';
@@ -26,15 +27,9 @@ export type LoadResult =
 
 /** Reads, parses, overrides, validates and checks a `*.vsml.json` file. Never throws for bad input. */
 export async function loadConfigFile(file: string, options: LoadOptions = {}): Promise<LoadResult> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const what = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : (e as Error).message;
-    return { ok: false, issues: [makeIssue(file, [], `cannot read the config: ${what}`, 'give the path of a *.vsml.json file (e.g. examples/default.vsml.json)', 'read')] };
-  }
-  return validateConfigText(text, file, options);
+  const read = await readConfigFile(file);
+  if ('issue' in read) return { ok: false, issues: [read.issue] };
+  return validateConfigText(read.text, file, options);
 }
 
 /** The same for text already in memory (the extension validates unsaved editor contents). */
@@ -60,8 +55,20 @@ export function validateConfigValue(value: unknown, file: string, options: LoadO
   const overrideIssues = applyOverrides(config, options.overrides ?? []);
   const schemaIssues = validateAgainstSchema(config, file);
   const semantic = semanticChecks(config as unknown as ExperimentConfig, file, schemaIssues, options.catalog);
-  const issues = [...overrideIssues, ...schemaIssues, ...semantic];
-  return hasErrors(issues) ? { ok: false, issues } : { ok: true, config: config as unknown as ExperimentConfig, issues };
+  // Sizes are judged only on a config that is otherwise valid (every field has its type).
+  const sizes = hasErrors([...overrideIssues, ...schemaIssues, ...semantic]) ? [] : allocationIssues(config as unknown as ExperimentConfig, file, options.catalog);
+  const issues = [...overrideIssues, ...schemaIssues, ...semantic, ...sizes];
+  if (hasErrors(issues)) return { ok: false, issues };
+  return { ok: true, config: withoutUnavailableEvalDatasets(config as unknown as ExperimentConfig, issues), issues };
+}
+
+/** The config without the evaluation datasets a `dataset-unavailable` warning names (the run evaluates on the rest). */
+function withoutUnavailableEvalDatasets(config: ExperimentConfig, issues: readonly ConfigIssue[]): ExperimentConfig {
+  const dropped = new Set(issues
+    .filter((i) => i.code === 'dataset-unavailable' && i.pointer[0] === 'evaluation' && i.pointer[1] === 'datasets')
+    .map((i) => Number(i.pointer[2])));
+  if (dropped.size === 0) return config;
+  return { ...config, evaluation: { ...config.evaluation, datasets: config.evaluation.datasets.filter((_, k) => !dropped.has(k)) } };
 }
 
 /** For code that cannot go on without a config (trainer, CLI): the config, or the first error thrown as an EngineError. */

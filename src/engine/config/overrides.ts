@@ -64,10 +64,10 @@ function checkPath(pointer: string[]): ConfigIssue | undefined {
     const where = parent.length ? `\`${parent.join('.')}\`` : 'the top level';
     const fix = near ? `did you mean \`${[...parent, near].join('.')}\`?`
       : allowed.length ? `${where} has ${allowed.map((a) => `\`${a}\``).join(', ')}` : `${where} has no sub-fields; set it as a whole`;
-    return makeIssue(OVERRIDE_SOURCE, pointer.slice(0, k + 1), `--set: unknown config path \`${pointer.join('.')}\` (no \`${pointer[k]}\` in ${where})`, fix, 'override');
+    return makeIssue(OVERRIDE_SOURCE, pointer.slice(0, k + 1), `unknown config path \`${pointer.join('.')}\` (no \`${pointer[k]}\` in ${where})`, fix, 'override');
   }
   return pointer.length === 0
-    ? makeIssue(OVERRIDE_SOURCE, [], '--set: empty path', 'write e.g. --set training.population_size=128', 'override')
+    ? makeIssue(OVERRIDE_SOURCE, [], 'empty path', 'write e.g. --set training.population_size=128', 'override')
     : undefined;
 }
 

@@ -1,5 +1,12 @@
-import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { createScanner, parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { ConfigIssue } from './issues';
+
+/**
+ * Deepest nesting of objects and lists a config may have. The schema's deepest path is 5 levels;
+ * the limit only keeps a hostile file (100,000 nested brackets) from overflowing the recursive
+ * parser and validator.
+ */
+export const MAX_CONFIG_NESTING = 32;
 
 /**
  * `*.vsml.json` files are JSON with comments (JSONC, as VS Code's own settings.json): `//` and
@@ -8,6 +15,20 @@ import { ConfigIssue } from './issues';
  * syntax error, with its line and column (later errors are usually echoes of the first).
  */
 export function parseConfigText(text: string, file: string): { value: unknown } | { issue: ConfigIssue } {
+  // A byte-order mark is how some editors (Notepad, PowerShell) start UTF-8 files; JSON parsers reject it.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const deep = tooDeep(text);
+  if (deep !== undefined) {
+    const { line, column } = lineColumn(text, deep);
+    return {
+      issue: {
+        file, path: '', pointer: [], code: 'nesting', severity: 'error',
+        message: `objects and lists are nested more than ${MAX_CONFIG_NESTING} levels deep at line ${line}, column ${column}`,
+        fix: 'a config nests at most 5 levels (e.g. data.preprocess.pad.input); remove the extra brackets',
+        location: { offset: deep, length: 1, line, column },
+      },
+    };
+  }
   const errors: ParseError[] = [];
   const value = parse(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
   if (errors.length === 0) {
@@ -33,6 +54,24 @@ export function parseConfigText(text: string, file: string): { value: unknown } 
       location: { offset: first.offset, length: Math.max(1, first.length), line, column },
     },
   };
+}
+
+/**
+ * Offset of the first bracket nested deeper than MAX_CONFIG_NESTING, or undefined. Uses
+ * jsonc-parser's scanner (iterative: strings and comments are skipped as tokens), so it cannot
+ * overflow the stack itself.
+ */
+function tooDeep(text: string): number | undefined {
+  // jsonc-parser's SyntaxKind is an ambient const enum, which isolatedModules cannot read: its values.
+  const OPEN_BRACE = 1, CLOSE_BRACE = 2, OPEN_BRACKET = 3, CLOSE_BRACKET = 4, EOF = 17;
+  const scanner = createScanner(text, true);
+  let depth = 0;
+  for (let kind = scanner.scan(); kind !== EOF; kind = scanner.scan()) {
+    if (kind === OPEN_BRACE || kind === OPEN_BRACKET) {
+      if (++depth > MAX_CONFIG_NESTING) return scanner.getTokenOffset();
+    } else if (kind === CLOSE_BRACE || kind === CLOSE_BRACKET) depth--;
+  }
+  return undefined;
 }
 
 /** 1-based line and column of a 0-based offset (a column counts UTF-16 units, as editors do). */

@@ -106,7 +106,12 @@ export function semanticChecks(
     if (avail && !avail.available) {
       const near = closest(d.name, KNOWN_DATASET_NAMES);
       const fix = near && near !== d.name ? `did you mean "${near}"?` : avail.fix ?? `run \`vsml datasets fetch ${d.name}\` while online, or choose another dataset`;
-      issue(d.at, `dataset "${d.name}" is not available${avail.reason ? `: ${avail.reason}` : ''}`, fix, 'dataset-unavailable');
+      // Without an evaluation dataset the run still trains and evaluates on the others; without its training data it cannot.
+      if (d.at[0] === 'evaluation') {
+        issue(d.at, `evaluation dataset "${d.name}" is not available${avail.reason ? `: ${avail.reason}` : ''}; evaluations leave it out`, fix, 'dataset-unavailable', 'warning');
+      } else {
+        issue(d.at, `dataset "${d.name}" is not available${avail.reason ? `: ${avail.reason}` : ''}`, fix, 'dataset-unavailable');
+      }
     } else {
       usable.push(d);
     }

@@ -49,11 +49,6 @@ interface PreparedSplit {
 
 const splitCache = new Map<string, PreparedSplit>();
 
-/** Drops every cached decoded/preprocessed array (tests; long-lived hosts after a config change). */
-export function clearEpisodeCache(): void {
-  splitCache.clear();
-}
-
 function checkFilter(filter: readonly number[], numClasses: number, name: string): void {
   check(Array.isArray(filter) && filter.length >= 1, 'data.filter_classes', `must be a non-empty list of class indices, got ${JSON.stringify(filter)}`, 'list the classes to keep, e.g. [0, 1, 2], or set null');
   filter.forEach((c, i) => check(Number.isInteger(c) && c >= 0 && c < numClasses, `data.filter_classes[${i}]`,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { EngineError } from '../errors';
+import { inflateCapped } from './inflate';
 
 /**
  * Reader for the IDX format of MNIST and its relatives (Fashion-MNIST, KMNIST, EMNIST, notMNIST
@@ -85,13 +85,7 @@ export function readIdxFile(file: string): IdxArray {
     return fail(file, `cannot read IDX file: ${(e as Error).message}`, 'check the path and the file permissions');
   }
   let bytes: Uint8Array = raw;
-  if (isGzip(raw)) {
-    try {
-      bytes = gunzipSync(raw);
-    } catch (e) {
-      return fail(file, `corrupt or truncated gzip data: ${(e as Error).message}`, 'download the file again');
-    }
-  }
+  if (isGzip(raw)) bytes = inflateCapped('gzip', raw, file, 'the gzip data');
   return parseIdx(bytes, file);
 }
 

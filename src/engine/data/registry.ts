@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { EngineError } from '../errors';
@@ -126,16 +126,18 @@ const KNOWN: readonly KnownImageDataset[] = [
   {
     name: 'mnist', description: 'MNIST handwritten digits (10 classes)', numClasses: 10, folder: 'mnist',
     // The canonical host (yann.lecun.com) often refuses downloads; torchvision's mirror comes first.
-    remote: remoteSet(['https://ossci-datasets.s3.amazonaws.com/mnist/', 'http://yann.lecun.com/exdb/mnist/'], MNIST_SHA256),
+    // https only: yann.lecun.com serves plain http, so it is no mirror here.
+    remote: remoteSet(['https://ossci-datasets.s3.amazonaws.com/mnist/'], MNIST_SHA256),
   },
   {
     name: 'fashion_mnist', description: 'Fashion-MNIST clothing images (10 classes)', numClasses: 10, folder: 'fashion_mnist',
     systemDirs: ['/usr/share/datasets/fashion-mnist'],
-    remote: remoteSet(['http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/'], FASHION_SHA256),
+    // The release files as committed in the project's repository (its S3 website has no https).
+    remote: remoteSet(['https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/'], FASHION_SHA256),
   },
   {
     name: 'kmnist', description: 'Kuzushiji-MNIST cursive Japanese characters (10 classes)', numClasses: 10, folder: 'kmnist',
-    remote: remoteSet(['http://codh.rois.ac.jp/kmnist/dataset/kmnist/'], KMNIST_SHA256),
+    remote: remoteSet(['https://codh.rois.ac.jp/kmnist/dataset/kmnist/'], KMNIST_SHA256),
   },
   {
     name: 'emnist', description: 'EMNIST digits split (10 classes; the reference used byclass, 62)', numClasses: 10, folder: 'emnist',
@@ -148,6 +150,9 @@ const KNOWN: readonly KnownImageDataset[] = [
     remoteZip: { file: EMNIST_ZIP, members: [...emnistMembers('digits'), ...emnistMembers('letters')] },
   },
 ];
+
+/** Every URL a known dataset may be downloaded from (all https: see download.ts). */
+export const DATASET_MIRRORS: readonly string[] = KNOWN.flatMap((d) => [...(d.remote ?? []), ...(d.remoteZip ? [d.remoteZip.file] : [])].flatMap((f) => f.urls));
 
 const PROCEDURAL: Record<'random' | 'sum', string> = {
   random: 'memorize random Gaussian inputs with random labels (random_dataset.size examples, target_count classes)',
@@ -402,13 +407,14 @@ export function extractMembers(zipPath: string, members: readonly string[], dir:
     if (!entry) {
       throw new EngineError('', `archive has no member ${m}`, 'download the EMNIST gzip.zip release again', zipPath);
     }
-    const tmp = join(dir, `${m}.part`);
-    writeFileSync(tmp, readZipEntry(zipPath, entry));
-    renameSync(tmp, join(dir, m));
+    // A part file of our own, created exclusively (never through a planted symlink), removed on failure.
+    const tmp = join(dir, `${m}.${process.pid}.${randomBytes(6).toString('hex')}.part`);
+    try {
+      writeFileSync(tmp, readZipEntry(zipPath, entry), { flag: 'wx' });
+      renameSync(tmp, join(dir, m));
+    } catch (e) {
+      rmSync(tmp, { force: true });
+      throw e;
+    }
   }
-}
-
-/** Forgets resolved sources (after files changed on disk). */
-export function clearSourceCache(): void {
-  sourceCache.clear();
 }

@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { inflateRawSync } from 'node:zlib';
 import { EngineError } from '../errors';
+import { MAX_INFLATED_BYTES, inflateCapped } from './inflate';
 
 /**
  * Just enough of the zip format to pull a few named members out of a large archive without
@@ -77,8 +77,12 @@ export function listZip(file: string): ZipEntry[] {
   }
 }
 
-/** Returns the uncompressed bytes of one member. */
-export function readZipEntry(file: string, entry: ZipEntry): Buffer {
+/**
+ * Returns the uncompressed bytes of one member. Inflation stops at the size the central directory
+ * declares (and at MAX_INFLATED_BYTES): a member that inflates to more is refused, not unpacked.
+ */
+export function readZipEntry(file: string, entry: ZipEntry, maxBytes = MAX_INFLATED_BYTES): Buffer {
+  if (entry.size > maxBytes) bad(file, `${entry.name} declares ${entry.size.toLocaleString('en-US')} bytes, more than the ${maxBytes.toLocaleString('en-US')} we unpack`);
   const fd = openSync(file, 'r');
   try {
     const local = readAt(fd, entry.localHeaderOffset, 30);
@@ -87,7 +91,11 @@ export function readZipEntry(file: string, entry: ZipEntry): Buffer {
     const raw = readAt(fd, dataStart, entry.compressedSize);
     if (raw.length !== entry.compressedSize) bad(file, `${entry.name} is truncated`);
     if (entry.method === 0) return raw;
-    if (entry.method === 8) return inflateRawSync(raw);
+    if (entry.method === 8) {
+      const out = inflateCapped('deflate-raw', raw, file, entry.name, Math.max(1, entry.size));
+      if (out.length !== entry.size) bad(file, `${entry.name} inflates to ${out.length} bytes, the archive says ${entry.size}`);
+      return out;
+    }
     return bad(file, `${entry.name} uses compression method ${entry.method}; only stored and deflate are supported`);
   } finally {
     closeSync(fd);

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { readRegularFile } from '../runs/atomic-file';
 import { dirname, join } from 'node:path';
 import { EngineError } from '../errors';
 import { ExperimentConfig } from '../config/types';
@@ -9,7 +10,7 @@ import { openConfiguredDataset, openTrainingDataset } from '../data/from-config'
 import { EpisodeDataset, episodeSampler } from '../data/episodes';
 import { Checkpoint, readCheckpoint } from '../runs/checkpoint';
 import { RunFolder } from '../runs/run-folder';
-import { EvalRow } from '../runs/records';
+import type { EvalRow } from '../../protocol/run-records';
 import { baselineTuningData, baselinesFor, evalModelFor } from '../runs/plan-experiment';
 import { paramLayout } from '../model/param-layout';
 import { evalEpisodes, evaluateVsml, methodResult, untrainedTheta } from './evaluate';
@@ -41,8 +42,9 @@ export function openTrainedLa(target: string): TrainedLa {
   let rawConfig = ckpt.config;
   if (rawConfig === undefined) {
     const runConfig = join(dirname(dirname(file)), 'config.json');
-    if (!existsSync(runConfig)) throw new EngineError('config', 'the checkpoint holds no config and no run folder is beside it', 'evaluate the run folder instead', file);
-    rawConfig = JSON.parse(readFileSync(runConfig, 'utf8'));
+    const text = readRegularFile(runConfig);
+    if (!text) throw new EngineError('config', 'the checkpoint holds no config and no run folder is beside it', 'evaluate the run folder instead', file);
+    rawConfig = JSON.parse(text.toString('utf8'));
   }
   const res = validateRunConfig(rawConfig, file);
   if (!res.ok) throw new EngineError(res.issues[0].path, res.issues[0].message, res.issues[0].fix, file);

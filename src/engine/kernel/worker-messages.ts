@@ -1,15 +1,9 @@
 import { VsmlModelConfig } from '../model/config';
+import type { WorkerError } from '../runner/worker-pool';
 import { KernelJob, KernelOutput } from './fused-episode';
 
 /** Main thread -> kernel worker. */
 export type WorkerRequest = { type: 'run'; id: number; cfg: VsmlModelConfig; jobs: KernelJob[]; wantFinalState: boolean };
-
-/** A worker-side error, rebuilt as an EngineError when it has a path. */
-export interface WorkerError {
-  message: string;
-  path?: string;
-  fix?: string;
-}
 
 /** Kernel worker -> main thread. */
 export type WorkerReply =

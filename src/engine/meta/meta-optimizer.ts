@@ -40,7 +40,9 @@ export interface MetaOptimizer {
   readonly type: string;
   /**
    * Meta-step `step` (1-based): reads θ and updates it in place. Must depend only on θ, the
-   * optimizer's state and (seed, step), so a resumed run equals an uninterrupted one.
+   * optimizer's state and (seed, step), so a resumed run equals an uninterrupted one. It may
+   * stop early on `signal` by throwing StopRequested (src/engine/stop.ts), but only before it has
+   * changed θ or its own state: the loop then checkpoints the previous step.
    */
   step(theta: Float64Array, step: number, signal?: AbortSignal): Promise<MetaStepResult>;
   state(): MetaOptimizerState;

@@ -44,13 +44,6 @@ export function numParamSets(cfg: VsmlModelConfig): number {
   return Math.max(...used) + 1;
 }
 
-/** Total sub-RNN cells in the network (sum of A_l * A_{l+1}). */
-export function numCells(cfg: VsmlModelConfig): number {
-  let n = 0;
-  for (let l = 0; l < numLayers(cfg); l++) n += cfg.layerSizes[l] * cfg.layerSizes[l + 1];
-  return n;
-}
-
 /** Builds the per-layer index arrays from the reference's two switches. */
 export function paramIndices(
   nLayers: number,

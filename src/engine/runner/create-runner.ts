@@ -16,8 +16,6 @@ export interface RunnerChoice {
   threads: number;
 }
 
-export const DEFAULT_RUNNER: RunnerChoice = { path: 'auto', backend: 'auto', threads: 0 };
-
 const PATHS: readonly EnginePath[] = ['auto', 'fused', 'tfjs', 'reference'];
 
 export function parseEnginePath(v: string, where: string): EnginePath {

@@ -3,7 +3,7 @@ import { InitOptions } from '../model/init';
 import { EpisodeSampler } from '../meta/episode-sampler';
 import { MetaOptimizerSpec } from '../meta/meta-optimizer';
 import { EvalEpisode, EvalSpec } from '../eval/evaluate';
-import { MethodResult } from './records';
+import type { EvalMethodResult } from '../../protocol/run-records';
 
 /** A dataset as evaluation sees it: held-out episodes plus what the baselines need. */
 export interface EvalDataset {
@@ -19,8 +19,8 @@ export interface EvalDataset {
   model?: VsmlModelConfig;
 }
 
-/** Online SGD/Adam on the same episodes; computed once per dataset and cached by the loop. */
-export type BaselineEvaluator = (dataset: EvalDataset, episodes: readonly EvalEpisode[]) => Promise<Partial<Record<'sgd' | 'adam', MethodResult>>>;
+/** Online SGD/Adam on the same episodes; computed once per dataset and cached by the loop. Aborting `signal` throws StopRequested. */
+export type BaselineEvaluator = (dataset: EvalDataset, episodes: readonly EvalEpisode[], signal?: AbortSignal) => Promise<Partial<Record<'sgd' | 'adam', EvalMethodResult>>>;
 
 /**
  * Everything the training loop needs, resolved from an experiment config: the model, the
@@ -47,4 +47,6 @@ export interface ExperimentPlan {
   checkpointFrequency: number;
   /** Seconds between status/progress writes (the metrics file gets every step). */
   statusInterval?: number;
+  /** Found while loading the config (e.g. an evaluation dataset left out); logged when the run starts. */
+  warnings?: readonly string[];
 }

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { EngineError } from '../errors';
 import { readJsonl } from './atomic-file';
-import { EvalRow } from './records';
+import type { EvalRow } from '../../protocol/run-records';
 
 /**
  * A run's records as CSV for spreadsheets and papers (`vsml export <run> --csv [--eval]`).

@@ -42,7 +42,7 @@ export function baselinesFor(cfg: ExperimentConfig, train: EpisodeDataset, numCl
     tuneEpisodes: cfg.baselines.tune_episodes,
     seed: cfg.evaluation.seed,
   });
-  return async (_ds, episodes) => evaluate(episodes.map((e) => e.episode));
+  return async (_ds, episodes, signal) => evaluate(episodes.map((e) => e.episode), signal);
 }
 
 /**
@@ -63,7 +63,7 @@ export function planExperiment(cfg: ExperimentConfig, source: string): Experimen
   const datasets: EvalDataset[] = opened.map((ds, i) => ({ key: cfg.evaluation.datasets[i], sample: episodeSampler(ds, split), numClasses: ds.numClasses, model: evalModelFor(cfg, ds) }));
   const baselineByKey = new Map<string, BaselineEvaluator | undefined>();
   opened.forEach((ds, i) => baselineByKey.set(cfg.evaluation.datasets[i], baselinesFor(cfg, baselineTuningData(train, ds), ds.numClasses)));
-  const baselines: BaselineEvaluator | undefined = cfg.baselines.enabled ? async (ds, episodes) => (await baselineByKey.get(ds.key)?.(ds, episodes)) ?? {} : undefined;
+  const baselines: BaselineEvaluator | undefined = cfg.baselines.enabled ? async (ds, episodes, signal) => (await baselineByKey.get(ds.key)?.(ds, episodes, signal)) ?? {} : undefined;
   const o = cfg.optimizer;
   return {
     name: cfg.name,

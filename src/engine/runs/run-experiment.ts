@@ -7,9 +7,12 @@ import { createMetaOptimizer } from '../meta/create-meta-optimizer';
 import { evalEpisodes, evaluateVsml, EvalEpisode, methodResult, untrainedTheta } from '../eval/evaluate';
 import { CHECKPOINT_VERSION } from './checkpoint';
 import { ExperimentPlan, EvalDataset } from './experiment-plan';
-import { EvalRow, MethodResult, MetricsRow, RunnerInfo, RunState } from './records';
+import type { EvalRow, EvalMethodResult, MetricsRow, RunnerInfo, RunState } from '../../protocol/run-records';
 import { RunFolder } from './run-folder';
 import { recordSnapshot, StateSnapshot } from './snapshot';
+import { type Here, thisMachine } from './liveness';
+import { LOCK_FILE, RunLock } from './run-lock';
+import { StopRequested, stopPoint } from '../stop';
 
 /** What the loop reports while it runs; the CLI draws a progress bar, the trainer process forwards them. */
 export interface ExperimentEvents {
@@ -28,8 +31,13 @@ export interface ExperimentOptions {
   runsDir: string;
   /** Continue this run folder from its latest checkpoint instead of starting a new one. */
   resumeDir?: string;
-  /** Aborting stops at the next step boundary, checkpoints and marks the run `stopped`. */
+  /**
+   * Aborting stops at the next step boundary (or between evaluation datasets and baseline-tuning
+   * trials), checkpoints and marks the run `stopped`.
+   */
   signal?: AbortSignal;
+  /** The machine judging a run.lock found in a resumed run (tests pass a fake one). */
+  here?: Here;
   events?: Partial<ExperimentEvents>;
 }
 
@@ -56,49 +64,100 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   const layout = paramLayout(plan.model);
 
   let run: RunFolder;
-  let theta: Float64Array;
+  let theta!: Float64Array;
   const optimizer = createMetaOptimizer(plan.optimizer, { runner, model: plan.model, train: plan.train, seed: plan.seed, size: layout.size });
   let startStep = 1;
   let elapsedBefore = 0;
+  const here = opts.here ?? thisMachine();
+  const takeLock = (r: RunFolder): RunLock => RunLock.acquire(r.file(LOCK_FILE), here, process.pid, (m) => ev.log?.('warn', m));
+  let lock: RunLock;
   if (opts.resumeDir) {
     run = RunFolder.open(opts.resumeDir);
-    const ckpt = run.latestCheckpoint();
-    if (!ckpt) throw new EngineError('', 'has no readable checkpoint to resume from', 'start a new run with `vsml train <config>`', opts.resumeDir);
-    if (ckpt.layout.size !== layout.size)
-      throw new EngineError('model', `the checkpoint holds ${ckpt.layout.size} parameters, this config needs ${layout.size}`, 'resume with the run\'s own config.json', opts.resumeDir);
-    const ckptType = ckpt.metaOptimizer?.type ?? 'es';
-    if (ckptType !== optimizer.type)
-      throw new EngineError('optimizer.type', `is "${optimizer.type}" but the checkpoint was written by "${ckptType}"`, 'resume with the run\'s own config.json', opts.resumeDir);
-    theta = ckpt.theta;
-    optimizer.restore({ adam: ckpt.optimizer.state, extra: ckpt.metaOptimizer?.extra }, opts.resumeDir);
-    startStep = ckpt.step + 1;
-    run.truncateAfter(ckpt.step);
-    elapsedBefore = run.readStatus()?.elapsedSeconds ?? 0;
+    // Before anything is read or written: a live trainer on this run refuses us here.
+    lock = takeLock(run);
+    try {
+      const ckpt = run.latestCheckpoint();
+      if (!ckpt) throw new EngineError('', 'has no readable checkpoint to resume from', 'start a new run with `vsml train <config>`', opts.resumeDir);
+      if (ckpt.layout.size !== layout.size)
+        throw new EngineError('model', `the checkpoint holds ${ckpt.layout.size} parameters, this config needs ${layout.size}`, 'resume with the run\'s own config.json', opts.resumeDir);
+      const ckptType = ckpt.metaOptimizer?.type ?? 'es';
+      if (ckptType !== optimizer.type)
+        throw new EngineError('optimizer.type', `is "${optimizer.type}" but the checkpoint was written by "${ckptType}"`, 'resume with the run\'s own config.json', opts.resumeDir);
+      theta = ckpt.theta;
+      optimizer.restore({ adam: ckpt.optimizer.state, extra: ckpt.metaOptimizer?.extra }, opts.resumeDir);
+      startStep = ckpt.step + 1;
+      run.truncateAfter(ckpt.step);
+      elapsedBefore = run.readStatus()?.elapsedSeconds ?? 0;
+    } catch (e) {
+      lock.release();
+      run.close();
+      throw e;
+    }
   } else {
     run = RunFolder.create(opts.runsDir, plan.name, plan.resolvedConfig);
-    theta = initParams(plan.model, new Rng(plan.seed, 'meta-init'), plan.init);
+    lock = takeLock(run);
   }
 
   const t0 = Date.now();
   const elapsed = (): number => elapsedBefore + (Date.now() - t0) / 1000;
   const now = (): string => new Date().toISOString();
   const prev = run.readStatus();
-  run.writeStatus({
-    state: 'running',
-    runId: run.runId,
-    name: plan.name,
-    source: plan.source,
-    pid: process.pid,
-    startedAt: prev?.startedAt ?? now(),
-    updatedAt: now(),
-    step: startStep - 1,
-    totalSteps: plan.iterations,
-    elapsedSeconds: elapsed(),
-    runner: runnerInfo(runner),
-    best: prev?.best,
+  let lockError: Error | undefined;
+  lock.startHeartbeat((e) => {
+    lockError = e;
+    ev.log?.('error', `could not write the heartbeat of ${lock.file}: ${e.message}`);
   });
-  ev.started?.({ runId: run.runId, runDir: run.dir, runner: runnerInfo(runner), totalSteps: plan.iterations, resumedFromStep: opts.resumeDir ? startStep - 1 : undefined });
-  ev.log?.('info', `runner ${runner.name} (${runner.backend}, ${runner.threads} thread${runner.threads === 1 ? '' : 's'}), θ has ${layout.size} parameters`);
+  try {
+    run.writeStatus({
+      state: 'running',
+      runId: run.runId,
+      name: plan.name,
+      source: plan.source,
+      pid: process.pid,
+      host: here.host,
+      ...(here.bootId ? { bootId: here.bootId } : {}),
+      startedAt: prev?.startedAt ?? now(),
+      updatedAt: now(),
+      step: startStep - 1,
+      totalSteps: plan.iterations,
+      elapsedSeconds: elapsed(),
+      runner: runnerInfo(runner),
+      best: prev?.best,
+    });
+  } catch (e) {
+    lock.release();
+    run.close();
+    throw e;
+  }
+  // From here on the folder says `running`: whatever fails marks it `failed` with the reason (both catches below).
+  let step = startStep - 1;
+  let best = prev?.best;
+  const markFailed = (e: unknown): void => {
+    const msg = e instanceof Error ? e.message : String(e);
+    try {
+      run.updateStatus({ state: 'failed', step, elapsedSeconds: elapsed(), endedAt: now(), error: msg, best });
+      run.appendLog('error', `failed at step ${step}: ${e instanceof Error && !(e instanceof EngineError) ? (e.stack ?? msg) : msg}`);
+    } catch (markError) {
+      // the first error is the one to report; this one only goes to the log
+      ev.log?.('error', `could not mark the run failed: ${markError instanceof Error ? markError.message : String(markError)}`);
+    } finally {
+      closeQuietly();
+    }
+  };
+  try {
+    if (!opts.resumeDir) {
+      theta = initParams(plan.model, new Rng(plan.seed, 'meta-init'), plan.init);
+    }
+    ev.started?.({ runId: run.runId, runDir: run.dir, runner: runnerInfo(runner), totalSteps: plan.iterations, resumedFromStep: opts.resumeDir ? startStep - 1 : undefined });
+    ev.log?.('info', `runner ${runner.name} (${runner.backend}, ${runner.threads} thread${runner.threads === 1 ? '' : 's'}), θ has ${layout.size} parameters`);
+    for (const w of plan.warnings ?? []) {
+      run.appendLog('warn', w);
+      ev.log?.('warn', w);
+    }
+  } catch (e) {
+    markFailed(e);
+    throw e;
+  }
 
   const checkpoint = (step: number): void => {
     const state = optimizer.state();
@@ -120,14 +179,14 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
 
   // The untrained LA, the evaluation episodes and the baselines do not change during a run.
   const evalModelFor = (ds: EvalDataset) => ds.model ?? plan.model;
-  const untrained = untrainedTheta(plan.model, plan.evaluation.spec.seed, plan.init);
+  let untrained: Float64Array | undefined; // made at the first evaluation, inside the try below
   const episodeCache = new Map<string, EvalEpisode[]>();
-  const fixedCache = new Map<string, Partial<Record<'untrained' | 'sgd' | 'adam', MethodResult>>>();
-  let best = prev?.best;
+  const fixedCache = new Map<string, Partial<Record<'untrained' | 'sgd' | 'adam', EvalMethodResult>>>();
 
   const evaluate = async (step: number): Promise<EvalRow[]> => {
     const rows: EvalRow[] = [];
     for (const ds of plan.evaluation.datasets) {
+      await stopPoint(opts.signal);
       const evalModel = evalModelFor(ds);
       let episodes = episodeCache.get(ds.key);
       if (!episodes) {
@@ -136,8 +195,10 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       }
       let fixed = fixedCache.get(ds.key);
       if (!fixed) {
+        untrained ??= untrainedTheta(plan.model, plan.evaluation.spec.seed, plan.init);
         fixed = { untrained: methodResult(await evaluateVsml(runner, evalModel, untrained, episodes)) };
-        if (plan.baselines) Object.assign(fixed, await plan.baselines(ds, episodes));
+        await stopPoint(opts.signal);
+        if (plan.baselines) Object.assign(fixed, await plan.baselines(ds, episodes, opts.signal));
         fixedCache.set(ds.key, fixed);
       }
       const learned = methodResult(await evaluateVsml(runner, evalModel, theta, episodes));
@@ -166,7 +227,6 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
     return rows;
   };
 
-  let step = startStep - 1;
   let lastEval: EvalRow[] = [];
   let lastStatus = 0;
   let stepSecondsSum = 0;
@@ -178,10 +238,18 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
         step -= 1;
         break;
       }
+      if (lock.lost) throw new EngineError('', lock.lost, 'only one trainer may write a run; start a new run instead', run.dir);
+      if (lockError) throw lockError;
       // A synchronous runner never yields; let pending I/O (IPC to the editor, signals) through between steps.
       await new Promise<void>((r) => setImmediate(r));
       const ts = Date.now();
-      const r = await optimizer.step(theta, step, opts.signal);
+      let r: Awaited<ReturnType<typeof optimizer.step>>;
+      try {
+        r = await optimizer.step(theta, step, opts.signal);
+      } catch (e) {
+        if (e instanceof StopRequested) step -= 1; // the step did not happen: the checkpoint is of the one before
+        throw e;
+      }
       if (!Number.isFinite(r.metaLoss) || !Number.isFinite(r.thetaNorm))
         throw new EngineError('optimizer.lr', `meta-training diverged at step ${step} (meta-loss ${r.metaLoss})`, 'lower optimizer.lr or optimizer.noise_std, or turn on optimizer.clip_gradnorm');
       const row: MetricsRow = { step, time: elapsed(), ...r, stepSeconds: (Date.now() - ts) / 1000 };
@@ -199,24 +267,41 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
         lastStatus = Date.now();
       }
     }
-    const finished = step >= plan.iterations;
+    let finished = step >= plan.iterations;
     if (finished) {
       step = plan.iterations;
-      lastEval = await evaluate(step);
+      try {
+        lastEval = await evaluate(step);
+      } catch (e) {
+        if (!(e instanceof StopRequested)) throw e;
+        finished = false; // stopped during the last evaluation: θ is final, the evaluation is not
+      }
     }
-    checkpoint(step);
-    const state = finished ? 'finished' : 'stopped';
-    run.updateStatus({ state, step, elapsedSeconds: elapsed(), endedAt: now(), best });
-    run.close();
-    return { runDir: run.dir, runId: run.runId, state, step, theta, lastEval };
+    return end(finished ? 'finished' : 'stopped');
   } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    try {
-      run.updateStatus({ state: 'failed', step, elapsedSeconds: elapsed(), endedAt: now(), error: msg, best });
-    } finally {
-      run.close();
-    }
+    // Stopped inside an evaluation or baseline tuning: θ of `step` is whole, keep it.
+    if (e instanceof StopRequested) return end('stopped');
+    markFailed(e);
     throw e;
+  }
+
+  function end(state: 'finished' | 'stopped'): ExperimentOutcome {
+    try {
+      checkpoint(step);
+      run.updateStatus({ state, step, elapsedSeconds: elapsed(), endedAt: now(), best });
+    } finally {
+      closeQuietly();
+    }
+    return { runDir: run.dir, runId: run.runId, state, step, theta, lastEval };
+  }
+
+  function closeQuietly(): void {
+    run.close();
+    try {
+      lock.release();
+    } catch (e) {
+      ev.log?.('warn', `could not remove ${lock.file}: ${(e as Error).message}`);
+    }
   }
 }
 

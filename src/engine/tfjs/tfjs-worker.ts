@@ -4,14 +4,15 @@ import { paramLayout } from '../model/param-layout';
 import { RolloutResult } from '../model/rollout-runner';
 import { selectTfjsBackend } from './backend';
 import { runRollout } from './rollout-episode';
-import { TfjsWorkerData, TfjsWorkerError, TfjsWorkerReply, TfjsWorkerRequest } from './worker-messages';
+import type { WorkerError } from '../runner/worker-pool';
+import { TfjsWorkerData, TfjsWorkerReply, TfjsWorkerRequest } from './worker-messages';
 
 /**
  * A worker thread with its own TensorFlow.js engine. The tfjs wasm backend is single-threaded
  * in Node, so the runner spreads rollouts over several of these to use more than one core.
  * Inputs are checked by the main thread before they are sent here.
  */
-const toWire = (e: unknown): TfjsWorkerError =>
+const toWire = (e: unknown): WorkerError =>
   e instanceof EngineError ? { message: e.rawMessage(), path: e.path, fix: e.fix } : { message: (e as Error)?.message ?? String(e) };
 
 const port = parentPort;

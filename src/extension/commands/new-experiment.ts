@@ -2,12 +2,13 @@ import { access, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { experimentTemplate } from './experiment-template';
+import { showError } from '../notify';
 
 /** `vsml.newExperiment`: asks for a name, writes `<name>.vsml.json` (commented example) and opens it. */
 export async function newExperiment(): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) {
-    void vscode.window.showErrorMessage('VS-ML: open a folder first; experiments are files of a workspace.');
+    void showError('VS-ML: open a folder first; experiments are files of a workspace.');
     return;
   }
   const name = await vscode.window.showInputBox({
@@ -20,7 +21,7 @@ export async function newExperiment(): Promise<void> {
   const file = join(folder.uri.fsPath, `${name}.vsml.json`);
   try {
     await access(file);
-    void vscode.window.showErrorMessage(`VS-ML: ${name}.vsml.json already exists; pick another name.`);
+    void showError(`VS-ML: ${name}.vsml.json already exists; pick another name.`);
     return;
   } catch {
     // does not exist: good

@@ -2,6 +2,7 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunNode, TreeNode } from '../tree/tree-model';
+import { showInfo, showWarning } from '../notify';
 
 export const isConfigPath = (p: string): boolean => p.endsWith('.vsml.json');
 
@@ -17,7 +18,7 @@ export async function pickConfigFile(arg: unknown, known: readonly string[]): Pr
     ? known.map((f) => vscode.Uri.file(f))
     : await vscode.workspace.findFiles('**/*.vsml.json', '**/node_modules/**');
   if (files.length === 0) {
-    const create = await vscode.window.showWarningMessage('VS-ML: no *.vsml.json experiment in this workspace.', 'New Experiment');
+    const create = await showWarning('VS-ML: no *.vsml.json experiment in this workspace.', 'New Experiment');
     if (create) await vscode.commands.executeCommand('vsml.newExperiment');
     return undefined;
   }
@@ -29,13 +30,22 @@ export async function pickConfigFile(arg: unknown, known: readonly string[]): Pr
   return choice?.uri;
 }
 
-/** The run a command was invoked on, else a pick among `runs` filtered by `accept`. */
+/**
+ * The run a command was invoked on, else a pick among `runs` filtered by `accept`. An argument
+ * counts only when it names a run the explorer knows (by folder): a command can be invoked with
+ * any object, and its `dir` must not choose what a command deletes or resumes.
+ */
 export async function pickRun(arg: unknown, runs: readonly RunNode[], accept: (r: RunNode) => boolean, placeHolder: string): Promise<RunNode | undefined> {
   const node = arg as Partial<RunNode> | undefined;
-  if (node?.kind === 'run' && node.dir) return node as RunNode;
+  if (node?.kind === 'run' && typeof node.dir === 'string') {
+    const known = runs.find((r) => r.dir === node.dir);
+    if (known) return known;
+    void showWarning(`VS-ML: ${node.runId ?? node.dir} is not a run of this workspace.`);
+    return undefined;
+  }
   const candidates = runs.filter(accept);
   if (candidates.length === 0) {
-    void vscode.window.showInformationMessage(`VS-ML: no run to choose from (${placeHolder.toLowerCase()}).`);
+    void showInfo(`VS-ML: no run to choose from (${placeHolder.toLowerCase()}).`);
     return undefined;
   }
   const choice = await vscode.window.showQuickPick(

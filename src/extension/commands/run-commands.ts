@@ -3,18 +3,23 @@
  * Each resolves its target (clicked node, active editor, or a pick) and delegates to the
  * RunManager; training commands need a trusted workspace.
  */
-import { fork } from 'node:child_process';
-import { readFile, rm } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { rm, stat } from 'node:fs/promises';
+import { basename, isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
+import type { ConfigIssue } from '../../engine/config/issues';
+import { thisMachine } from '../../engine/runs/liveness';
+import { liveOwnerOf, notARunFolder, readRunConfig } from '../../engine/runs/run-repository';
 import type { Log } from '../output';
-import { showErrorWithOutput } from '../output';
 import type { RunManager } from '../trainer/run-manager';
 import type { ExperimentsTree } from '../tree/experiments-tree';
 import type { RunNode } from '../tree/tree-model';
 import { requireTrust } from '../trust';
-import { type VsmlSettings, trainerArgs, trainerEnv } from '../settings';
+import { type VsmlSettings, resolveIn, trainerArgs, trainerEnv } from '../settings';
+import type { ChildJobs } from '../trainer/child-jobs';
+import { evaluateRun } from './evaluate-run';
 import { pickConfigFile, pickRun } from './pick';
+import { confirmWarning, showError, showInfo, showWarning } from '../notify';
+import { trainRefusal } from '../diagnostics/train-gate';
 
 export interface RunCommandDeps {
   readonly runs: RunManager;
@@ -23,8 +28,27 @@ export interface RunCommandDeps {
   readonly settings: () => VsmlSettings;
   /** Absolute path of the bundled CLI (dist/cli.js), for `vsml eval`. */
   readonly cliPath: string;
-  /** Errors the editor currently shows for a config file (training refuses to start on those). */
-  readonly configErrors: (uri: vscode.Uri) => readonly vscode.Diagnostic[];
+  /** CLI child jobs (`vsml eval`), stopped on deactivate. */
+  readonly jobs: ChildJobs;
+  /** The errors a config file has now (training refuses to start on those). */
+  readonly configErrors: (uri: vscode.Uri) => Promise<readonly ConfigIssue[]>;
+}
+
+/** The configured runs folder of every workspace folder. */
+function runsDirs(settings: () => VsmlSettings): string[] {
+  return (vscode.workspace.workspaceFolders ?? []).map((f) => resolveIn(f.uri.fsPath, settings().runsFolder));
+}
+
+/**
+ * Resume and delete act only on a real run folder directly inside a configured runs folder (never a
+ * link, never any other folder) that no live trainer holds; otherwise the user is told why.
+ */
+async function mayActOn(run: RunNode, refused: string, settings: () => VsmlSettings): Promise<boolean> {
+  const notRun = await notARunFolder(run.dir, runsDirs(settings));
+  const owner = notRun ? undefined : await liveOwnerOf(run.dir, thisMachine());
+  if (notRun) void showError(`VS-ML: ${refused}: ${notRun}.`);
+  else if (owner) void showError(`VS-ML: ${refused}: ${run.runId} is being trained by ${owner}; stop that trainer first.`);
+  return !notRun && !owner;
 }
 
 function workspaceRootOf(uri: vscode.Uri): string {
@@ -43,10 +67,10 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: RunC
     if (!uri) return;
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (doc?.isDirty) await doc.save();
-    const errors = deps.configErrors(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+    const errors = await deps.configErrors(uri);
     if (errors.length > 0) {
-      const choice = await vscode.window.showErrorMessage(
-        `VS-ML: ${basename(uri.fsPath)} has ${errors.length} error(s): ${errors[0].message}`, 'Show Problems');
+      log.warn('train', `not started: ${basename(uri.fsPath)} has ${errors.length} error(s)`);
+      const choice = await showError(trainRefusal(basename(uri.fsPath), errors), 'Show Problems');
       if (choice) await vscode.commands.executeCommand('workbench.actions.view.problems');
       return;
     }
@@ -64,9 +88,11 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: RunC
     if (!(await requireTrust())) return;
     const run = await pickRun(arg, tree.allRuns(), (r) => r.contextValue.endsWith('.resumable'), 'Resume which stopped or failed run?');
     if (!run) return;
+    // The trainer would refuse a live run too (run.lock); saying it here avoids starting a process for nothing.
+    if (!(await mayActOn(run, 'cannot resume', settings))) return;
     const source = run.configFile ?? (await sourceOfRun(run));
     if (!source) {
-      void vscode.window.showErrorMessage(`VS-ML: ${run.runId} does not name its config file (config.json has no "source").`);
+      void showError(`VS-ML: ${run.runId} does not name its config file (config.json has no "source").`);
       return;
     }
     const root = workspaceRootOf(vscode.Uri.file(run.dir));
@@ -84,12 +110,12 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: RunC
     const node = arg as Partial<RunNode> | undefined;
     let target = node?.kind === 'run' ? active.find((t) => t.process.runDir === node.dir || t.process.runId === node.runId) : undefined;
     if (!target && node?.kind === 'run') {
-      void vscode.window.showWarningMessage(`VS-ML: ${node.runId} is not being trained by this window.`);
+      void showWarning(`VS-ML: ${node.runId} is not being trained by this window.`);
       return;
     }
     if (!target) {
       if (active.length === 0) {
-        void vscode.window.showInformationMessage('VS-ML: no run is training.');
+        void showInfo('VS-ML: no run is training.');
         return;
       }
       if (active.length === 1) target = active[0];
@@ -122,11 +148,12 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: RunC
     const run = await pickRun(arg, tree.allRuns(), (r) => r.state !== 'running', 'Delete which run?');
     if (!run) return;
     if (runs.list().some((t) => t.process.runDir === run.dir)) {
-      void vscode.window.showWarningMessage(`VS-ML: ${run.runId} is training; stop it first.`);
+      void showWarning(`VS-ML: ${run.runId} is training; stop it first.`);
       return;
     }
-    const ok = await vscode.window.showWarningMessage(
-      `Delete run ${run.runId}? Its metrics and checkpoints in ${run.dir} are removed.`, { modal: true }, 'Delete');
+    if (!(await mayActOn(run, 'not deleted', settings))) return;
+    const ok = await confirmWarning(
+      `Delete run ${run.runId}? Its metrics and checkpoints in ${run.dir} are removed.`, 'Delete');
     if (ok !== 'Delete') return;
     await rm(run.dir, { recursive: true, force: true });
     log.info('explorer', `deleted ${run.dir}`);
@@ -145,62 +172,18 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: RunC
   reg('vsml.refresh', () => tree.refreshSoon(0));
 }
 
+/** A regular file at `file` (stat only: the source named by a run's config.json is not read here). */
 async function exists(file: string): Promise<boolean> {
   try {
-    await readFile(file);
-    return true;
+    return (await stat(file)).isFile();
   } catch {
     return false;
   }
 }
 
 async function sourceOfRun(run: RunNode): Promise<string | undefined> {
-  try {
-    const cfg = JSON.parse(await readFile(join(run.dir, 'config.json'), 'utf8')) as { source?: unknown };
-    if (typeof cfg.source !== 'string') return undefined;
-    const root = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(run.dir))?.uri.fsPath ?? '';
-    return cfg.source.startsWith('/') ? cfg.source : join(root, cfg.source);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Runs `vsml eval <run> --dataset D --json` in a child process and shows the table it returns. */
-async function evaluateRun(deps: RunCommandDeps, run: RunNode, dataset: string): Promise<void> {
-  const { log } = deps;
-  const root = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(run.dir))?.uri.fsPath ?? run.dir;
-  const args = ['eval', run.dir, '--dataset', dataset, '--json'];
-  log.info('eval', `node ${deps.cliPath} ${args.join(' ')}`);
-  const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `VS-ML: evaluating ${run.runId} on ${dataset}`, cancellable: true },
-    (_progress, token) =>
-      new Promise<{ code: number | null; stdout: string }>((resolve) => {
-        const child = fork(deps.cliPath, args, { cwd: root, env: trainerEnv(process.env, deps.settings(), root), execArgv: [], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-        let stdout = '';
-        child.stdout?.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-        child.stderr?.on('data', (d: Buffer) => d.toString('utf8').split('\n').filter((l) => l.trim()).forEach((l) => log.warn('eval', l)));
-        token.onCancellationRequested(() => child.kill('SIGTERM'));
-        child.on('error', (e) => log.error('eval', e.message));
-        child.on('exit', (code) => resolve({ code, stdout }));
-      }),
-  );
-  if (result.code !== 0) {
-    await showErrorWithOutput(log, `VS-ML: evaluation of ${run.runId} on ${dataset} failed (exit code ${result.code}).`);
-    return;
-  }
-  log.info('eval', result.stdout.trim());
-  try {
-    // `--json` prints one object per dataset, one per line.
-    const rows = result.stdout.split('\n').filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l) as {
-      dataset?: string; methods?: Record<string, { meanAccuracy?: number }>;
-    });
-    if (rows.length === 0) throw new Error('no JSON line');
-    const summary = rows.map((row) => `${row.dataset ?? dataset}: ` + Object.entries(row.methods ?? {})
-      .map(([m, r]) => `${m} ${typeof r.meanAccuracy === 'number' ? (100 * r.meanAccuracy).toFixed(1) : '?'}%`)
-      .join(', ')).join('; ');
-    const choice = await vscode.window.showInformationMessage(`VS-ML ${run.runId}, mean online accuracy — ${summary}`, 'Open Output');
-    if (choice) log.show();
-  } catch {
-    log.warn('eval', 'the CLI did not print JSON; see the lines above');
-  }
+  const source = ((await readRunConfig(run.dir)).config as { source?: unknown } | undefined)?.source;
+  if (typeof source !== 'string') return undefined;
+  const root = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(run.dir))?.uri.fsPath ?? '';
+  return isAbsolute(source) ? source : join(root, source);
 }

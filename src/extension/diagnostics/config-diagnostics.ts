@@ -1,10 +1,12 @@
 /**
- * Semantic diagnostics for open `*.vsml.json` documents (the schema part comes from VS Code's
- * JSON support): one function computes them with the engine's config loader, a subscriber reruns
- * it on change (debounced) and clears on close; quick fixes key on the diagnostic's `code`.
+ * Diagnostics for `*.vsml.json` documents: every schema and semantic fault, in the engine's
+ * words (syntax errors are VS Code's own; see diagnostic-data.ts). One function computes them
+ * with the engine's config loader, a subscriber reruns it on change (debounced) and clears on
+ * close; quick fixes key on the diagnostic's `code`.
  */
 import * as vscode from 'vscode';
-import { validateConfigText } from '../../engine/config/load-config';
+import { loadConfigFile, validateConfigText } from '../../engine/config/load-config';
+import type { ConfigIssue } from '../../engine/config/issues';
 import type { DatasetCatalog } from '../../engine/config/dataset-facts';
 import { Disposable } from '../dispose';
 import { type DiagnosticData, configDiagnostics } from './diagnostic-data';
@@ -74,6 +76,18 @@ export class ConfigDiagnostics extends Disposable implements vscode.CodeActionPr
 
   get(uri: vscode.Uri): readonly vscode.Diagnostic[] {
     return this.collection.get(uri) ?? [];
+  }
+
+  /**
+   * The errors a run of this file would meet, checked now from the file as saved (the trainer
+   * reads the file, not the editor: an encoding the CLI refuses counts), and shown in Problems.
+   */
+  async errorsBeforeTraining(uri: vscode.Uri): Promise<readonly ConfigIssue[]> {
+    const catalog = this.catalog();
+    const result = await loadConfigFile(uri.fsPath, catalog ? { catalog } : {});
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (open) this.update(open);
+    return result.issues.filter((i) => i.severity === 'error');
   }
 
   private schedule(doc: vscode.TextDocument, delayMs: number): void {

@@ -3,46 +3,24 @@
  * time estimate). The speed is measured from the newest runs in the runs folder (cost-hint.ts),
  * cached for a minute.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { readJsonl } from '../../engine/runs/atomic-file';
 import { validateConfigText } from '../../engine/config/load-config';
+import type { DatasetCatalog } from '../../engine/config/dataset-facts';
 import { Disposable } from '../dispose';
-import { discoverRuns, processIsAlive } from '../runs/run-discovery';
 import { resolveIn, type VsmlSettings } from '../settings';
 import { UNTRUSTED_TRAINING_MESSAGE } from '../trust';
-import { DEFAULT_SPEED, type Speed, costHint, measuredSpeed } from './cost-hint';
+import { DEFAULT_SPEED, type Speed, costHint } from './cost-hint';
+import { speedFromRuns } from './speed-from-runs';
+import { invalidConfigLens } from './train-gate';
 
 const SPEED_CACHE_MS = 60_000;
-/** How many of the newest runs to look at for a speed. */
-const RUNS_TO_SCAN = 10;
-
-export async function speedFromRuns(runsDir: string): Promise<Speed> {
-  const runs = await discoverRuns(runsDir, { isAlive: processIsAlive, now: () => new Date(), ownedRunIds: new Set(), staleAfterMs: Infinity });
-  for (const run of runs.slice(0, RUNS_TO_SCAN)) {
-    try {
-      const config = JSON.parse(await readFile(join(run.dir, 'config.json'), 'utf8')) as unknown;
-      const rows = readJsonl<{ stepSeconds?: unknown }>(join(run.dir, 'metrics.jsonl')).rows;
-      const secs = rows.map((r) => (typeof r.stepSeconds === 'number' ? r.stepSeconds : NaN)).filter(Number.isFinite);
-      if (secs.length < 2) continue;
-      const r = run.status?.runner;
-      const speed = measuredSpeed(config, secs, run.runId, r ? `${r.path}/${r.backend}, ${r.threads} thread(s)` : undefined);
-      if (speed) return speed;
-    } catch {
-      continue; // a run folder being written or deleted: try the next
-    }
-  }
-  return DEFAULT_SPEED;
-}
-
 export class CostLens extends Disposable implements vscode.CodeLensProvider {
   private readonly changed = this.track(new vscode.EventEmitter<void>());
   readonly onDidChangeCodeLenses = this.changed.event;
   private speed: { at: number; dir: string; value: Speed } | undefined;
   private measuring: Promise<void> | undefined;
 
-  constructor(private readonly settings: () => VsmlSettings, private readonly root: () => string | undefined) {
+  constructor(private readonly settings: () => VsmlSettings, private readonly root: () => string | undefined, private readonly catalog: () => DatasetCatalog | undefined = () => undefined) {
     super();
     this.track(vscode.languages.registerCodeLensProvider({ pattern: '**/*.vsml.json' }, this));
     this.track(vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()));
@@ -72,10 +50,14 @@ export class CostLens extends Disposable implements vscode.CodeLensProvider {
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
     const top = new vscode.Range(0, 0, 0, 0);
-    const lenses = [vscode.workspace.isTrusted
-      ? new vscode.CodeLens(top, { title: '$(play) Train VS-ML', command: 'vsml.train', arguments: [doc.uri] })
-      : new vscode.CodeLens(top, { title: '$(shield) Restricted Mode: configs are validated, training is disabled', tooltip: UNTRUSTED_TRAINING_MESSAGE, command: 'workbench.trust.manage' })];
-    const result = validateConfigText(doc.getText(), doc.uri.fsPath);
+    const catalog = this.catalog();
+    const result = validateConfigText(doc.getText(), doc.uri.fsPath, catalog ? { catalog } : {});
+    const lenses = [!vscode.workspace.isTrusted
+      ? new vscode.CodeLens(top, { title: '$(shield) Restricted Mode: configs are validated, training is disabled', tooltip: UNTRUSTED_TRAINING_MESSAGE, command: 'workbench.trust.manage' })
+      : result.ok
+        ? new vscode.CodeLens(top, { title: '$(play) Train VS-ML', command: 'vsml.train', arguments: [doc.uri] })
+        // no Train on a config that cannot run: say why and lead to the faults
+        : new vscode.CodeLens(top, { ...invalidConfigLens(result.issues), command: 'workbench.actions.view.problems' })];
     if (!result.ok) return lenses;
     const hint = costHint(result.config, this.currentSpeed());
     if (hint) lenses.push(new vscode.CodeLens(top, { title: hint.title, tooltip: hint.tooltip, command: '' }));

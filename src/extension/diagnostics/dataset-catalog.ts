@@ -14,7 +14,11 @@ import { parseCsvSpec } from '../../engine/data/csv-dataset';
 
 const CACHE_MS = 10_000;
 
-export function createDatasetCatalog(dataDir: () => string | undefined, workspaceRoot: () => string | undefined, now = Date.now): DatasetCatalog {
+/**
+ * `isTrusted`: in Restricted Mode an `idx:` path (any absolute path a cloned config names) is not
+ * probed at all; training is disabled there anyway, and the engine checks it when a run starts.
+ */
+export function createDatasetCatalog(dataDir: () => string | undefined, workspaceRoot: () => string | undefined, now = Date.now, isTrusted: () => boolean = () => true): DatasetCatalog {
   let cached: { at: number; dir: string | undefined; rows: Map<string, DatasetAvailability> } | undefined;
   const builtins = (): Map<string, DatasetAvailability> => {
     const dir = dataDir();
@@ -37,6 +41,8 @@ export function createDatasetCatalog(dataDir: () => string | undefined, workspac
   };
   return {
     isDatasetAvailable(name: string): DatasetAvailability {
+      // Restricted Mode probes no path a committed config names (a link to /dev/zero, a huge folder).
+      if (/^(idx|images|csv):/.test(name) && !isTrusted()) return { available: true };
       if (name.startsWith('images:')) return imageFolderAvailability(inWorkspace(name.slice('images:'.length)));
       if (name.startsWith('csv:')) {
         try {

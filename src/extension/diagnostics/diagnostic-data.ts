@@ -25,15 +25,12 @@ export interface DiagnosticData {
 }
 
 /**
- * JSON Schema keywords and parse errors are what VS Code's own JSON support already reports
- * through `contributes.jsonValidation`; showing ours too would double every such mistake.
+ * Parse errors are the one kind VS Code's JSON support reports itself (it checks the syntax of
+ * every JSON/JSONC document); showing ours too would double them. Schema faults are ours: the
+ * schema VS Code gets (schemas/experiment.editor.schema.json) validates nothing, so they appear
+ * once, in the CLI's words, whatever `$schema` a file names.
  */
-const REPORTED_BY_VSCODE_JSON = new Set([
-  'parse', 'type', 'required', 'additionalProperties', 'enum', 'const', 'minimum', 'maximum', 'exclusiveMinimum',
-  'exclusiveMaximum', 'minLength', 'maxLength', 'minItems', 'maxItems', 'uniqueItems', 'pattern', 'format',
-  'multipleOf', 'oneOf', 'anyOf', 'allOf', 'not', 'if', 'then', 'else', 'items', 'additionalItems', 'propertyNames',
-  'dependencies', 'minProperties', 'maxProperties', 'contains',
-]);
+const REPORTED_BY_VSCODE_JSON = new Set(['parse']);
 
 export const isEditorOwnedIssue = (issue: ConfigIssue): boolean => !REPORTED_BY_VSCODE_JSON.has(issue.code);
 
@@ -66,7 +63,7 @@ export function toDiagnosticData(text: string, issue: ConfigIssue): DiagnosticDa
   };
 }
 
-/** The diagnostics the extension adds for a config's text: the issues VS Code's JSON support cannot find. */
+/** The diagnostics the extension shows for a config's text: every issue but a syntax error (VS Code's own). */
 export function configDiagnostics(text: string, issues: readonly ConfigIssue[]): DiagnosticData[] {
   return issues.filter(isEditorOwnedIssue).map((i) => toDiagnosticData(text, i));
 }

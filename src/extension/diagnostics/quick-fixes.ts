@@ -35,6 +35,9 @@ export function quickFixes(text: string, code: string, pointer: readonly string[
       const field = path[path.length - 1] === 'out_size' ? path : [...path, 'out_size'];
       return [set('Remove out_size from the last layer (take it from the data)', field, undefined)];
     }
+    case 'additionalProperties':
+      // the schema fault's pointer ends at the unknown key itself
+      return pointer.length > 0 ? [set(`Remove the unknown key "${pointer[pointer.length - 1]}"`, path, undefined, false)] : [];
     case 'no-effect':
       if (pointer.join('.') === 'model.vsml_rnn.separate_backward_rnn') {
         return [

@@ -15,13 +15,17 @@ function lineColumn(text: string, offset: number): string {
 }
 
 export function configDocumentState(text: string, fileName: string, version: number): ConfigDocumentState {
+  // A byte-order mark is accepted (as by the CLI); nesting past the engine's limit would overflow the recursive parser.
+  text = text.replace(/^\uFEFF/, '');
+  const result = validateConfigText(text.trim() === '' ? '{}' : text, fileName);
+  const deep = result.issues.find((i) => i.code === 'nesting');
+  if (deep) return { value: null, parseError: deep.message, problems: [], version };
   const errors: ParseError[] = [];
   const value: unknown = text.trim() === '' ? {} : parse(text, errors, { allowTrailingComma: true, disallowComments: false });
   if (errors.length > 0) {
     const e = errors[0];
     return { value: null, parseError: `${printParseErrorCode(e.error)} at ${lineColumn(text, e.offset)}`, problems: [], version };
   }
-  const result = validateConfigText(text.trim() === '' ? '{}' : text, fileName);
   const problems = result.issues
     .filter((i) => i.code !== 'parse')
     .map((i) => ({ path: i.path, message: i.message, ...(i.fix ? { fix: i.fix } : {}) }));

@@ -6,15 +6,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { HostToConfigMessage, parseConfigToHostMessage } from '../../protocol/config-panel';
-import { Disposable } from '../dispose';
+import { ConfigToHostMessage, HostToConfigMessage, parseConfigToHostMessage } from '../../protocol/config-panel';
 import { configDocumentState } from './config-document';
 import { configEdits } from './config-edits';
 import type { PanelDeps } from './deps';
-import { ReadyGate } from './ready-gate';
-import { setPanelHtml, webviewOptions, acceptPanelMessage } from './webview-setup';
-
-const COMPONENT = 'config editor';
+import { type OwnMessage, PanelHost } from './panel-host';
 
 export class ConfigEditorProvider implements vscode.CustomTextEditorProvider {
   static readonly viewType = 'vsml.configEditor';
@@ -31,27 +27,22 @@ export class ConfigEditorProvider implements vscode.CustomTextEditorProvider {
   }
 
   resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): void {
-    const session = new ConfigEditorSession(document, panel, this.context, this.deps, () => this.loadSchema());
-    panel.onDidDispose(() => session.dispose());
+    // The session releases itself (and its listeners) when VS Code disposes the panel.
+    new ConfigEditorSession(document, panel, this.context, this.deps, () => this.loadSchema());
   }
 }
 
-class ConfigEditorSession extends Disposable {
-  private readonly gate: ReadyGate<HostToConfigMessage>;
+class ConfigEditorSession extends PanelHost<HostToConfigMessage, ConfigToHostMessage> {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly document: vscode.TextDocument,
     panel: vscode.WebviewPanel,
     context: vscode.ExtensionContext,
-    private readonly deps: PanelDeps,
+    deps: PanelDeps,
     private readonly schema: () => Promise<unknown>,
   ) {
-    super();
-    panel.webview.options = webviewOptions(context.extensionUri);
-    setPanelHtml(panel.webview, context.extensionUri, 'config-editor', 'VS-ML Config');
-    this.gate = new ReadyGate((m) => void panel.webview.postMessage(m));
-    this.track(panel.webview.onDidReceiveMessage((m: unknown) => void this.onPanelMessage(m)));
+    super(panel, context, deps, { app: 'config-editor', title: 'VS-ML Config', component: 'config editor', parse: parseConfigToHostMessage });
     this.track(vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.document.uri.toString() === document.uri.toString() && e.contentChanges.length > 0) this.documentChanged();
     }));
@@ -75,19 +66,19 @@ class ConfigEditorSession extends Disposable {
     }, 150);
   }
 
-  private async onPanelMessage(raw: unknown): Promise<void> {
-    const m = acceptPanelMessage(raw, parseConfigToHostMessage, this.deps.log, COMPONENT);
-    if (!m) return;
+  protected async buildSnapshot(): Promise<HostToConfigMessage> {
+    return {
+      type: 'config/init',
+      schema: await this.schema(),
+      fileName: vscode.workspace.asRelativePath(this.document.uri),
+      document: this.state(),
+      canTrain: vscode.workspace.isTrusted,
+    };
+  }
+
+  /** Errors thrown here are logged and shown in the panel by PanelHost. */
+  protected async onMessage(m: OwnMessage<ConfigToHostMessage>): Promise<void> {
     switch (m.type) {
-      case 'ready':
-        await this.gate.ready(async () => ({
-          type: 'config/init',
-          schema: await this.schema(),
-          fileName: vscode.workspace.asRelativePath(this.document.uri),
-          document: this.state(),
-          canTrain: vscode.workspace.isTrusted,
-        }));
-        break;
       case 'config/set':
       case 'config/remove':
         await this.applyEdit(m.path, m.type === 'config/set' ? m.value : undefined);
@@ -95,9 +86,6 @@ class ConfigEditorSession extends Disposable {
       case 'train':
         if (this.document.isDirty) await this.document.save();
         await vscode.commands.executeCommand('vsml.train', this.document.uri);
-        break;
-      case 'log':
-        this.deps.log[m.level](COMPONENT, m.message);
         break;
       default: {
         const never: never = m;
@@ -111,7 +99,7 @@ class ConfigEditorSession extends Disposable {
     try {
       edits = configEdits(this.document.getText(), path, value);
     } catch (e) {
-      this.deps.log.warn(COMPONENT, `${this.document.uri.fsPath}: ${(e as Error).message}`);
+      this.deps.log.warn(this.component, `${this.document.uri.fsPath}: ${(e as Error).message}`);
       this.gate.send({ type: 'config/document', document: this.state() });
       return;
     }
@@ -121,6 +109,6 @@ class ConfigEditorSession extends Disposable {
       we.replace(this.document.uri, new vscode.Range(this.document.positionAt(e.offset), this.document.positionAt(e.offset + e.length)), e.content);
     }
     const ok = await vscode.workspace.applyEdit(we);
-    if (!ok) this.deps.log.warn(COMPONENT, `VS Code refused the edit of ${path.join('.')} in ${this.document.uri.fsPath}`);
+    if (!ok) this.deps.log.warn(this.component, `VS Code refused the edit of ${path.join('.')} in ${this.document.uri.fsPath}`);
   }
 }

@@ -4,29 +4,26 @@
  * then each new state snapshot from the trainer or from snapshot.json being replaced.
  */
 import * as vscode from 'vscode';
-import { HostToGraphMessage, parseGraphToHostMessage } from '../../protocol/graph-panel';
+import { GraphToHostMessage, HostToGraphMessage, parseGraphToHostMessage } from '../../protocol/graph-panel';
 import type { TrainerMessage } from '../../protocol/trainer';
-import { Disposable } from '../dispose';
 import type { PanelDeps } from './deps';
-import { ReadyGate } from './ready-gate';
-import { paramSharingOf, readRunData, readRunSnapshot, summaryOf } from './run-data';
+import { type OwnMessage, PanelHost } from './panel-host';
+import { paramSharingOf, readRunHeader, readRunSnapshot, summaryOf } from './run-data';
 import { listRuns, runDirOf } from './run-lookup';
-import { setPanelHtml, webviewOptions, acceptPanelMessage } from './webview-setup';
+import { webviewOptions } from './webview-setup';
+import { showInfo } from '../notify';
 
-const COMPONENT = 'graph panel';
-
-export class GraphPanel extends Disposable {
+export class GraphPanel extends PanelHost<HostToGraphMessage, GraphToHostMessage> {
   static readonly viewType = 'vsml.graph';
   private static readonly open = new Map<string, GraphPanel>();
 
-  private readonly gate: ReadyGate<HostToGraphMessage>;
   private timer: NodeJS.Timeout | undefined;
 
   /** Opens the graph of `runId`, or of the newest run. */
   static async createOrShow(context: vscode.ExtensionContext, deps: PanelDeps, runId?: string): Promise<GraphPanel | undefined> {
     const id = runId ?? (await listRuns(deps.runsDirs(), deps.ownedRunIds?.()))[0]?.summary.runId;
     if (!id) {
-      void vscode.window.showInformationMessage('No VS-ML runs yet: train an experiment first (Train VS-ML).');
+      void showInfo('No VS-ML runs yet: train an experiment first (Train VS-ML).');
       return undefined;
     }
     const existing = GraphPanel.open.get(id);
@@ -49,19 +46,9 @@ export class GraphPanel extends Disposable {
     return new GraphPanel(panel, context, deps, runId);
   }
 
-  private constructor(
-    private readonly panel: vscode.WebviewPanel,
-    context: vscode.ExtensionContext,
-    private readonly deps: PanelDeps,
-    private readonly runId: string,
-  ) {
-    super();
+  private constructor(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, deps: PanelDeps, private readonly runId: string) {
+    super(panel, context, deps, { app: 'graph', title: `VS-ML Graph: ${runId}`, component: 'graph panel', parse: parseGraphToHostMessage });
     GraphPanel.open.set(runId, this);
-    panel.webview.options = webviewOptions(context.extensionUri);
-    setPanelHtml(panel.webview, context.extensionUri, 'graph', `VS-ML Graph: ${runId}`);
-    this.gate = new ReadyGate((m) => void panel.webview.postMessage(m));
-    this.track(panel.onDidDispose(() => this.dispose()));
-    this.track(panel.webview.onDidReceiveMessage((m: unknown) => this.onPanelMessage(m)));
     this.track(deps.onTrainerMessage((e) => this.onTrainerMessage(e.message)));
     const dir = runDirOf(deps.runsDirs(), runId);
     if (dir) {
@@ -75,37 +62,26 @@ export class GraphPanel extends Disposable {
     if (GraphPanel.open.get(this.runId) === this) GraphPanel.open.delete(this.runId);
     if (this.timer) clearTimeout(this.timer);
     super.dispose();
-    this.panel.dispose();
   }
 
-  private onPanelMessage(raw: unknown): void {
-    const m = acceptPanelMessage(raw, parseGraphToHostMessage, this.deps.log, COMPONENT);
-    if (!m) return;
-    switch (m.type) {
-      case 'ready':
-        void this.gate.ready(() => this.buildSnapshot()).catch((e) => this.deps.log.error(COMPONENT, `could not read run ${this.runId}: ${(e as Error).message}`));
-        break;
-      case 'log':
-        this.deps.log[m.level](COMPONENT, m.message);
-        break;
-      default: {
-        const never: never = m;
-        void never;
-      }
-    }
+  /** The graph panel sends only `ready` and `log`, which the base handles. */
+  protected onMessage(m: OwnMessage<GraphToHostMessage>): void {
+    const never: never = m;
+    void never;
   }
 
-  private async buildSnapshot(): Promise<HostToGraphMessage> {
+  protected async buildSnapshot(): Promise<HostToGraphMessage> {
     const dir = runDirOf(this.deps.runsDirs(), this.runId);
     if (!dir) throw new Error(`run ${this.runId} is no longer in the runs folder`);
-    const data = await readRunData(dir, this.runId);
+    const header = await readRunHeader(dir);
+    for (const p of header.problems) this.deps.log.warn(this.component, p);
     const snap = await readRunSnapshot(dir);
-    if (snap.problem) this.deps.log.warn(COMPONENT, snap.problem);
+    if (snap.problem) this.deps.log.warn(this.component, snap.problem);
     const layerSizes = snap.snapshot?.layerSizes ?? [1, 1];
     return {
       type: 'graph/snapshot',
-      summary: summaryOf(this.runId, data.status, data.config),
-      sharing: paramSharingOf(data.config, layerSizes, snap.layerParamIndex),
+      summary: summaryOf(this.runId, header.status, header.config),
+      sharing: paramSharingOf(header.config, layerSizes, snap.layerParamIndex),
       snapshot: snap.snapshot,
     };
   }
@@ -119,7 +95,7 @@ export class GraphPanel extends Disposable {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.resend().catch((e) => this.deps.log.warn(COMPONENT, `could not read the snapshot of ${this.runId}: ${(e as Error).message}`));
+      void this.resend().catch((e) => this.deps.log.warn(this.component, `could not read the snapshot of ${this.runId}: ${(e as Error).message}`));
     }, 300);
   }
 
@@ -127,7 +103,7 @@ export class GraphPanel extends Disposable {
     const dir = runDirOf(this.deps.runsDirs(), this.runId);
     if (!dir || !this.gate.isLive) return;
     const snap = await readRunSnapshot(dir);
-    if (snap.problem) this.deps.log.warn(COMPONENT, snap.problem);
+    if (snap.problem) this.deps.log.warn(this.component, snap.problem);
     if (!snap.snapshot) return;
     this.gate.send({ type: 'state/snapshot', runId: this.runId, snapshot: snap.snapshot });
   }

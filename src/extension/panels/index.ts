@@ -11,6 +11,7 @@ import { GraphPanel } from './graph-panel';
 import { MetricsPanel } from './metrics-panel';
 import { runIdFromArg } from './run-lookup';
 import { webviewOptions } from './webview-setup';
+import { showInfo } from '../notify';
 
 export type { PanelDeps } from './deps';
 
@@ -28,7 +29,7 @@ export function registerPanels(context: vscode.ExtensionContext, deps: PanelDeps
     const file = (arg as { file?: unknown } | undefined)?.file;
     const uri = arg instanceof vscode.Uri ? arg : typeof file === 'string' && file ? vscode.Uri.file(file) : vscode.window.activeTextEditor?.document.uri;
     if (!uri || !uri.path.endsWith('.vsml.json')) {
-      void vscode.window.showInformationMessage('Open a *.vsml.json experiment file first, or pick one in the Experiments view.');
+      void showInfo('Open a *.vsml.json experiment file first, or pick one in the Experiments view.');
       return;
     }
     await vscode.commands.executeCommand('vscode.openWith', uri, ConfigEditorProvider.viewType);

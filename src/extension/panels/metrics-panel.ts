@@ -3,22 +3,28 @@
  * one snapshot after `ready`, then only new rows, from the trainer's messages and from the run
  * files (so runs started from the CLI are live too). Rows are deduplicated by meta-step (metrics)
  * and by (step, dataset) (evaluations), since both sources carry the same rows.
+ * The snapshot streams the run files and downsamples them (chart-data.ts), so a run of 10^6
+ * meta-steps opens in bounded host memory; a tail that grew by more than MAX_TAIL_ROWS rows (e.g.
+ * a file replaced on resume) is sent as a fresh snapshot instead of one huge append.
  */
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import {
-  HostToMetricsMessage, MAX_SELECTED_RUNS, MetricsRunData, parseMetricsToHostMessage,
+  HostToMetricsMessage, MAX_SELECTED_RUNS, MetricsRunData, MetricsToHostMessage, parseMetricsToHostMessage,
 } from '../../protocol/metrics-panel';
 import { EvalRow, MetricsRow, parseEvalRow, parseMetricsRow } from '../../protocol/run-records';
 import type { TrainerMessage } from '../../protocol/trainer';
-import { Disposable } from '../dispose';
+import { readChartData } from './chart-data';
 import type { PanelDeps } from './deps';
-import { ReadyGate } from './ready-gate';
-import { readJsonlFrom, readRunData, readStatus, summaryOf } from './run-data';
+import { readJsonlRows } from '../../engine/runs/jsonl-stream';
+import { readRunStatus as readStatus } from '../../engine/runs/run-repository';
+import { type OwnMessage, PanelHost } from './panel-host';
+import { readRunHeader, summaryOf } from './run-data';
 import { listRuns, runDirOf } from './run-lookup';
-import { setPanelHtml, webviewOptions, acceptPanelMessage } from './webview-setup';
+import { webviewOptions } from './webview-setup';
 
-const COMPONENT = 'metrics panel';
+/** New rows sent as an append; more than this at once and the panel gets a fresh (downsampled) snapshot. */
+const MAX_TAIL_ROWS = 10_000;
 
 interface Followed {
   dir: string;
@@ -27,11 +33,10 @@ interface Followed {
   evalKeys: Set<string>;
 }
 
-export class MetricsPanel extends Disposable {
+export class MetricsPanel extends PanelHost<HostToMetricsMessage, MetricsToHostMessage> {
   static readonly viewType = 'vsml.metrics';
   private static current: MetricsPanel | undefined;
 
-  private readonly gate: ReadyGate<HostToMetricsMessage>;
   private selected: string[];
   private followed = new Map<string, Followed>();
   private refreshTimer: NodeJS.Timeout | undefined;
@@ -56,19 +61,9 @@ export class MetricsPanel extends Disposable {
     return (MetricsPanel.current = new MetricsPanel(panel, context, deps, selected));
   }
 
-  private constructor(
-    private readonly panel: vscode.WebviewPanel,
-    context: vscode.ExtensionContext,
-    private readonly deps: PanelDeps,
-    selected: string[],
-  ) {
-    super();
+  private constructor(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, deps: PanelDeps, selected: string[]) {
+    super(panel, context, deps, { app: 'metrics', title: 'VS-ML Metrics', component: 'metrics panel', parse: parseMetricsToHostMessage });
     this.selected = selected;
-    panel.webview.options = webviewOptions(context.extensionUri);
-    setPanelHtml(panel.webview, context.extensionUri, 'metrics', 'VS-ML Metrics');
-    this.gate = new ReadyGate((m) => void panel.webview.postMessage(m));
-    this.track(panel.onDidDispose(() => this.dispose()));
-    this.track(panel.webview.onDidReceiveMessage((m: unknown) => this.onPanelMessage(m)));
     this.track(deps.onTrainerMessage((e) => this.onTrainerMessage(e.message)));
     for (const dir of deps.runsDirs()) {
       const watcher = this.track(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dir), '*/{metrics.jsonl,eval.jsonl,status.json}')));
@@ -82,24 +77,15 @@ export class MetricsPanel extends Disposable {
     if (MetricsPanel.current === this) MetricsPanel.current = undefined;
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     super.dispose();
-    this.panel.dispose();
   }
 
-  private onPanelMessage(raw: unknown): void {
-    const m = acceptPanelMessage(raw, parseMetricsToHostMessage, this.deps.log, COMPONENT);
-    if (!m) return;
+  protected onMessage(m: OwnMessage<MetricsToHostMessage>): void {
     switch (m.type) {
-      case 'ready':
-        void this.gate.ready(() => this.buildSnapshot()).catch((e) => this.deps.log.error(COMPONENT, `could not read the runs: ${(e as Error).message}`));
-        break;
       case 'runs/select':
         this.select([...m.runIds]);
         break;
-      case 'log':
-        this.deps.log[m.level](COMPONENT, m.message);
-        break;
       default: {
-        const never: never = m;
+        const never: never = m.type;
         void never;
       }
     }
@@ -109,10 +95,10 @@ export class MetricsPanel extends Disposable {
     this.selected = runIds.slice(0, MAX_SELECTED_RUNS);
     // Before the first `ready` the snapshot built then uses this selection; never post to a deaf webview.
     if (!this.gate.isListening) return;
-    void this.gate.ready(() => this.buildSnapshot()).catch((e) => this.deps.log.error(COMPONENT, `could not read the runs: ${(e as Error).message}`));
+    this.sendSnapshot();
   }
 
-  private async buildSnapshot(): Promise<HostToMetricsMessage> {
+  protected async buildSnapshot(): Promise<HostToMetricsMessage> {
     const dirs = this.deps.runsDirs();
     const available = await listRuns(dirs, this.deps.ownedRunIds?.());
     if (this.selected.length === 0 && available.length > 0) this.selected = [available[0].summary.runId];
@@ -121,18 +107,25 @@ export class MetricsPanel extends Disposable {
     for (const runId of this.selected) {
       const dir = runDirOf(dirs, runId);
       if (!dir) {
-        this.deps.log.warn(COMPONENT, `run ${runId} is not in ${dirs.join(', ')}`);
+        this.deps.log.warn(this.component, `run ${runId} is not in ${dirs.join(', ')}`);
         continue;
       }
-      const data = await readRunData(dir, runId);
-      for (const p of data.problems) this.deps.log.warn(COMPONENT, p);
+      const header = await readRunHeader(dir);
+      const data = await readChartData(dir);
+      for (const p of [...header.problems, ...data.problems]) this.deps.log.warn(this.component, p);
       this.followed.set(runId, {
         dir,
         offsets: data.offsets,
         lastStep: data.metrics.reduce((s, r) => Math.max(s, r.step), -1),
         evalKeys: new Set(data.evals.map((e) => `${e.step}/${e.dataset}`)),
       });
-      runs.push({ summary: summaryOf(runId, data.status, data.config), config: data.config, metrics: data.metrics, evals: data.evals });
+      runs.push({
+        summary: summaryOf(runId, header.status, header.config),
+        config: header.config,
+        metrics: data.metrics,
+        evals: data.evals,
+        metricsRowCount: data.metricsRowCount,
+      });
     }
     return { type: 'metrics/snapshot', available: available.map((r) => r.summary), runs };
   }
@@ -191,16 +184,20 @@ export class MetricsPanel extends Disposable {
       this.refreshTimer = undefined;
       const ids = [...this.dirty];
       this.dirty.clear();
-      for (const id of ids) void this.refresh(id).catch((e) => this.deps.log.warn(COMPONENT, `could not read run ${id}: ${(e as Error).message}`));
+      for (const id of ids) void this.refresh(id).catch((e) => this.deps.log.warn(this.component, `could not read run ${id}: ${(e as Error).message}`));
     }, 250);
   }
 
   private async refresh(runId: string): Promise<void> {
     const f = this.followed.get(runId);
     if (!f || !this.gate.isLive) return;
-    const metrics = await readJsonlFrom(join(f.dir, 'metrics.jsonl'), f.offsets.metrics, parseMetricsRow);
-    const evals = await readJsonlFrom(join(f.dir, 'eval.jsonl'), f.offsets.evals, parseEvalRow);
-    for (const p of [...metrics.problems, ...evals.problems]) this.deps.log.warn(COMPONENT, p);
+    const metrics = await readJsonlRows(join(f.dir, 'metrics.jsonl'), f.offsets.metrics, parseMetricsRow, MAX_TAIL_ROWS);
+    const evals = await readJsonlRows(join(f.dir, 'eval.jsonl'), f.offsets.evals, parseEvalRow, MAX_TAIL_ROWS);
+    for (const p of [...metrics.problems, ...evals.problems]) this.deps.log.warn(this.component, p);
+    if (metrics.truncated || evals.truncated) {
+      this.select(this.selected);
+      return;
+    }
     f.offsets = { metrics: metrics.nextOffset, evals: evals.nextOffset };
     this.deliverMetrics(runId, metrics.rows);
     this.deliverEvals(runId, evals.rows);

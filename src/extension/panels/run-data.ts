@@ -1,83 +1,21 @@
 /**
- * Reads a run folder for the panels (docs/contracts.md §1): status, config, the rows of
- * metrics.jsonl and eval.jsonl, and snapshot.json. The jsonl files are appended while we read
- * them, so a read consumes only complete lines (ending in a newline) and remembers the byte offset
- * to continue from; a torn last line is left for the next read. Lines that are complete but do not
- * parse are skipped and reported. No vscode import: unit-tested in node.
+ * What the panels show of a run folder (docs/contracts.md §1): status, config, the rows of
+ * metrics.jsonl and eval.jsonl (streamed by jsonl-stream.ts: complete lines only, with the byte
+ * offset to continue from), and snapshot.json. Every read goes through the run repository
+ * (bounded, lstat first, no links followed). No vscode import: unit-tested in node.
  */
-import { open, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ParseResult } from '../../protocol/fields';
 import type { RunSummary } from '../../protocol/panel-fields';
 import {
-  EvalRow, MetricsRow, RunStatus, StateSnapshot, parseEvalRow, parseMetricsRow, parseRunStatus, parseSnapshot,
+  EvalRow, MetricsRow, RunStatus, StateSnapshot, parseEvalRow, parseMetricsRow, parseSnapshot,
 } from '../../protocol/run-records';
 import { paramIndices } from '../../engine/model/config';
+import { readJsonlRows } from '../../engine/runs/jsonl-stream';
+import { readJsonRecord, readRunConfig, readRunStatus } from '../../engine/runs/run-repository';
 import type { ParamSharing } from '../../protocol/graph-panel';
 
-export interface JsonlChunk<T> {
-  rows: T[];
-  /** Byte offset just after the last complete line read. */
-  nextOffset: number;
-  /** `file:line-in-chunk: why` for complete lines that did not parse. */
-  problems: string[];
-}
-
-const NEWLINE = 0x0a;
-
-/** Reads the complete lines of `file` from byte `offset` on. A missing file reads as empty. */
-export async function readJsonlFrom<T>(file: string, offset: number, parse: (v: unknown) => ParseResult<T>): Promise<JsonlChunk<T>> {
-  let buf: Buffer;
-  try {
-    const fh = await open(file, 'r');
-    try {
-      const size = (await fh.stat()).size;
-      // A file shorter than our offset was replaced (e.g. truncated on resume): start over.
-      if (size < offset) offset = 0;
-      buf = Buffer.alloc(size - offset);
-      await fh.read(buf, 0, buf.length, offset);
-    } finally {
-      await fh.close();
-    }
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { rows: [], nextOffset: 0, problems: [] };
-    throw e;
-  }
-  const end = buf.lastIndexOf(NEWLINE);
-  if (end < 0) return { rows: [], nextOffset: offset, problems: [] };
-  const rows: T[] = [];
-  const problems: string[] = [];
-  const lines = buf.subarray(0, end).toString('utf8').split('\n');
-  lines.forEach((line, i) => {
-    if (line.trim() === '') return;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch (e) {
-      problems.push(`${file}: line ${i + 1} after byte ${offset} is not JSON (${(e as Error).message})`);
-      return;
-    }
-    const parsed = parse(json);
-    if (parsed.ok) rows.push(parsed.message);
-    else problems.push(`${file}: line ${i + 1} after byte ${offset}: ${parsed.error}`);
-  });
-  return { rows, nextOffset: offset + end + 1, problems };
-}
-
-async function readJsonFile(file: string): Promise<{ value?: unknown; problem?: string }> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    return { problem: `${file}: ${(e as Error).message}` };
-  }
-  try {
-    return { value: JSON.parse(text) };
-  } catch (e) {
-    return { problem: `${file} is not JSON: ${(e as Error).message}` };
-  }
-}
+/** A snapshot holds a few frames of every cell's state: W1 (784x10 cells, N=16) is ~3 MB of base64. */
+const MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024;
 
 export interface RunData {
   runId: string;
@@ -97,29 +35,27 @@ export function summaryOf(runId: string, status: RunStatus | undefined, config: 
   return { runId, name, state: status?.state ?? 'failed', step: status?.step ?? 0, totalSteps: status?.totalSteps ?? 0 };
 }
 
-export async function readStatus(dir: string): Promise<{ status?: RunStatus; problem?: string }> {
-  const s = await readJsonFile(join(dir, 'status.json'));
-  if (s.problem) return { problem: s.problem };
-  if (s.value === undefined) return { problem: `${dir}: no status.json yet` };
-  const parsed = parseRunStatus(s.value);
-  return parsed.ok ? { status: parsed.message } : { problem: `${join(dir, 'status.json')}: ${parsed.error}` };
+/** status.json and config.json of a run folder (what a panel shows about a run besides its rows). */
+export async function readRunHeader(dir: string): Promise<{ status?: RunStatus; config: unknown; problems: string[] }> {
+  const problems: string[] = [];
+  const { status, problem } = await readRunStatus(dir);
+  if (problem) problems.push(problem);
+  const cfg = await readRunConfig(dir);
+  if (cfg.problem) problems.push(cfg.problem);
+  return { ...(status ? { status } : {}), config: cfg.config ?? null, problems };
 }
 
-/** Everything the metrics panel needs from one run folder. */
+/** Everything in one run folder's status, config and jsonl files, read whole (small runs, tests). */
 export async function readRunData(dir: string, runId: string): Promise<RunData> {
-  const problems: string[] = [];
-  const { status, problem } = await readStatus(dir);
-  if (problem) problems.push(problem);
-  const cfg = await readJsonFile(join(dir, 'config.json'));
-  if (cfg.problem) problems.push(cfg.problem);
-  const metrics = await readJsonlFrom(join(dir, 'metrics.jsonl'), 0, parseMetricsRow);
-  const evals = await readJsonlFrom(join(dir, 'eval.jsonl'), 0, parseEvalRow);
+  const { status, config, problems } = await readRunHeader(dir);
+  const metrics = await readJsonlRows(join(dir, 'metrics.jsonl'), 0, parseMetricsRow, Number.POSITIVE_INFINITY);
+  const evals = await readJsonlRows(join(dir, 'eval.jsonl'), 0, parseEvalRow, Number.POSITIVE_INFINITY);
   problems.push(...metrics.problems, ...evals.problems);
   return {
     runId,
     dir,
     ...(status ? { status } : {}),
-    config: cfg.value ?? null,
+    config,
     metrics: metrics.rows,
     evals: evals.rows,
     offsets: { metrics: metrics.nextOffset, evals: evals.nextOffset },
@@ -129,7 +65,7 @@ export async function readRunData(dir: string, runId: string): Promise<RunData> 
 
 /** snapshot.json of a run (replaced atomically by the engine), or null when there is none yet. */
 export async function readRunSnapshot(dir: string): Promise<{ snapshot: StateSnapshot | null; layerParamIndex?: unknown; problem?: string }> {
-  const s = await readJsonFile(join(dir, 'snapshot.json'));
+  const s = await readJsonRecord(join(dir, 'snapshot.json'), (v) => ({ ok: true, message: v }), undefined, MAX_SNAPSHOT_BYTES);
   if (s.problem) return { snapshot: null, problem: s.problem };
   if (s.value === undefined) return { snapshot: null };
   const parsed = parseSnapshot(s.value);
@@ -148,13 +84,4 @@ export function paramSharingOf(config: unknown, layerSizes: readonly number[], o
   const derived = paramIndices(L, vsml.layerwise_rnns === true, vsml.separate_backward_rnn === true);
   const fromSnapshot = Array.isArray(own) && own.length === L && own.every((v) => Number.isInteger(v) && v >= 0) ? (own as number[]) : null;
   return { layerParamIndex: fromSnapshot ?? derived.layerParamIndex, backwardLayerParamIndex: derived.backwardLayerParamIndex };
-}
-
-/** Modification time of a file in ms, or 0 when it does not exist (for cheap change checks). */
-export async function mtimeOf(file: string): Promise<number> {
-  try {
-    return (await stat(file)).mtimeMs;
-  } catch {
-    return 0;
-  }
 }

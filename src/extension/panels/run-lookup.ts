@@ -2,17 +2,16 @@
  * Finding runs for the panels: every run folder under the workspace's runs folders, newest first,
  * with the state the explorer shows (a `running` status whose trainer is gone reads as failed).
  */
-import { existsSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunSummary } from '../../protocol/panel-fields';
-import { DiscoveredRun, discoverRuns, processIsAlive } from '../runs/run-discovery';
+import { thisMachine } from '../../engine/runs/liveness';
+import { type DiscoveredRun, discoverRuns } from '../../engine/runs/run-repository';
 
 export interface FoundRun {
   readonly summary: RunSummary;
   readonly dir: string;
 }
-
-const STALE_AFTER_MS = 10 * 60 * 1000;
 
 function toFound(r: DiscoveredRun): FoundRun {
   const s = r.status;
@@ -29,15 +28,19 @@ function toFound(r: DiscoveredRun): FoundRun {
 }
 
 export async function listRuns(runsDirs: readonly string[], owned: ReadonlySet<string> = new Set()): Promise<FoundRun[]> {
-  const probe = { isAlive: processIsAlive, now: () => new Date(), ownedRunIds: owned, staleAfterMs: STALE_AFTER_MS };
-  const all = (await Promise.all(runsDirs.map((d) => discoverRuns(d, probe)))).flat().filter((r) => r.status !== undefined);
+  const ctx = { here: thisMachine(), ownedRunIds: owned };
+  const all = (await Promise.all(runsDirs.map((d) => discoverRuns(d, ctx)))).flat().filter((r) => r.status !== undefined);
   return all.map(toFound);
 }
 
-/** The folder of a run id, or undefined. */
+/** The folder of a run id, or undefined: a real folder (not a link) holding a regular status.json. */
 export function runDirOf(runsDirs: readonly string[], runId: string): string | undefined {
   if (!/^[A-Za-z0-9_.-]+$/.test(runId) || runId.startsWith('.')) return undefined; // ids never hold path separators
-  return runsDirs.map((d) => join(d, runId)).find((d) => existsSync(join(d, 'status.json')));
+  const isReal = (p: string, dir: boolean): boolean => {
+    const st = lstatSync(p, { throwIfNoEntry: false });
+    return !!st && (dir ? st.isDirectory() : st.isFile());
+  };
+  return runsDirs.map((d) => join(d, runId)).find((d) => isReal(d, true) && isReal(join(d, 'status.json'), false));
 }
 
 /** A run id from a command argument: a string, or an object with a `runId` (a tree item). */

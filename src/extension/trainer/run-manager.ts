@@ -11,6 +11,8 @@ import { type Log, showErrorWithOutput } from '../output';
 import { markRunFailed } from '../runs/mark-failed';
 import { nodeFork } from './node-fork';
 import { type ForkFn, type TrainerExit, TrainerProcess } from './trainer-process';
+import { showInfo } from '../notify';
+import { plainText } from '../plain-text';
 
 export interface StartRequest {
   readonly configFile: string;
@@ -96,7 +98,7 @@ export class RunManager extends Disposable {
 
   private async follow(trainer: RunningTrainer, title: string): Promise<void> {
     await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: plainText(title), cancellable: true },
       async (progress, token) => {
         const cancel = token.onCancellationRequested(() => void this.stop(trainer));
         let lastPct = 0;
@@ -137,6 +139,7 @@ export class RunManager extends Disposable {
       case 'run/done':
         this.log.info(component, `run ${m.runId} ${m.state}`);
         break;
+      case 'run/heartbeat':
       case 'metrics/append':
       case 'eval/append':
       case 'state/snapshot':
@@ -156,14 +159,14 @@ export class RunManager extends Disposable {
     if (exit.status === 'exited') {
       this.log.info(component, `trainer exited (${exit.done})`);
       this.changes.fire();
-      void vscode.window.showInformationMessage(`VS-ML: run ${name} ${exit.done}.`);
+      void showInfo(`VS-ML: run ${name} ${exit.done}.`);
       return;
     }
     const reason = exit.reason ?? 'the trainer crashed';
     this.log.error(component, `trainer crashed: ${reason} (code ${exit.code}, signal ${exit.signal})`);
     if (trainer.process.runDir) {
       try {
-        await markRunFailed(trainer.process.runDir, reason);
+        await markRunFailed(trainer.process.runDir, reason, { trusted: vscode.workspace.isTrusted });
       } catch (e) {
         this.log.error(component, `could not mark ${trainer.process.runDir} failed: ${(e as Error).message}`);
       }

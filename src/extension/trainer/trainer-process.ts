@@ -1,7 +1,9 @@
 /**
- * One trainer child process (one run): forks the bundled dist/trainer.js with an IPC channel,
- * parses every message with the protocol parser, and tracks an explicit status.
- * `stop()` asks the trainer to checkpoint and exit, then kills it after a grace period.
+ * One child job of the extension: a trainer (one run; forks the bundled dist/trainer.js with an
+ * IPC channel, parses every message with the protocol parser) or a CLI command such as
+ * `vsml eval` (`kind: 'command'`: done when it exits with code 0, stopped by SIGTERM). Tracks an
+ * explicit status. `stop()` asks the child to end (the trainer checkpoints first), then kills it
+ * after a grace period; `timeoutMs` stops a job that runs too long.
  * No vscode import: the fork function is injected, so tests drive it with a fake child.
  */
 import type { Readable } from 'node:stream';
@@ -43,12 +45,31 @@ export interface TrainerProcessOptions {
   /** Lines for the output channel (stderr, stdout, dropped messages). */
   readonly log: (level: 'info' | 'warn' | 'error', line: string) => void;
   readonly onMessage: (message: TrainerMessage) => void;
-  /** How long `stop()` waits for the trainer to checkpoint and exit before killing it. */
+  /**
+   * How long `stop()` waits for the trainer to checkpoint and exit before killing it. Every message
+   * that arrives while stopping (progress, heartbeat, log) restarts this wait: a trainer finishing
+   * a long meta-step or an evaluation trial is alive, not hung.
+   */
   readonly graceMs?: number;
+  /** The wait never extends past this much time after `stop()`, however many messages arrive. */
+  readonly maxGraceMs?: number;
+  /**
+   * `trainer` (default): speaks the trainer protocol; finished only after `run/done`; stopped
+   * with `run/stop`. `command`: a CLI command; finished when it exits with code 0; stopped with
+   * SIGTERM.
+   */
+  readonly kind?: 'trainer' | 'command';
+  /** Stops the job (then kills it after the grace period) when it has run this long. */
+  readonly timeoutMs?: number;
+  /** Each stdout line (default: logged as info). A command's result comes this way. */
+  readonly onStdoutLine?: (line: string) => void;
   readonly setTimer?: (fn: () => void, ms: number) => { cancel(): void };
+  /** Milliseconds clock for the hard cap (tests pass a fake one). */
+  readonly now?: () => number;
 }
 
 export const DEFAULT_STOP_GRACE_MS = 10_000;
+export const DEFAULT_STOP_MAX_GRACE_MS = 120_000;
 
 const defaultTimer = (fn: () => void, ms: number): { cancel(): void } => {
   const t = setTimeout(fn, ms);
@@ -61,7 +82,11 @@ export class TrainerProcess {
   private doneState: 'finished' | 'stopped' | undefined;
   private lastError: string | undefined;
   private killedAfterGrace = false;
+  private timedOut = false;
+  private stopRequested = false;
   private stopTimer: { cancel(): void } | undefined;
+  private stopDeadline = 0;
+  private timeoutTimer: { cancel(): void } | undefined;
   private resolveExit!: (exit: TrainerExit) => void;
   /** Settles once, when the process has exited (never rejects). */
   readonly exited: Promise<TrainerExit>;
@@ -91,7 +116,15 @@ export class TrainerProcess {
       return;
     }
     this.child = child;
-    forwardLines(child.stdout, (line) => log('info', line));
+    if (this.options.kind === 'command') this.statusValue = 'running';
+    if (this.options.timeoutMs !== undefined) {
+      this.timeoutTimer = (this.options.setTimer ?? defaultTimer)(() => {
+        this.timedOut = true;
+        log('warn', `no result after ${Math.round(this.options.timeoutMs! / 1000)} s; stopping it`);
+        void this.stop();
+      }, this.options.timeoutMs);
+    }
+    forwardLines(child.stdout, this.options.onStdoutLine ?? ((line) => log('info', line)));
     forwardLines(child.stderr, (line) => log('warn', line));
     child.on('message', (raw) => this.handle(raw));
     child.on('error', (err) => {
@@ -106,17 +139,34 @@ export class TrainerProcess {
   stop(): Promise<TrainerExit> {
     if (this.statusValue === 'exited' || this.statusValue === 'crashed' || this.statusValue === 'stopping') return this.exited;
     this.statusValue = 'stopping';
-    const stop: HostMessage = { type: 'run/stop' };
+    this.stopRequested = true;
+    this.timeoutTimer?.cancel();
     let sent = false;
-    try {
-      sent = this.child?.send(stop) ?? false;
-    } catch (e) {
-      this.options.log('warn', `could not send run/stop: ${(e as Error).message}`);
+    if (this.options.kind === 'command') {
+      sent = this.child?.kill('SIGTERM') ?? false;
+    } else {
+      const stop: HostMessage = { type: 'run/stop' };
+      try {
+        sent = this.child?.send(stop) ?? false;
+      } catch (e) {
+        this.options.log('warn', `could not send run/stop: ${(e as Error).message}`);
+      }
+      if (!sent) this.options.log('warn', 'the trainer did not take run/stop; killing it');
     }
-    if (!sent) this.options.log('warn', 'the trainer did not take run/stop; killing it');
-    const timer = this.options.setTimer ?? defaultTimer;
-    this.stopTimer = timer(() => this.killNow(), sent ? this.options.graceMs ?? DEFAULT_STOP_GRACE_MS : 0);
+    this.stopDeadline = this.now() + (this.options.maxGraceMs ?? DEFAULT_STOP_MAX_GRACE_MS);
+    this.armKillTimer(sent ? this.options.graceMs ?? DEFAULT_STOP_GRACE_MS : 0);
     return this.exited;
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  /** (Re)starts the kill timer: `ms` from now, but never past the hard cap. */
+  private armKillTimer(ms: number): void {
+    this.stopTimer?.cancel();
+    const timer = this.options.setTimer ?? defaultTimer;
+    this.stopTimer = timer(() => this.killNow(), Math.max(0, Math.min(ms, this.stopDeadline - this.now())));
   }
 
   /** Ends the process at once (SIGKILL). */
@@ -134,6 +184,7 @@ export class TrainerProcess {
       return;
     }
     const m = parsed.message;
+    if (this.statusValue === 'stopping' && this.stopTimer) this.armKillTimer(this.options.graceMs ?? DEFAULT_STOP_GRACE_MS);
     switch (m.type) {
       case 'run/started':
         this.runId = m.runId;
@@ -154,16 +205,23 @@ export class TrainerProcess {
 
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
     this.stopTimer?.cancel();
+    this.timeoutTimer?.cancel();
+    if (this.options.kind === 'command' && !this.timedOut && (code === 0 || (this.stopRequested && !this.killedAfterGrace))) {
+      this.finish({ status: 'exited', code, signal, done: code === 0 ? 'finished' : 'stopped' });
+      return;
+    }
     if (this.doneState !== undefined && code === 0) {
       this.finish({ status: 'exited', code, signal, done: this.doneState });
       return;
     }
+    const who = this.options.kind === 'command' ? 'the command' : 'the trainer';
     let reason: string;
-    if (this.killedAfterGrace) reason = `the trainer did not stop within the grace period and was killed`;
+    if (this.timedOut) reason = `timed out after ${Math.round(this.options.timeoutMs! / 1000)} s`;
+    else if (this.killedAfterGrace) reason = `${who} did not stop within the grace period and was killed`;
     else if (this.lastError) reason = this.lastError;
-    else if (signal) reason = `the trainer was killed by ${signal}`;
-    else if (code !== 0) reason = `the trainer exited with code ${code}`;
-    else reason = 'the trainer exited without finishing the run';
+    else if (signal) reason = `${who} was killed by ${signal}`;
+    else if (code !== 0) reason = `${who} exited with code ${code}`;
+    else reason = `${who} exited without finishing the run`;
     this.finish({ status: 'crashed', code, signal, reason, ...(this.doneState ? { done: this.doneState } : {}) });
   }
 

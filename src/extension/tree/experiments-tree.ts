@@ -8,12 +8,11 @@ import * as vscode from 'vscode';
 import { Disposable } from '../dispose';
 import type { Log } from '../output';
 import { markRunFailed } from '../runs/mark-failed';
-import { type DiscoveredRun, discoverRuns, processIsAlive } from '../runs/run-discovery';
+import { thisMachine } from '../../engine/runs/liveness';
+import { type DiscoveredRun, discoverRuns } from '../../engine/runs/run-repository';
 import { resolveIn, type VsmlSettings } from '../settings';
 import { type ConfigNode, type RunNode, type TreeNode, buildTree } from './tree-model';
 
-/** A running status not rewritten for this long is stale (the trainer writes it on every step). */
-const STALE_AFTER_MS = 15 * 60_000;
 const CONFIG_GLOB = '**/*.vsml.json';
 
 export class ExperimentsTree extends Disposable implements vscode.TreeDataProvider<TreeNode> {
@@ -22,6 +21,8 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
   private roots: ConfigNode[] = [];
   private timer: NodeJS.Timeout | undefined;
   private watchers: vscode.Disposable[] = [];
+  private refreshing: Promise<void> | undefined;
+  private refreshAgain = false;
   /** Runs already written back as failed (each only once). */
   private readonly markedVanished = new Set<string>();
 
@@ -74,18 +75,32 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     }, delayMs);
   }
 
-  async refresh(): Promise<void> {
+  /**
+   * Rebuilds the tree from disk. Refreshes never overlap: one started while another reads the run
+   * folders would race it, and the slower (older) read could overwrite the newer tree (a finished
+   * run shown as running). A request during a refresh runs once more after it.
+   */
+  refresh(): Promise<void> {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return this.refreshing;
+    }
+    this.refreshing = (async () => {
+      do {
+        this.refreshAgain = false;
+        await this.refreshOnce();
+      } while (this.refreshAgain);
+    })().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  private async refreshOnce(): Promise<void> {
     try {
       const files = (await vscode.workspace.findFiles(CONFIG_GLOB, '**/node_modules/**')).map((u) => u.fsPath);
       const roots: ConfigNode[] = [];
       for (const folder of vscode.workspace.workspaceFolders ?? []) {
         const root = folder.uri.fsPath;
-        const runs = await discoverRuns(resolveIn(root, this.settings().runsFolder), {
-          isAlive: processIsAlive,
-          now: () => new Date(),
-          ownedRunIds: this.ownedRunIds(),
-          staleAfterMs: STALE_AFTER_MS,
-        });
+        const runs = await discoverRuns(resolveIn(root, this.settings().runsFolder), { here: thisMachine(), ownedRunIds: this.ownedRunIds() });
         await this.writeBackVanished(runs);
         const mine = files.filter((f) => !relative(root, f).startsWith('..'));
         roots.push(...buildTree(mine, runs, root));
@@ -99,11 +114,13 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
   }
 
   private async writeBackVanished(runs: readonly DiscoveredRun[]): Promise<void> {
+    // Restricted Mode writes nothing: the tree shows such runs as failed without touching the folder.
+    if (!vscode.workspace.isTrusted) return;
     for (const r of runs) {
       if (!r.vanished || this.markedVanished.has(r.dir)) continue;
       this.markedVanished.add(r.dir);
       this.log.warn('explorer', `${r.runId}: ${r.vanished}; marking it failed`);
-      await markRunFailed(r.dir, r.vanished).catch((e: Error) => this.log.error('explorer', `could not mark ${r.runId} failed: ${e.message}`));
+      await markRunFailed(r.dir, r.vanished, { trusted: vscode.workspace.isTrusted }).catch((e: Error) => this.log.error('explorer', `could not mark ${r.runId} failed: ${e.message}`));
     }
   }
 

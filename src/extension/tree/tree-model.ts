@@ -5,7 +5,7 @@
  */
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { RunState } from '../../protocol/run-records';
-import type { DiscoveredRun } from '../runs/run-discovery';
+import type { DiscoveredRun } from '../../engine/runs/run-repository';
 
 /** The state a run is shown in: its status, `failed` when the trainer vanished, `unknown` when unreadable. */
 export type ShownState = RunState | 'unknown';

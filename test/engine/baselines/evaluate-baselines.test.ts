@@ -4,7 +4,7 @@ import { Rng } from '../../../src/engine/random';
 import { makeBaselineEvaluator } from '../../../src/engine/baselines/evaluate-baselines';
 import { separableEpisode } from './toy-stream';
 
-test('sgd and adam rows: tuned on training episodes, run on the given ones', () => {
+test('sgd and adam rows: tuned on training episodes, run on the given ones', async () => {
   let tuningDraws = 0;
   const evaluator = makeBaselineEvaluator({
     trainSample: (rng, length, batch) => {
@@ -15,7 +15,7 @@ test('sgd and adam rows: tuned on training episodes, run on the given ones', () 
     grid: [1e-4, 0.03, 0.3],
   });
   const held = [0, 1, 2].map((i) => separableEpisode(new Rng(50, i), 80));
-  const rows = evaluator(held);
+  const rows = await evaluator(held);
   for (const k of ['sgd', 'adam'] as const) {
     const r = rows[k];
     assert.equal(r.curve.length, 80);
@@ -27,6 +27,6 @@ test('sgd and adam rows: tuned on training episodes, run on the given ones', () 
   }
   // 2 optimizers x 2 architectures x 2 episodes (every rate reuses them), then memoized for the same length
   assert.equal(tuningDraws, 8);
-  assert.deepEqual(evaluator(held), rows);
+  assert.deepEqual(await evaluator(held), rows);
   assert.equal(tuningDraws, 8);
 });

@@ -1,14 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
+import { EngineError } from '../../../src/engine/errors';
 import { listZip, readZipEntry } from '../../../src/engine/data/zip';
 import { extractMembers } from '../../../src/engine/data/registry';
 
 /** Writes a minimal zip (no data descriptors), one member stored and the others deflated. */
-function writeZip(path: string, members: { name: string; data: Buffer; deflate: boolean }[]): void {
+function writeZip(path: string, members: { name: string; data: Buffer; deflate: boolean; declaredSize?: number }[]): void {
   const locals: Buffer[] = [];
   const central: Buffer[] = [];
   let offset = 0;
@@ -19,14 +20,14 @@ function writeZip(path: string, members: { name: string; data: Buffer; deflate: 
     lh.writeUInt32LE(0x04034b50, 0);
     lh.writeUInt16LE(m.deflate ? 8 : 0, 8);
     lh.writeUInt32LE(body.length, 18);
-    lh.writeUInt32LE(m.data.length, 22);
+    lh.writeUInt32LE(m.declaredSize ?? m.data.length, 22);
     lh.writeUInt16LE(name.length, 26);
     locals.push(lh, name, body);
     const ch = Buffer.alloc(46);
     ch.writeUInt32LE(0x02014b50, 0);
     ch.writeUInt16LE(m.deflate ? 8 : 0, 10);
     ch.writeUInt32LE(body.length, 20);
-    ch.writeUInt32LE(m.data.length, 24);
+    ch.writeUInt32LE(m.declaredSize ?? m.data.length, 24);
     ch.writeUInt16LE(name.length, 28);
     ch.writeUInt32LE(offset, 42);
     central.push(ch, name);
@@ -66,4 +67,20 @@ test('a truncated archive is a clear error', () => {
   const zip = join(dir, 'cut.zip');
   writeFileSync(zip, Buffer.from('PK\u0003\u0004 not really a zip'));
   assert.throws(() => listZip(zip), /end-of-central-directory record not found/);
+});
+
+test('a member that inflates past its declared size, or declares more than we unpack, is refused without inflating it all', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vsml-zip-'));
+  const zip = join(dir, 'bomb.zip');
+  const zeros = Buffer.alloc(8 * 1024 * 1024); // deflates to ~8 KB
+  writeZip(zip, [
+    { name: 'gzip/emnist-digits-train-images-idx3-ubyte.gz', data: zeros, deflate: true, declaredSize: 1000 },
+    { name: 'gzip/emnist-digits-train-labels-idx1-ubyte.gz', data: Buffer.from([1]), deflate: true, declaredSize: 3_000_000_000 },
+  ]);
+  const [bomb, huge] = listZip(zip);
+  assert.throws(() => readZipEntry(zip, bomb), (e: unknown) => e instanceof EngineError && e.file === zip && /emnist-digits-train-images-idx3-ubyte\.gz inflates to more than 1,000 bytes/.test(e.message));
+  assert.throws(() => readZipEntry(zip, huge), (e: unknown) => e instanceof EngineError && /declares 3,000,000,000 bytes, more than the 1,073,741,824 we unpack/.test(e.message));
+  const out = mkdtempSync(join(tmpdir(), 'vsml-zip-out-'));
+  assert.throws(() => extractMembers(zip, ['emnist-digits-train-images-idx3-ubyte.gz'], out), /inflates to more than/);
+  assert.deepEqual(readdirSync(out), [], 'no part file is left behind');
 });

@@ -18,7 +18,7 @@ test('worker pool: splits jobs across workers, returns them in order, and fails 
     assert.equal(outs.length, 3);
     for (const o of outs) assert.ok(o.state && o.logits.every(Number.isFinite));
     // Kill one worker from outside: the next run must reject, not hang.
-    const slots = (pool as unknown as { slots: { worker: Worker }[] }).slots;
+    const slots = (pool as unknown as { pool: { slots: { worker: Worker }[] } }).pool.slots;
     await slots[1].worker.terminate();
     await assert.rejects(pool.run(cfg, rollouts.map((r) => prepareJob(cfg, r)), false), /worker thread died/);
   } finally {

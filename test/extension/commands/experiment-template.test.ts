@@ -13,4 +13,8 @@ describe('experimentTemplate', () => {
     assert.equal(r.config.name, 'my-exp');
     assert.deepEqual(r.config.data.preprocess.resize, [7, 7]);
   });
+
+  it('names no $schema: a relative one would not resolve where the file is written (VS Code finds the schema by file name)', () => {
+    assert.doesNotMatch(experimentTemplate('x'), /\$schema/);
+  });
 });

@@ -20,6 +20,9 @@ describe('cost hint', () => {
     assert.equal(formatDuration(0.0004), '1 ms');
     assert.equal(formatDuration(12.3), '12 s');
     assert.equal(formatDuration(600), '10 min');
+    assert.equal(formatDuration(3 * 86400), '3.0 days');
+    assert.equal(formatDuration(150 * 86400), '0.4 years');
+    assert.equal(formatDuration(1e12), '3.2e+4 years');
     assert.equal(median([3, 1, 2, NaN]), 2);
     assert.equal(median([]), undefined);
   });

@@ -6,6 +6,16 @@ import { join } from 'node:path';
 import { createDatasetCatalog } from '../../../src/extension/diagnostics/dataset-catalog';
 import { writeFile } from '../../helpers/write-images';
 
+test('idx: folders are probed in a trusted workspace and never in Restricted Mode', () => {
+  const empty = mkdtempSync(join(tmpdir(), 'vsml-idx-'));
+  let trusted = true;
+  const catalog = createDatasetCatalog(() => undefined, () => undefined, Date.now, () => trusted);
+  const name = `idx:${join(empty, 'no-such-folder')}`;
+  assert.equal(catalog.isDatasetAvailable!(name).available, false, 'trusted: the missing folder is found missing');
+  trusted = false;
+  assert.deepEqual(catalog.isDatasetAvailable!(name), { available: true }, 'untrusted: nothing is probed, nothing claimed');
+});
+
 test('editor catalog: images: and csv: are checked by name only, relative to the workspace', () => {
   const root = mkdtempSync(join(tmpdir(), 'vsml-ws-'));
   mkdirSync(join(root, 'pets', 'cat'), { recursive: true });

@@ -35,12 +35,27 @@ describe('config diagnostics', () => {
     assert.match(d.message, /^`model\.vsml_rnn\.output_idx` is 9.*\(fix: use an output_idx in \[0, 7\]/);
   });
 
-  it('leaves schema and parse errors to VS Code\'s JSON support (no duplicates)', () => {
-    const typeError = '{ "training": { "iterations": "many" } }';
-    assert.ok(validateConfigText(typeError, 'x.vsml.json').issues.some((i) => i.code === 'type'));
-    assert.deepEqual(configDiagnostics(typeError, validateConfigText(typeError, 'x.vsml.json').issues), []);
+  it('reports schema faults itself, one diagnostic per fault with the schema keyword as code, and leaves syntax errors to VS Code', () => {
+    const text = '{\n  "training": { "population_size": "many" },\n  "model": { "no_such_option": 1 }\n}\n';
+    const diags = configDiagnostics(text, validateConfigText(text, 'x.vsml.json').issues);
+    assert.deepEqual(diags.map((d) => [d.code, d.path, d.severity]), [
+      ['type', 'training.population_size', 'error'],
+      ['additionalProperties', 'model.no_such_option', 'error'],
+    ]);
+    assert.match(diags[0].message, /^`training\.population_size` must be a whole number, got string "many"/);
+    assert.match(diags[1].message, /^unknown key `no_such_option` in `model`/);
+    assert.equal(text.split('\n')[1].slice(diags[0].start.character, diags[0].end.character), '"many"');
     const parseError = '{ "name": "x", }}';
     assert.deepEqual(configDiagnostics(parseError, validateConfigText(parseError, 'x.vsml.json').issues), []);
+  });
+
+  it('reports what VS Code cannot: nesting too deep, sizes too large', () => {
+    const deep = `{ "data": ${'['.repeat(5000)}${']'.repeat(5000)} }`;
+    assert.deepEqual(configDiagnostics(deep, validateConfigText(deep, 'x.vsml.json').issues).map((d) => d.code), ['nesting']);
+    const big = '{ "model": { "sub_rnn": { "slow_size": 100000 } } }';
+    const d = configDiagnostics(big, validateConfigText(big, 'x.vsml.json').issues);
+    assert.deepEqual(d.map((x) => [x.code, x.path]), [['too-large', 'model.sub_rnn.slow_size']]);
+    assert.equal(big.slice(d[0].start.character, d[0].end.character), '100000');
   });
 
   it('reports a dataset that is not available offline through the injected catalog', () => {

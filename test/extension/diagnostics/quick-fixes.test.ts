@@ -28,6 +28,14 @@ describe('quick fixes', () => {
     assert.deepEqual(r.codes, []);
   });
 
+  it('an unknown key can be removed (a schema fault the extension now reports itself)', () => {
+    const r = fixFirst('{\n  // keep me\n  "model": { "no_such_option": true, "sub_rnn": { "msg_size": 8 } }\n}');
+    assert.equal(r.title, 'Remove the unknown key "no_such_option"');
+    assert.match(r.text, /\/\/ keep me/);
+    assert.doesNotMatch(r.text, /no_such_option/);
+    assert.deepEqual(r.codes, []);
+  });
+
   it('has no fix where none is obvious', () => {
     assert.deepEqual(quickFixes('{}', 'dataset-unavailable', ['training', 'dataset']), []);
   });

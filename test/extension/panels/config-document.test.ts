@@ -22,3 +22,12 @@ test('text that is not JSON gives a parse error with line and column and no valu
   assert.equal(s.value, null);
   assert.match(s.parseError ?? '', /CommaExpected at 3:3/);
 });
+
+test('a byte-order mark is accepted, and nesting too deep for the parser is a parse error, not a stack overflow', () => {
+  const bom = configDocumentState('\uFEFF{ "seed": 3 }', 'a.vsml.json', 1);
+  assert.deepEqual(bom.value, { seed: 3 });
+  assert.equal(bom.parseError, undefined);
+  const deep = configDocumentState(`{ "data": ${'['.repeat(100000)}${']'.repeat(100000)} }`, 'a.vsml.json', 1);
+  assert.equal(deep.value, null);
+  assert.match(deep.parseError ?? '', /nested more than 32 levels deep at line 1/);
+});

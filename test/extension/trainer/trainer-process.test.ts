@@ -27,7 +27,7 @@ class FakeChild extends EventEmitter implements ChildLike {
   }
 }
 
-function setup(opts: { graceMs?: number } = {}) {
+function setup(opts: { graceMs?: number; maxGraceMs?: number; now?: () => number } = {}) {
   const child = new FakeChild();
   const logs: string[] = [];
   const messages: TrainerMessage[] = [];
@@ -38,6 +38,8 @@ function setup(opts: { graceMs?: number } = {}) {
     log: (level, line) => logs.push(`${level}: ${line}`),
     onMessage: (m) => messages.push(m),
     graceMs: opts.graceMs ?? 1000,
+    ...(opts.maxGraceMs !== undefined ? { maxGraceMs: opts.maxGraceMs } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
     setTimer: (fn, ms) => {
       const t = { fn, ms, cancelled: false };
       timers.push(t);
@@ -124,6 +126,27 @@ describe('TrainerProcess with a fake child', () => {
     assert.match(exit.reason ?? '', /did not stop within the grace period/);
   });
 
+  it('while stopping, every message from the trainer restarts the grace period, up to a hard cap', async () => {
+    let clock = 0;
+    const { child, proc, timers } = setup({ graceMs: 1000, maxGraceMs: 2500, now: () => clock });
+    proc.start();
+    child.emit('message', started);
+    void proc.stop();
+    assert.deepEqual(timers.map((t) => t.ms), [1000]);
+    clock = 900;
+    child.emit('message', { type: 'run/heartbeat', runId: 'r1' }); // still checkpointing: alive
+    assert.equal(timers[0].cancelled, true);
+    assert.equal(timers[1].ms, 1000);
+    clock = 1800;
+    child.emit('message', { type: 'run/progress', runId: 'r1', step: 3, totalSteps: 4, metaLoss: 1, etaSeconds: 1 });
+    assert.equal(timers[2].ms, 700, 'capped at 2500 ms after stop()');
+    clock = 2500;
+    child.emit('message', { type: 'run/heartbeat', runId: 'r1' });
+    assert.equal(timers[3].ms, 0, 'past the cap: no more waiting');
+    timers[3].fn();
+    assert.deepEqual(child.kills, ['SIGKILL']);
+  });
+
   it('a trainer that stops in time exits cleanly and cancels the kill timer', async () => {
     const { child, proc, timers } = setup();
     proc.start();
@@ -159,7 +182,7 @@ describe('TrainerProcess with a real child process (test/extension/trainer/fake-
     const logs: string[] = [];
     const proc = new TrainerProcess({
       trainerPath: script, args: ['exp.vsml.json', '--runs-dir', dir], cwd: dir, fork: realFork(mode),
-      log: (l, line) => logs.push(`${l}: ${line}`), onMessage: (m) => messages.push(m), graceMs: 300,
+      log: (l, line) => logs.push(`${l}: ${line}`), onMessage: (m) => messages.push(m), graceMs: 300, maxGraceMs: 900,
     });
     proc.start();
     return { dir, messages, logs, proc, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
@@ -197,15 +220,24 @@ describe('TrainerProcess with a real child process (test/extension/trainer/fake-
     }
   });
 
-  it('kills a trainer that ignores run/stop after the grace period', async () => {
-    const { proc, cleanup } = run('hang');
+  it('kills a trainer that ignores run/stop at the hard cap, however busy it looks', async () => {
+    const { proc, cleanup } = run('hang'); // keeps sending progress every 50 ms, never stops
     try {
-      await new Promise((r) => setTimeout(r, 100));
+      // Until its first message the child is not sending progress yet (node starts slowly on a busy machine).
+      await new Promise<void>((r) => {
+        const t = setInterval(() => {
+          if (proc.status === 'running') {
+            clearInterval(t);
+            r();
+          }
+        }, 5);
+      });
       const t0 = Date.now();
       const exit = await proc.stop();
       assert.equal(exit.status, 'crashed');
       assert.equal(exit.signal, 'SIGKILL');
-      assert.ok(Date.now() - t0 >= 250, 'waited for the grace period');
+      const waited = Date.now() - t0;
+      assert.ok(waited >= 850, `progress kept extending the 300 ms grace period up to the 900 ms cap (waited ${waited} ms)`);
     } finally {
       cleanup();
     }

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunStatus } from '../../../src/protocol/run-records';
-import type { DiscoveredRun } from '../../../src/extension/runs/run-discovery';
+import type { DiscoveredRun } from '../../../src/engine/runs/run-repository';
 import { buildTree, formatElapsed, runNode, shortMetricName, startLabel } from '../../../src/extension/tree/tree-model';
 
 const st = (over: Partial<RunStatus>): RunStatus => ({

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendEvals, appendMetrics, evalSeries, innerCurve, metricSeries, smooth, storeFrom } from '../../../webview/metrics/model';
+import { appendEvals, appendMetrics, downsampleNote, evalSeries, innerCurve, metricSeries, smooth, storeFrom } from '../../../webview/metrics/model';
 import { configDiff } from '../../../webview/metrics/config-diff';
 import { fixtureRun, metricsRunData } from '../fixture-runs';
 
@@ -40,4 +40,14 @@ test('smoothing is a centered moving average that shrinks at the ends', () => {
   const pts = [1, 2, 3, 10].map((y, i) => ({ x: i + 1, y }));
   assert.deepEqual(smooth(pts, 3).map((p) => p.y), [1.5, 2, 5, 6.5]);
   assert.deepEqual(smooth(pts, 1), pts);
+});
+
+test('a downsampled run says how many of its meta-steps the chart shows; appends count on', async () => {
+  const run = metricsRunData(await fixtureRun('pooled-mnist'));
+  const whole = storeFrom(run);
+  assert.equal(downsampleNote(whole), '');
+  const s = storeFrom({ ...run, metricsRowCount: 1_000_000 });
+  assert.equal(downsampleNote(s), `chart shows ${s.metrics.length} of 1,000,000 meta-steps (min/max per bucket)`);
+  appendMetrics(s, [{ ...s.metrics[s.metrics.length - 1], step: 1_000_001 }]);
+  assert.equal(s.rowCount, 1_000_001);
 });

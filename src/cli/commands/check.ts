@@ -1,0 +1,98 @@
+import { parseArgs } from 'node:util';
+import { totalmem } from 'node:os';
+import { resolve } from 'node:path';
+import { estimateAllocation, formatBytes } from '../../engine/config/allocation';
+import { datasetShape, estimateCost, estimateSeconds, type CostEstimate } from '../../engine/config/cost';
+import { formatIssue, makeIssue, pointerToPath, type ConfigIssue } from '../../engine/config/issues';
+import { formatDuration, si, speedFromRunsDir } from '../../engine/config/speed';
+import { trainingDatasets, type ExperimentConfig } from '../../engine/config/types';
+import { engineDatasetCatalog } from '../../engine/data/catalog';
+import { checkExperiment } from '../load-experiment';
+
+export const CHECK_USAGE = `vsml check <config.vsml.json> [--set path=value ...] [--json] [--runs-dir DIR]
+  Validates the experiment (schema, datasets on this machine, sizes) and estimates its cost without
+  starting a run: cell-ticks per meta-step and in total, peak memory, and the time at this machine's
+  speed as measured by the newest run in <runs-dir> (default .vsml/runs), else a default speed.
+  Exits 1 when the config has errors.`;
+
+/** What `vsml check --json` prints (one object). */
+export interface CheckReport {
+  readonly file: string;
+  readonly ok: boolean;
+  readonly issues: readonly ConfigIssue[];
+  /** Absent when the config has errors or its dataset shapes are unknown. */
+  readonly cost?: CostEstimate;
+  readonly memory?: { readonly peakBytes: number; readonly machineBytes: number; readonly items: readonly { what: string; path: string; bytes: number }[] };
+  readonly speed?: { readonly cellTicksPerSecond: number; readonly measured: boolean; readonly source: string };
+  readonly seconds?: { readonly perStep: number; readonly perEvaluation: number; readonly total: number };
+}
+
+export async function checkCommand(argv: string[], out: (s: string) => void): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      set: { type: 'string', multiple: true, default: [] },
+      json: { type: 'boolean', default: false },
+      'runs-dir': { type: 'string', default: '.vsml/runs' },
+    },
+  });
+  if (positionals.length !== 1) {
+    out(`${CHECK_USAGE}\n`);
+    return 2;
+  }
+  const file = positionals[0];
+  const res = await checkExperiment(file, values.set!);
+  const report = reportFor(file, res.issues, res.config, resolve(values['runs-dir']!));
+  if (values.json) {
+    out(`${JSON.stringify(report)}\n`);
+    return report.ok ? 0 : 1;
+  }
+  for (const i of report.issues) process.stderr.write(`${i.severity === 'error' ? 'error: ' : ''}${formatIssue(i)}\n`);
+  if (!report.ok) return 1;
+  out(describe(report, res.config!));
+  return 0;
+}
+
+function reportFor(file: string, issues: readonly ConfigIssue[], config: ExperimentConfig | undefined, runsDir: string): CheckReport {
+  if (!config) return { file, ok: false, issues };
+  const catalog = engineDatasetCatalog(config.data.dir ? { dataDir: config.data.dir } : {});
+  const alloc = estimateAllocation(config, catalog);
+  const memory = {
+    peakBytes: alloc.peakBytes,
+    machineBytes: totalmem(),
+    items: [...alloc.items].sort((a, b) => b.bytes - a.bytes).map((i) => ({ what: i.what, path: pointerToPath(i.path), bytes: i.bytes })),
+  };
+  // A config the limits allow can still need more memory than this machine has.
+  const largest = [...alloc.items].sort((a, b) => b.bytes - a.bytes)[0];
+  const extra: ConfigIssue[] = memory.peakBytes > memory.machineBytes && largest ? [makeIssue(file, largest.path,
+    `the run would need about ${formatBytes(memory.peakBytes)} of memory, more than this machine's ${formatBytes(memory.machineBytes)} (largest: ${largest.what})`,
+    'lower it, or run on a machine with more memory', 'memory', 'warning')] : [];
+  const names = trainingDatasets(config);
+  const shapes = names.map((n) => datasetShape(config, n, catalog));
+  if (shapes.some((s) => s === undefined)) return { file, ok: true, issues: [...issues, ...extra], memory };
+  const cost = estimateCost(config, shapes[0]!.inputSize, Math.max(...shapes.map((s) => s!.numClasses)), (n) => datasetShape(config, n, catalog));
+  const speed = speedFromRunsDir(runsDir);
+  return { file, ok: true, issues: [...issues, ...extra], cost, memory, speed, seconds: estimateSeconds(cost, speed.cellTicksPerSecond) };
+}
+
+function describe(r: CheckReport, cfg: ExperimentConfig): string {
+  const lines = [`${r.file}: ok (no run started)`];
+  if (r.cost && r.seconds && r.speed) {
+    const c = r.cost;
+    lines.push(
+      `  network      ${c.layerSizes.join(' → ')}: ${si(c.cellsPerNetwork)} sub-RNN cells × ${c.ticksPerInnerStep} ticks per inner step`,
+      `  meta-step    ${c.rolloutsPerStep} rollouts × ${si(c.cellTicksPerEpisode)} cell-ticks = ${si(c.cellTicksPerStep)} cell-ticks, ~${formatDuration(r.seconds.perStep)}`,
+      `  evaluation   ${si(c.cellTicksPerEvaluation)} cell-ticks × ${c.evaluations} (+ the untrained LA once), ~${formatDuration(r.seconds.perEvaluation)} each; SGD/Adam baselines not counted`,
+      `  run          ${cfg.training.iterations} meta-steps: ${si(c.cellTicksTotal)} cell-ticks, ~${formatDuration(r.seconds.total)}`,
+      `  speed        ${si(r.speed.cellTicksPerSecond)} cell-ticks/s, ${r.speed.source}`,
+    );
+  } else {
+    lines.push('  cost         unknown: the shape of a training dataset is not known without loading it');
+  }
+  if (r.memory) {
+    lines.push(`  memory       about ${formatBytes(r.memory.peakBytes)} at peak (this machine: ${formatBytes(r.memory.machineBytes)}); largest:`);
+    for (const i of r.memory.items.slice(0, 3)) lines.push(`                 ${formatBytes(i.bytes).padStart(10)}  ${i.what}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,35 @@
+/**
+ * The cell-tick speed of this machine, measured from the newest runs in the runs folder, for the
+ * cost lens. Runs in Restricted Mode too, so it reads only through the run repository: bounded,
+ * asynchronous, no links followed, and only the tail of each metrics.jsonl.
+ */
+import { join } from 'node:path';
+import { thisMachine } from '../../engine/runs/liveness';
+import { discoverRuns, readRunConfig, tailJsonl } from '../../engine/runs/run-repository';
+import { DEFAULT_SPEED, type Speed, measuredSpeed } from './cost-hint';
+
+/** How many of the newest runs to look at for a speed. */
+const RUNS_TO_SCAN = 10;
+/** The speed comes from recent steps: the last 256 KB of metrics.jsonl (~1,500 rows) are plenty, whatever the file's size. */
+const METRICS_TAIL_BYTES = 256 * 1024;
+const stepSecondsOf = (v: unknown) => ({ ok: true as const, message: v as { stepSeconds?: unknown } });
+
+export async function speedFromRuns(runsDir: string): Promise<Speed> {
+  const runs = await discoverRuns(runsDir, { here: thisMachine(), ownedRunIds: new Set() });
+  for (const run of runs.slice(0, RUNS_TO_SCAN)) {
+    try {
+      const { config } = await readRunConfig(run.dir);
+      if (config === undefined) continue;
+      const rows = (await tailJsonl(join(run.dir, 'metrics.jsonl'), stepSecondsOf, METRICS_TAIL_BYTES)).rows;
+      const secs = rows.map((r) => (typeof r.stepSeconds === 'number' ? r.stepSeconds : NaN)).filter(Number.isFinite);
+      if (secs.length < 2) continue;
+      const r = run.status?.runner;
+      const speed = measuredSpeed(config, secs, run.runId, r ? `${r.path}/${r.backend}, ${r.threads} thread(s)` : undefined);
+      if (speed) return speed;
+    } catch {
+      continue; // a run folder being written or deleted: try the next
+    }
+  }
+  return DEFAULT_SPEED;
+}
+
