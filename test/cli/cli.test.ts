@@ -145,6 +145,7 @@ test('vsml eval --dataset images:<dir> and csv:<file> on data written here, and 
   assert.equal(e.code, 0, e.stderr);
   assert.match(e.stdout, /\| images:.*shapes +\| 6 +\| 2 +\| learned LA +\| [\d.]+%/);
   assert.match(e.stdout, /online Adam/);
+  assert.match(e.stdout, /images:.*shapes: 19 images in .*shapes \(3 classes: bar, dot, frame; 12x12 grayscale, 1 resized to it; 16 train \/ 3 test\)\n/);
 
   // A pixel CSV with a header (label by name) and a CSV of string labels and real features without one.
   const lines = ['pixel0,pixel1,pixel2,pixel3,pixel4,pixel5,pixel6,pixel7,pixel8,label'];

@@ -57,8 +57,13 @@ test('the trainer process reports a whole run in protocol messages and exits 0',
 test('run/stop checkpoints, marks the run stopped and exits 0', async () => {
   const { dir, file } = workspace(tinyConfig(100000));
   const t = startTrainer([file, '--runs-dir', join(dir, 'runs')]);
+  // Stop once: a second send can race the child closing its channel (EPIPE on a loaded machine).
+  let stopSent = false;
   t.child.on('message', (m: { type?: string; rows?: { step: number }[] }) => {
-    if (m.type === 'metrics/append' && t.child.connected) t.child.send({ type: 'run/stop' });
+    if (m.type === 'metrics/append' && !stopSent && t.child.connected) {
+      stopSent = true;
+      t.child.send({ type: 'run/stop' });
+    }
   });
   assert.equal(await t.exited, 0);
   const done = t.messages.find((m) => m.type === 'run/done');

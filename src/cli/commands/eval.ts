@@ -5,6 +5,8 @@ import { evaluateTrainedLa, openTrainedLa } from '../../engine/eval/evaluate-che
 import { createRunner } from '../../engine/runner/create-runner';
 import { runnerChoice } from './train';
 import { formatEvalTable } from '../format-table';
+import { isUserDatasetName } from '../../engine/config/dataset-facts';
+import { resolveDataset } from '../../engine/data/registry';
 import { formatEvalOutput } from '../../protocol/eval-output';
 
 export const EVAL_USAGE = `vsml eval <run-folder|checkpoint.json> --dataset NAME|idx:<dir>|images:<dir>|csv:<file> [--dataset ...] [--episodes K] [--length T]
@@ -63,7 +65,9 @@ export async function evalCommand(argv: string[], out: (s: string) => void): Pro
     if (values.json) {
       out(formatEvalOutput(rows));
     } else {
-      out(`Learned LA from ${la.file} (meta-step ${la.checkpoint.step}), runner ${runner.name}/${runner.backend}:\n${formatEvalTable(rows)}\n`);
+      // Your own data: say what was read (classes, size, split), so a wrong folder shows at once.
+      const own = datasets.filter(isUserDatasetName).map((d) => `${d}: ${resolveDataset(d, { dataDir: values['data-dir'] ?? la.config.data.dir ?? undefined }).source}\n`);
+      out(`Learned LA from ${la.file} (meta-step ${la.checkpoint.step}), runner ${runner.name}/${runner.backend}:\n${own.join('')}${formatEvalTable(rows)}\n`);
     }
     return 0;
   } finally {

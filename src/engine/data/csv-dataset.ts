@@ -149,7 +149,7 @@ export function loadCsvDataset(spec: CsvSpec, maxBytes = MAX_CSV_BYTES): CsvData
   let bytes = true;
   const add = (r: CsvRow): void => {
     if (r.cells.length !== width) {
-      fail(`line ${r.line} has ${r.cells.length} cells, but line ${first.line} has ${width}`, 'give every row the same columns (check for a missing or extra comma)');
+      fail(`line ${r.line} has ${r.cells.length} cell${r.cells.length === 1 ? '' : 's'}, but line ${first.line} has ${width}`, 'give every row the same columns (check for a missing or extra comma)');
     }
     const label = r.cells[labelCol].trim();
     if (label === '') fail(`line ${r.line}, ${colName(labelCol)}: the label is empty`, 'give every row a label');

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { EngineError } from '../errors';
 import { ImageSet } from './idx';
@@ -12,7 +12,7 @@ import { resizeImage } from './preprocess';
  * - Classes are the sorted names of `<dir>`'s subfolders (hidden ones, starting with '.', are
  *   skipped); a class's label is its index in that order. Files directly in `<dir>` are ignored.
  * - Inside a class folder every `.png`, `.jpg`, `.jpeg` file counts, in nested folders too (as
- *   torchvision walks them); hidden entries and files of other kinds (`.txt`, `.csv`, ...) are
+ *   torchvision walks them, not following linked folders); hidden entries and files of other kinds (`.txt`, `.csv`, ...) are
  *   ignored, but images in formats we cannot decode (`.gif`, `.bmp`, `.webp`, `.tif`, ...) are
  *   an error rather than silently dropped. A class folder without images is an error (its label
  *   would be a class with no examples).
@@ -65,7 +65,8 @@ function listImages(classDir: string, out: string[]): void {
     const path = join(classDir, name);
     const st = statSync(path);
     if (st.isDirectory()) {
-      listImages(path, out);
+      // Linked folders are not followed (as os.walk in torchvision): a link to a parent would loop.
+      if (!lstatSync(path).isSymbolicLink()) listImages(path, out);
       continue;
     }
     if (!st.isFile()) continue;

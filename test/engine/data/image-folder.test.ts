@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commonSize, loadImageFolder } from '../../../src/engine/data/image-folder';
@@ -23,6 +23,7 @@ test('classes are the sorted subfolders; nested folders count, other files and h
   writeFile(join(dir, 'cat', '.hidden.png'), 'not even a png');
   writeFile(join(dir, '.thumbs', 'a.png'), 'hidden folder');
   writeFile(join(dir, 'README.md'), 'files at the top are not classes');
+  symlinkSync(dir, join(dir, 'cat', 'loop')); // a linked folder is not followed
   const f = loadImageFolder(dir);
   assert.deepEqual(f.classNames, ['Ant', 'cat', 'zebra']);
   assert.deepEqual(f.classCounts, [5, 4, 5]);
