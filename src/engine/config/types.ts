@@ -23,6 +23,8 @@ export interface ExperimentConfig {
     datasets: string[];
     batch_size: number;
     episode_length: number;
+    /** Evaluate at each of these lengths instead of episode_length (ours). */
+    lengths?: number[];
     frequency: number;
     seed: number;
     subset: 'test' | 'train';
@@ -51,6 +53,9 @@ export interface ExperimentConfig {
     clip_gradnorm: number;
     centered_ranks: boolean;
     weight_decay: number;
+    /** Inner steps per meta-step for truncated / persistent ES; 0 = whole episodes (ours). */
+    truncation: number;
+    estimator: 'pes' | 'truncated';
   };
   model: {
     type: 'VSMLRNN';
