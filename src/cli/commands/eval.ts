@@ -6,10 +6,11 @@ import { createRunner } from '../../engine/runner/create-runner';
 import { runnerChoice } from './train';
 import { formatEvalTable } from '../format-table';
 
-export const EVAL_USAGE = `vsml eval <run-folder|checkpoint.json> --dataset NAME|idx:<dir> [--dataset ...] [--episodes K] [--length T]
+export const EVAL_USAGE = `vsml eval <run-folder|checkpoint.json> --dataset NAME|idx:<dir> [--dataset ...] [--episodes K] [--length T ...]
           [--json] [--no-baselines] [--idx-stats training|own] [--data-dir DIR] [--path ...] [--backend ...] [--threads N]
   Evaluates a meta-learned learning algorithm online (predict, then see the label) on K held-out
   episodes of T steps, beside the untrained LA and online SGD/Adam with tuned learning rates.
+  --length may be repeated (--length 50 --length 500); default: the run's evaluation.lengths or episode_length.
   --idx-stats: standardize idx:<folder> data with the meta-training data's mean/std (default) or its own.
   --json prints one object per dataset: {"dataset","length","episodes","methods":{"learned":{...},...}}.`;
 
@@ -27,7 +28,7 @@ export async function evalCommand(argv: string[], out: (s: string) => void): Pro
     options: {
       dataset: { type: 'string', multiple: true, default: [] },
       episodes: { type: 'string' },
-      length: { type: 'string' },
+      length: { type: 'string', multiple: true, default: [] },
       json: { type: 'boolean', default: false },
       'no-baselines': { type: 'boolean', default: false },
       'data-dir': { type: 'string' },
@@ -50,13 +51,19 @@ export async function evalCommand(argv: string[], out: (s: string) => void): Pro
   const datasets = values.dataset!.length > 0 ? values.dataset! : la.config.evaluation.datasets;
   const runner = await createRunner(runnerChoice(la.config, values), (m) => void process.stderr.write(`${m}\n`));
   try {
-    const rows = await evaluateTrainedLa(la, runner, {
-      datasets,
-      length: positiveInt(values.length, '--length', la.config.evaluation.episode_length),
-      episodes: positiveInt(values.episodes, '--episodes', la.config.evaluation.count),
-      baselines: !values['no-baselines'],
-      dataDir: values['data-dir'],
-    });
+    const lengths = values.length!.length > 0
+      ? values.length!.map((v) => positiveInt(v, '--length', la.config.evaluation.episode_length))
+      : (la.config.evaluation.lengths ?? [la.config.evaluation.episode_length]);
+    const rows = [];
+    for (const length of lengths) {
+      rows.push(...await evaluateTrainedLa(la, runner, {
+        datasets,
+        length,
+        episodes: positiveInt(values.episodes, '--episodes', la.config.evaluation.count),
+        baselines: !values['no-baselines'],
+        dataDir: values['data-dir'],
+      }));
+    }
     if (values.json) {
       for (const r of rows) {
         const methods = Object.fromEntries(Object.entries(r.methods).map(([k, m]) => [k, { meanAccuracy: m!.meanAccuracy, finalAccuracy: m!.finalAccuracy, meanLoss: m!.meanLoss, ...(m!.lr !== undefined ? { lr: m!.lr, model: m!.model } : {}) }]));
