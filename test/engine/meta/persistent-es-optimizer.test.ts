@@ -9,7 +9,7 @@ import { loadNativeKernel } from '../../../src/engine/kernel/native-kernel';
 import { paramIndices, VsmlModelConfig } from '../../../src/engine/model/config';
 import { ReferenceRunner } from '../../../src/engine/model/reference-runner';
 import { RolloutRunner } from '../../../src/engine/model/rollout-runner';
-import { EpisodeSampler } from '../../../src/engine/meta/episode-sampler';
+import { toyModel, toySampler } from '../../helpers/toy-task';
 import { episodeSlice } from '../../../src/engine/meta/persistent-es-optimizer';
 import { TruncatedEstimator } from '../../../src/engine/meta/truncated-es';
 import { Rng } from '../../../src/engine/random';
@@ -73,20 +73,8 @@ test('without a backward pass the error fed across a slice boundary is lost (wha
 
 // --- the optimizer inside the training loop: resume mid-episode equals an uninterrupted run
 
-const sampler: EpisodeSampler = (rng, length, batch) => {
-  const inputs = new Float64Array(length * batch * 4);
-  const labels = new Int32Array(length * batch);
-  for (let i = 0; i < length * batch; i++) {
-    for (let j = 0; j < 4; j++) inputs[i * 4 + j] = rng.normal();
-    labels[i] = inputs[i * 4] + inputs[i * 4 + 1] > inputs[i * 4 + 2] + inputs[i * 4 + 3] ? 1 : 0;
-  }
-  return { length, inputs, labels };
-};
-
-const model: VsmlModelConfig = {
-  layerSizes: [4, 2], slowSize: 4, msgSize: 3, numMicroTicks: 1, tanhBound: 0, outputIdx: 1, feedLabel: false,
-  layerNorm: false, backwardPass: true, initRandProportion: 0.5, batchSize: 1, ...paramIndices(1, false, false),
-};
+const sampler = toySampler;
+const model = toyModel({ backwardPass: true });
 
 /** Episodes of 8 steps in slices of 3 (the last slice has 2 steps), 3 pairs at different phases. */
 const plan = (iterations: number, estimator: TruncatedEstimator | undefined): ExperimentPlan => ({
