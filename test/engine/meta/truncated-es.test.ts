@@ -94,6 +94,7 @@ test('PES averages to the gradient of the whole-episode loss', async () => {
   const a = 0.9;
   const truth = wholeEpisode(a).grad;
   const { mean, se } = await averageEstimate('pes', a, 4000);
+  console.log(`  PES: mean ${mean.toFixed(3)} ± ${se.toFixed(3)} (se), true whole-episode gradient ${truth.toFixed(3)}, truncated gradient ${truncatedGradient(a).toFixed(3)}`);
   assert.ok(Math.abs(mean - truth) < 4 * se, `PES mean ${mean} vs true ${truth} (se ${se})`);
   // The test has power: the standard error is small beside the gap truncation leaves.
   assert.ok(4 * se < Math.abs(truth - truncatedGradient(a)), `se ${se} too large to tell PES from truncated ES`);
@@ -104,6 +105,7 @@ test('truncated ES averages to the truncated gradient, away from the true one (i
   const truth = wholeEpisode(a).grad;
   const biased = truncatedGradient(a);
   const { mean, se } = await averageEstimate('truncated', a, 4000);
+  console.log(`  truncated ES: mean ${mean.toFixed(3)} ± ${se.toFixed(3)} (se), truncated gradient ${biased.toFixed(3)}, true ${truth.toFixed(3)}`);
   assert.ok(Math.abs(mean - biased) < 4 * se, `truncated ES mean ${mean} vs truncated gradient ${biased} (se ${se})`);
   assert.ok(Math.abs(mean - truth) > 8 * se, `truncated ES mean ${mean} should be biased away from ${truth} (se ${se})`);
 });
