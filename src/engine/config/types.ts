@@ -23,8 +23,8 @@ export interface ExperimentConfig {
     datasets: string[];
     batch_size: number;
     episode_length: number;
-    /** Evaluate at each of these lengths instead of episode_length (ours). */
-    lengths?: number[];
+    /** Evaluate at each of these lengths instead of episode_length (ours); null = episode_length only. */
+    lengths: number[] | null;
     frequency: number;
     seed: number;
     subset: 'test' | 'train';

@@ -90,7 +90,7 @@ export function planExperiment(cfg: ExperimentConfig, source: string): Experimen
     evaluation: {
       frequency: cfg.evaluation.frequency,
       spec: { length: cfg.evaluation.lengths?.[0] ?? cfg.evaluation.episode_length, episodes: cfg.evaluation.count, seed: cfg.evaluation.seed },
-      lengths: cfg.evaluation.lengths,
+      lengths: cfg.evaluation.lengths ?? undefined,
       datasets,
       split,
     },
