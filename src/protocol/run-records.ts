@@ -275,3 +275,8 @@ export const parseRunLock = (value: unknown): ParseResult<RunLockRecord> => tryP
 export const parseMetricsRow = (value: unknown): ParseResult<MetricsRow> => tryParse(() => readMetricsRow(value));
 export const parseEvalRow = (value: unknown): ParseResult<EvalRow> => tryParse(() => readEvalRow(value));
 export const parseSnapshot = (value: unknown): ParseResult<StateSnapshot> => tryParse(() => readSnapshot(value));
+
+/** Identity of an evaluation row: a run evaluates each dataset once per step and episode length. */
+export function evalRowKey(row: Pick<EvalRow, 'step' | 'dataset' | 'length'>): string {
+  return `${row.step}/${row.dataset}/${row.length}`;
+}

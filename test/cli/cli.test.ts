@@ -176,6 +176,33 @@ test('vsml eval --dataset images:<dir> and csv:<file> on data written here, and 
   assert.match(ragged.stderr, /fix: give every row the same columns/);
 });
 
+test('vsml train with truncated ES and two evaluation lengths, then vsml eval at two lengths', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vsml-trunc-'));
+  const cfg = {
+    training: { iterations: 3, dataset: 'mnist', episode_length: 6, population_size: 2 },
+    evaluation: { datasets: ['mnist'], lengths: [3, 5], frequency: 100, count: 2 },
+    optimizer: { truncation: 2, estimator: 'pes' },
+    data: { preprocess: { resize: [4, 4] } },
+    model: { sub_rnn: { slow_size: 4, msg_size: 3 }, vsml_rnn: { num_micro_ticks: 1, backward_pass: true } },
+    engine: { path: 'reference' },
+    baselines: { enabled: false },
+  };
+  writeFileSync(join(dir, 'trunc.vsml.json'), JSON.stringify(cfg));
+  const t = vsml(['train', join(dir, 'trunc.vsml.json'), '--runs-dir', join(dir, 'runs')]);
+  assert.equal(t.code, 0, t.stderr);
+  assert.match(t.stdout, /\| mnist +\| 3 +\| 2 +\| learned LA/);
+  assert.match(t.stdout, /\| mnist +\| 5 +\| 2 +\| learned LA/);
+  const [runId] = readdirSync(join(dir, 'runs'));
+  const ckpt = JSON.parse(readFileSync(join(dir, 'runs', runId, 'checkpoints', 'latest.json'), 'utf8'));
+  assert.equal(ckpt.metaOptimizer.extra.particles.length, 2);
+  const e = vsml(['eval', join(dir, 'runs', runId), '--episodes', '2', '--length', '4', '--length', '7', '--json', '--no-baselines']);
+  assert.equal(e.code, 0, e.stderr);
+  assert.deepEqual(e.stdout.trim().split('\n').map((l) => JSON.parse(l).length), [4, 7]);
+  // Without --length: the run's evaluation.lengths.
+  const d = vsml(['eval', join(dir, 'runs', runId), '--episodes', '1', '--json', '--no-baselines']);
+  assert.deepEqual(d.stdout.trim().split('\n').map((l) => JSON.parse(l).length), [3, 5]);
+});
+
 test('vsml datasets list shows the embedded MNIST and the generated tasks as available', () => {
   const r = vsml(['datasets', 'list', '--json']);
   assert.equal(r.code, 0, r.stderr);

@@ -65,6 +65,31 @@ test('metrics panel draws the snapshot, appends live rows once, and keeps the se
   await p.page.close();
 });
 
+test('metrics panel: a run evaluated at two lengths offers one inner curve per length, the long one beside SGD and Adam', async () => {
+  const run = metricsRunData(await fixtureRun('pooled-mnist'));
+  const mnist = run.evals.filter((e) => e.dataset === 'mnist');
+  const T = mnist[0].length;
+  const long = mnist.map((e) => ({
+    ...e, length: 10 * T,
+    methods: Object.fromEntries(Object.entries(e.methods).map(([m, r]) => [m, { ...r, curve: Array.from({ length: 10 * T }, (_, t) => r.curve[t % T]) }])),
+  }));
+  const p = await openPanel(h, 'metrics', 'dark');
+  await p.send({ type: 'metrics/snapshot', available: [run.summary], runs: [{ ...run, evals: [...mnist, ...long] }] });
+  const options = await p.page.locator('#curve-dataset-select vscode-option').allTextContents();
+  assert.deepEqual(options.map((o) => o.trim()), [`mnist T=${T}`, `mnist T=${10 * T}`]);
+  assert.equal((await points(p)).curve.learned.length, T);
+  await p.page.evaluate((v) => {
+    const e = document.getElementById('curve-dataset-select') as HTMLElement & { value: string };
+    e.value = v;
+    e.dispatchEvent(new Event('change'));
+  }, `mnist T=${10 * T}`);
+  const pts = await points(p);
+  for (const m of ['learned', 'sgd', 'adam']) assert.equal(pts.curve[m]?.length, 10 * T, `${m} over the long episode`);
+  assert.ok(pts.eval[`${run.summary.runId} mnist T=${10 * T} learned`], `the evaluation chart has a series per length: ${Object.keys(pts.eval).join(", ")}`);
+  assert.deepEqual(p.consoleErrors, []);
+  await p.page.close();
+});
+
 test('metrics panel rejects malformed messages, logs them and renders nothing from them', async () => {
   const run = await fixtureRun('pooled-mnist');
   const p = await openPanel(h, 'metrics', 'light');

@@ -4,7 +4,7 @@
  * compare against them.
  */
 import type { MetricsRunData, RunSummary } from '../../src/protocol/metrics-panel';
-import type { EvalRow, MetricsRow } from '../../src/protocol/run-records';
+import { evalRowKey, type EvalRow, type MetricsRow } from '../../src/protocol/run-records';
 
 export interface Point {
   x: number;
@@ -39,8 +39,8 @@ export function appendMetrics(store: RunStore, rows: readonly MetricsRow[]): Met
 }
 
 export function appendEvals(store: RunStore, rows: readonly EvalRow[]): EvalRow[] {
-  const have = new Set(store.evals.map((e) => `${e.step}/${e.dataset}`));
-  const fresh = rows.filter((r) => !have.has(`${r.step}/${r.dataset}`));
+  const have = new Set(store.evals.map(evalRowKey));
+  const fresh = rows.filter((r) => !have.has(evalRowKey(r)));
   store.evals.push(...fresh);
   return fresh;
 }
@@ -62,21 +62,33 @@ export function metricSeries(store: RunStore, key: MetricKey): Point[] {
   return out;
 }
 
+/**
+ * The run's evaluation series: one per dataset, or one per dataset and episode length when the
+ * run evaluates it at several lengths (`evaluation.lengths`), keyed "mnist T=500".
+ */
 export function datasetsOf(store: RunStore): string[] {
-  return [...new Set(store.evals.map((e) => e.dataset))];
+  const lengths = new Map<string, Set<number>>();
+  for (const e of store.evals) {
+    if (!lengths.has(e.dataset)) lengths.set(e.dataset, new Set());
+    lengths.get(e.dataset)!.add(e.length);
+  }
+  return [...lengths].flatMap(([d, ls]) => (ls.size > 1 ? [...ls].sort((a, b) => a - b).map((l) => `${d} T=${l}`) : [d]));
 }
 
-/** Evaluation accuracy of one method on one dataset against meta-step. */
+/** Whether an evaluation row belongs to a series key of datasetsOf. */
+const inSeries = (e: EvalRow, key: string): boolean => e.dataset === key || `${e.dataset} T=${e.length}` === key;
+
+/** Evaluation accuracy of one method on one dataset (series key) against meta-step. */
 export function evalSeries(store: RunStore, dataset: string, method: string, key: AccuracyKey): Point[] {
   return store.evals
-    .filter((e) => e.dataset === dataset && e.methods[method] !== undefined)
+    .filter((e) => inSeries(e, dataset) && e.methods[method] !== undefined)
     .map((e) => ({ x: e.step, y: e.methods[method][key] }))
     .sort((a, b) => a.x - b.x);
 }
 
 /** Steps at which a dataset was evaluated (for the inner-curve picker). */
 export function evalSteps(store: RunStore, dataset: string): number[] {
-  return [...new Set(store.evals.filter((e) => e.dataset === dataset).map((e) => e.step))].sort((a, b) => a - b);
+  return [...new Set(store.evals.filter((e) => inSeries(e, dataset)).map((e) => e.step))].sort((a, b) => a - b);
 }
 
 /**
@@ -85,7 +97,7 @@ export function evalSteps(store: RunStore, dataset: string): number[] {
  * per dataset and length, so they come from the newest evaluation at or before `step` that has them.
  */
 export function innerCurve(store: RunStore, dataset: string, step: number, method: string): Point[] {
-  const rows = store.evals.filter((e) => e.dataset === dataset && e.step <= step).sort((a, b) => b.step - a.step);
+  const rows = store.evals.filter((e) => inSeries(e, dataset) && e.step <= step).sort((a, b) => b.step - a.step);
   const at = rows.find((e) => e.step === step);
   const row = method === 'learned' || method === 'untrained' ? at : rows.find((e) => e.methods[method] && (!at || e.length === at.length));
   const curve = row?.methods[method]?.curve;

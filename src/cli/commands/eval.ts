@@ -9,10 +9,11 @@ import { isUserDatasetName } from '../../engine/config/dataset-facts';
 import { resolveDataset } from '../../engine/data/registry';
 import { formatEvalOutput } from '../../protocol/eval-output';
 
-export const EVAL_USAGE = `vsml eval <run-folder|checkpoint.json> --dataset NAME|idx:<dir>|images:<dir>|csv:<file> [--dataset ...] [--episodes K] [--length T]
+export const EVAL_USAGE = `vsml eval <run-folder|checkpoint.json> --dataset NAME|idx:<dir>|images:<dir>|csv:<file> [--dataset ...] [--episodes K] [--length T ...]
           [--json] [--no-baselines] [--idx-stats training|own] [--data-dir DIR] [--path ...] [--backend ...] [--threads N]
   Evaluates a meta-learned learning algorithm online (predict, then see the label) on K held-out
   episodes of T steps, beside the untrained LA and online SGD/Adam with tuned learning rates.
+  --length may be repeated (--length 50 --length 500); default: the run's evaluation.lengths or episode_length.
   Your own data: idx:<dir> (IDX files), images:<dir> (PNG/JPEG, one subfolder per class), csv:<file>
   (a label column plus pixel or feature columns; csv:<file>#label=<column>&shape=flat); see docs/datasets.md.
   --idx-stats: standardize idx:, images: and csv: pixel data with the meta-training data's mean/std (default) or its own.
@@ -32,7 +33,7 @@ export async function evalCommand(argv: string[], out: (s: string) => void): Pro
     options: {
       dataset: { type: 'string', multiple: true, default: [] },
       episodes: { type: 'string' },
-      length: { type: 'string' },
+      length: { type: 'string', multiple: true, default: [] },
       json: { type: 'boolean', default: false },
       'no-baselines': { type: 'boolean', default: false },
       'data-dir': { type: 'string' },
@@ -55,13 +56,19 @@ export async function evalCommand(argv: string[], out: (s: string) => void): Pro
   const datasets = values.dataset!.length > 0 ? values.dataset! : la.config.evaluation.datasets;
   const runner = await createRunner(runnerChoice(la.config, values), (m) => void process.stderr.write(`${m}\n`));
   try {
-    const rows = await evaluateTrainedLa(la, runner, {
-      datasets,
-      length: positiveInt(values.length, '--length', la.config.evaluation.episode_length),
-      episodes: positiveInt(values.episodes, '--episodes', la.config.evaluation.count),
-      baselines: !values['no-baselines'],
-      dataDir: values['data-dir'],
-    });
+    const lengths = values.length!.length > 0
+      ? values.length!.map((v) => positiveInt(v, '--length', la.config.evaluation.episode_length))
+      : (la.config.evaluation.lengths ?? [la.config.evaluation.episode_length]);
+    const rows = [];
+    for (const length of lengths) {
+      rows.push(...await evaluateTrainedLa(la, runner, {
+        datasets,
+        length,
+        episodes: positiveInt(values.episodes, '--episodes', la.config.evaluation.count),
+        baselines: !values['no-baselines'],
+        dataDir: values['data-dir'],
+      }));
+    }
     if (values.json) {
       out(formatEvalOutput(rows));
     } else {

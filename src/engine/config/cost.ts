@@ -16,7 +16,7 @@ export interface CostEstimate {
   readonly ticksPerInnerStep: number;
   /** 2 x population_size: both members of every antithetic pair. */
   readonly rolloutsPerStep: number;
-  /** cells x ticks x episode_length x batch_size. */
+  /** cells x ticks x episode_length x batch_size (a whole episode, also with truncation). */
   readonly cellTicksPerEpisode: number;
   /** One meta-step: rolloutsPerStep x cellTicksPerEpisode. */
   readonly cellTicksPerStep: number;
@@ -66,13 +66,16 @@ export function estimateCost(
   const t = cfg.training;
   const cellTicksPerEpisode = cellsPerNetwork * ticksPerInnerStep * t.episode_length * t.batch_size;
   const rolloutsPerStep = 2 * t.population_size;
-  const cellTicksPerStep = rolloutsPerStep * cellTicksPerEpisode;
+  // Truncated / persistent ES runs a slice of K steps of every episode per meta-step.
+  const K = cfg.optimizer.truncation;
+  const cellTicksPerStep = rolloutsPerStep * (K > 0 ? (cellTicksPerEpisode / t.episode_length) * Math.min(K, t.episode_length) : cellTicksPerEpisode);
 
   const ev = cfg.evaluation;
   let cellTicksPerEvaluation = 0;
   for (const name of ev.datasets) {
     const shape = evalShape?.(name) ?? { inputSize, numClasses };
-    cellTicksPerEvaluation += ev.count * cellsOf(layerSizesFor(cfg, shape)) * ticksPerInnerStep * ev.episode_length * ev.batch_size;
+    const steps = (ev.lengths ?? [ev.episode_length]).reduce((x, y) => x + y, 0);
+    cellTicksPerEvaluation += ev.count * cellsOf(layerSizesFor(cfg, shape)) * ticksPerInnerStep * steps * ev.batch_size;
   }
   const evaluations = ev.datasets.length > 0 ? 1 + Math.floor((t.iterations - 1) / ev.frequency) + 1 : 0;
   const cellTicksTotal = t.iterations * cellTicksPerStep + (evaluations + (evaluations > 0 ? 1 : 0)) * cellTicksPerEvaluation;

@@ -17,7 +17,10 @@ export type SemanticCode =
   | 'output-too-small'
   | 'filter-class-out-of-range'
   | 'pad-too-small'
-  | 'no-effect';
+  | 'no-effect'
+  | 'truncation-too-long'
+  | 'truncation-uneven'
+  | 'truncation-resets-messages';
 
 type Pointer = readonly (string | number)[];
 
@@ -180,5 +183,34 @@ export function semanticChecks(
     issue(['model', 'vsml_rnn', 'separate_backward_rnn'], '`separate_backward_rnn` has no effect without `backward_pass`',
       'set "backward_pass": true, or remove separate_backward_rnn', 'no-effect', 'warning');
   }
+
+  // --- truncated / persistent ES: slices of the training episodes
+  const TRUNC: Pointer = ['optimizer', 'truncation'];
+  const K = cfg.optimizer?.truncation;
+  const T = cfg.training?.episode_length;
+  if (!bad(TRUNC) && !bad(['training', 'episode_length']) && typeof K === 'number' && K > 0 && typeof T === 'number') {
+    if (K > T) {
+      issue(TRUNC, `\`optimizer.truncation\` is ${K}, longer than an episode (training.episode_length ${T}): a slice cannot run past the episode's end`,
+        `use a truncation that divides ${T} (e.g. ${largestDivisorAtMost(T, Math.max(1, Math.floor(T / 10)))}), or 0 for whole-episode ES`, 'truncation-too-long');
+    } else if (T % K !== 0) {
+      issue(TRUNC, `\`optimizer.truncation\` ${K} does not divide training.episode_length ${T}: the last slice of every episode has ${T % K} steps`,
+        `use a divisor of ${T} (e.g. ${largestDivisorAtMost(T, K)}) for equal slices`, 'truncation-uneven', 'info');
+    }
+    const v = cfg.model?.vsml_rnn;
+    if (!bad(['model', 'vsml_rnn']) && v && (!v.backward_pass || v.layer_specs.length > 1)) {
+      // Runners carry only h and c between calls; the error a forward-only net feeds into the next step (and inner messages) restart at 0.
+      const what = !v.backward_pass
+        ? 'with backward_pass false the error of a slice\'s last step is not fed into the next slice\'s first step'
+        : 'with several layers the messages between layers restart at each slice';
+      issue(TRUNC, `slices carry the LSTM states (h, c) but not the messages between inner steps: ${what}; evaluation runs whole episodes`,
+        'for exact slicing use one layer with model.vsml_rnn.backward_pass true; otherwise the learner misses one error signal every truncation steps', 'truncation-resets-messages', 'warning');
+    }
+  }
   return out;
+}
+
+/** The largest divisor of n that is at most `limit` (>= 1). */
+function largestDivisorAtMost(n: number, limit: number): number {
+  for (let d = Math.min(n, limit); d > 1; d--) if (n % d === 0) return d;
+  return 1;
 }

@@ -25,6 +25,8 @@ export interface ExperimentConfig {
     datasets: string[];
     batch_size: number;
     episode_length: number;
+    /** Evaluate at each of these lengths instead of episode_length (ours); null = episode_length only. */
+    lengths: number[] | null;
     frequency: number;
     seed: number;
     subset: 'test' | 'train';
@@ -55,6 +57,9 @@ export interface ExperimentConfig {
     weight_decay: number;
     /** Start from this V_M: a run folder, checkpoint, or clone config (src/engine/runs/initial-theta.ts); null = meta-init. */
     init_from: string | null;
+    /** Inner steps per meta-step for truncated / persistent ES; 0 = whole episodes (ours). */
+    truncation: number;
+    estimator: 'pes' | 'truncated';
   };
   model: {
     type: 'VSMLRNN';

@@ -1,11 +1,12 @@
 import { EsMetaOptimizer } from './es-optimizer';
+import { PersistentEsMetaOptimizer } from './persistent-es-optimizer';
 import { MetaOptimizer, MetaOptimizerContext, MetaOptimizerSpec } from './meta-optimizer';
 
 /** Builds the meta-optimizer a plan names; a new `optimizer.type` adds one case here. */
 export function createMetaOptimizer(spec: MetaOptimizerSpec, ctx: MetaOptimizerContext): MetaOptimizer {
   switch (spec.type) {
     case 'es':
-      return new EsMetaOptimizer(ctx, spec.es);
+      return spec.truncation ? new PersistentEsMetaOptimizer(ctx, spec.es, spec.truncation) : new EsMetaOptimizer(ctx, spec.es);
     default:
       // Unreachable for a typed plan; a plan built from untyped JSON lands here.
       throw new Error(`unknown meta-optimizer ${(spec as { type: string }).type}`);

@@ -1,3 +1,4 @@
+import { EngineError } from '../errors';
 import { adamInit, AdamState } from '../optim/adam';
 import { esStep, EsOptions, stepRng } from './es-step';
 import { MetaOptimizer, MetaOptimizerContext, MetaOptimizerState, MetaStepResult } from './meta-optimizer';
@@ -20,7 +21,10 @@ export class EsMetaOptimizer implements MetaOptimizer {
     return { adam: this.adam };
   }
 
-  restore(s: MetaOptimizerState): void {
+  restore(s: MetaOptimizerState, file?: string): void {
+    // Particles mean the run sliced its episodes; continuing it with whole episodes would drop them silently.
+    if (s.extra !== undefined)
+      throw new EngineError('optimizer.truncation', 'is 0 (whole episodes) but the checkpoint holds truncated/persistent ES particles', 'resume with the run\'s own config.json', file);
     this.adam = s.adam;
   }
 }

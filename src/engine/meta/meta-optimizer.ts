@@ -3,6 +3,7 @@ import { RolloutRunner } from '../model/rollout-runner';
 import { AdamState } from '../optim/adam';
 import { EpisodeSampler } from './episode-sampler';
 import { EsOptions } from './es-step';
+import { TruncationOptions } from './truncated-es';
 
 /**
  * What one meta-step reports; a metrics.jsonl line is this plus step and timing. Optimizers add
@@ -51,7 +52,12 @@ export interface MetaOptimizer {
 }
 
 /** Which meta-optimizer a plan uses, with its settings: one member per `optimizer.type`. */
-export type MetaOptimizerSpec = { type: 'es'; es: EsOptions };
+export type MetaOptimizerSpec = {
+  type: 'es';
+  es: EsOptions;
+  /** Truncated / persistent ES over slices of the episodes (`optimizer.truncation` > 0); absent = whole episodes. */
+  truncation?: TruncationOptions;
+};
 
 /** What every meta-optimizer is built from besides its own settings. */
 export interface MetaOptimizerContext {

@@ -44,7 +44,8 @@ export interface ExperimentPlan {
   /** Meta-training episodes (meta-train split; a mixture when several datasets are named). */
   train: EpisodeSampler;
   /** `split` names the data the evaluation episodes come from (`evaluation.subset`; default 'test'). */
-  evaluation: { frequency: number; spec: EvalSpec; datasets: EvalDataset[]; split?: 'test' | 'train' };
+  /** `lengths`: evaluate at each of these episode lengths (spec.length is the first); absent = spec.length only. */
+  evaluation: { frequency: number; spec: EvalSpec; datasets: EvalDataset[]; split?: 'test' | 'train'; lengths?: number[] };
   baselines?: BaselineEvaluator;
   checkpointFrequency: number;
   /** Seconds between status/progress writes (the metrics file gets every step). */

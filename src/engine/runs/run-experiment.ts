@@ -183,23 +183,27 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   const episodeCache = new Map<string, EvalEpisode[]>();
   const fixedCache = new Map<string, Partial<Record<'untrained' | 'sgd' | 'adam', EvalMethodResult>>>();
 
+  const lengths = plan.evaluation.lengths ?? [plan.evaluation.spec.length];
+  // Episodes and fixed results are per (dataset, length); the first length keeps the bare key.
+  const cacheKey = (ds: EvalDataset, length: number): string => (length === lengths[0] ? ds.key : `${ds.key}@${length}`);
   const evaluate = async (step: number): Promise<EvalRow[]> => {
     const rows: EvalRow[] = [];
-    for (const ds of plan.evaluation.datasets) {
+    for (const { ds, length } of plan.evaluation.datasets.flatMap((ds) => lengths.map((length) => ({ ds, length })))) {
       await stopPoint(opts.signal);
       const evalModel = evalModelFor(ds);
-      let episodes = episodeCache.get(ds.key);
+      const key = cacheKey(ds, length);
+      let episodes = episodeCache.get(key);
       if (!episodes) {
-        episodes = evalEpisodes(evalModel, ds.sample, plan.evaluation.spec, ds.key);
-        episodeCache.set(ds.key, episodes);
+        episodes = evalEpisodes(evalModel, ds.sample, { ...plan.evaluation.spec, length }, ds.key);
+        episodeCache.set(key, episodes);
       }
-      let fixed = fixedCache.get(ds.key);
+      let fixed = fixedCache.get(key);
       if (!fixed) {
         untrained ??= untrainedTheta(plan.model, plan.evaluation.spec.seed, plan.init);
         fixed = { untrained: methodResult(await evaluateVsml(runner, evalModel, untrained, episodes)) };
         await stopPoint(opts.signal);
         if (plan.baselines) Object.assign(fixed, await plan.baselines(ds, episodes, opts.signal));
-        fixedCache.set(ds.key, fixed);
+        fixedCache.set(key, fixed);
       }
       const learned = methodResult(await evaluateVsml(runner, evalModel, theta, episodes));
       const row: EvalRow = {
@@ -207,7 +211,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
         time: elapsed(),
         dataset: ds.key,
         split: plan.evaluation.split ?? 'test',
-        length: plan.evaluation.spec.length,
+        length,
         episodes: plan.evaluation.spec.episodes,
         methods: { learned, ...fixed },
       };

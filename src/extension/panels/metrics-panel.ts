@@ -2,7 +2,7 @@
  * The metrics panel's host side: one panel (createOrShow/revive), the selected runs' rows sent as
  * one snapshot after `ready`, then only new rows, from the trainer's messages and from the run
  * files (so runs started from the CLI are live too). Rows are deduplicated by meta-step (metrics)
- * and by (step, dataset) (evaluations), since both sources carry the same rows.
+ * and by (step, dataset, length) (evaluations), since both sources carry the same rows.
  * The snapshot streams the run files and downsamples them (chart-data.ts), so a run of 10^6
  * meta-steps opens in bounded host memory; a tail that grew by more than MAX_TAIL_ROWS rows (e.g.
  * a file replaced on resume) is sent as a fresh snapshot instead of one huge append.
@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 import {
   HostToMetricsMessage, MAX_SELECTED_RUNS, MetricsRunData, MetricsToHostMessage, parseMetricsToHostMessage,
 } from '../../protocol/metrics-panel';
-import { EvalRow, MetricsRow, parseEvalRow, parseMetricsRow } from '../../protocol/run-records';
+import { EvalRow, evalRowKey, MetricsRow, parseEvalRow, parseMetricsRow } from '../../protocol/run-records';
 import type { TrainerMessage } from '../../protocol/trainer';
 import { readChartData } from './chart-data';
 import type { PanelDeps } from './deps';
@@ -117,7 +117,7 @@ export class MetricsPanel extends PanelHost<HostToMetricsMessage, MetricsToHostM
         dir,
         offsets: data.offsets,
         lastStep: data.metrics.reduce((s, r) => Math.max(s, r.step), -1),
-        evalKeys: new Set(data.evals.map((e) => `${e.step}/${e.dataset}`)),
+        evalKeys: new Set(data.evals.map(evalRowKey)),
       });
       runs.push({
         summary: summaryOf(runId, header.status, header.config),
@@ -142,9 +142,9 @@ export class MetricsPanel extends PanelHost<HostToMetricsMessage, MetricsToHostM
   private deliverEvals(runId: string, rows: readonly EvalRow[]): void {
     const f = this.followed.get(runId);
     if (!f) return;
-    const fresh = rows.filter((r) => !f.evalKeys.has(`${r.step}/${r.dataset}`));
+    const fresh = rows.filter((r) => !f.evalKeys.has(evalRowKey(r)));
     if (fresh.length === 0) return;
-    for (const r of fresh) f.evalKeys.add(`${r.step}/${r.dataset}`);
+    for (const r of fresh) f.evalKeys.add(evalRowKey(r));
     this.gate.send({ type: 'eval/append', runId, rows: fresh });
   }
 

@@ -63,3 +63,13 @@ test('bad speeds and sizes are refused', () => {
   assert.throws(() => estimateSeconds(estimateCost(small(), 6, 3), 0), /positive/);
   assert.throws(() => estimateCost(small(), 0, 3), /inputSize/);
 });
+
+test('truncated ES pays K of T steps per meta-step; evaluation.lengths adds up its lengths', () => {
+  const cfg = small();
+  cfg.optimizer.truncation = 2; // T = 5: slices of 2, 2, 1
+  cfg.evaluation.lengths = [10, 30];
+  const c = estimateCost(cfg, 6, 3);
+  assert.equal(c.cellTicksPerEpisode, 36 * 6 * 5 * 2);
+  assert.equal(c.cellTicksPerStep, 14 * 36 * 6 * 2 * 2); // 14 rollouts x K=2 steps x batch 2
+  assert.equal(c.cellTicksPerEvaluation, 2 * 4 * 36 * 6 * (10 + 30));
+});

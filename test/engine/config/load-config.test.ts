@@ -311,3 +311,42 @@ test('the recorded run folders the panel tests replay hold configs that validate
     assert.deepEqual(res.issues.filter((i) => i.severity === 'error'), [], id);
   }
 });
+
+test('optimizer.truncation: longer than an episode is an error; not dividing it is info; a forward-only net gets a warning', () => {
+  const long = check((c) => { c.optimizer.truncation = 60; c.model.vsml_rnn.backward_pass = true; });
+  assert.equal(long.code, 'truncation-too-long');
+  assert.equal(long.path, 'optimizer.truncation');
+  assert.match(long.fix, /divides 50 \(e\.g\. 5\)/);
+
+  const uneven = base();
+  uneven.optimizer.truncation = 15;
+  uneven.model.vsml_rnn.backward_pass = true;
+  const u = validateConfigValue(uneven, 'x', { catalog });
+  assert.ok(u.ok);
+  assert.equal(onlyIssue(u.issues).code, 'truncation-uneven');
+  assert.equal(u.issues[0].severity, 'info');
+  assert.match(u.issues[0].message, /last slice of every episode has 5 steps/);
+
+  const forward = base();
+  forward.optimizer.truncation = 10;
+  const f = validateConfigValue(forward, 'x', { catalog });
+  assert.ok(f.ok);
+  assert.equal(onlyIssue(f.issues).code, 'truncation-resets-messages');
+  assert.equal(f.issues[0].severity, 'warning');
+
+  const exact = base();
+  exact.optimizer.truncation = 10;
+  exact.model.vsml_rnn.backward_pass = true;
+  const e = validateConfigValue(exact, 'x', { catalog });
+  assert.ok(e.ok);
+  assert.deepEqual(e.issues, []);
+  assert.equal(e.ok && e.config.optimizer.estimator, 'pes');
+});
+
+test('optimizer.estimator and evaluation.lengths are checked by the schema', () => {
+  assert.equal(check((c) => { c.optimizer.estimator = 'pse'; }).path, 'optimizer.estimator');
+  assert.equal(check((c) => { c.evaluation.lengths = []; }).path, 'evaluation.lengths');
+  assert.equal(check((c) => { c.evaluation.lengths = [50, 0]; }).path, 'evaluation.lengths[1]');
+  const ok = validateConfigValue({ ...base(), evaluation: { ...base().evaluation, lengths: [50, 500] } }, 'x', { catalog });
+  assert.ok(ok.ok && ok.config.evaluation.lengths?.length === 2);
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendEvals, appendMetrics, downsampleNote, evalSeries, innerCurve, metricSeries, smooth, storeFrom } from '../../../webview/metrics/model';
+import { appendEvals, appendMetrics, datasetsOf, downsampleNote, evalSeries, evalSteps, innerCurve, metricSeries, smooth, storeFrom } from '../../../webview/metrics/model';
 import { configDiff } from '../../../webview/metrics/config-diff';
 import { fixtureRun, metricsRunData } from '../fixture-runs';
 
@@ -50,4 +50,25 @@ test('a downsampled run says how many of its meta-steps the chart shows; appends
   assert.equal(downsampleNote(s), `chart shows ${s.metrics.length} of 1,000,000 meta-steps (min/max per bucket)`);
   appendMetrics(s, [{ ...s.metrics[s.metrics.length - 1], step: 1_000_001 }]);
   assert.equal(s.rowCount, 1_000_001);
+});
+
+test('a run evaluated at several lengths gets one series per dataset and length; the long inner curve keeps its baselines', async () => {
+  const s = storeFrom(metricsRunData(await fixtureRun('pooled-mnist')));
+  assert.deepEqual(datasetsOf(s).includes('mnist'), true);
+  const short = s.evals.filter((e) => e.dataset === 'mnist');
+  const long = short.map((e) => ({
+    ...e, length: 4 * e.length,
+    methods: Object.fromEntries(Object.entries(e.methods).map(([m, r]) => [m, { ...r, curve: [...r.curve, ...r.curve, ...r.curve, ...r.curve] }])),
+  }));
+  // Same steps and dataset, another length: new rows, not duplicates.
+  assert.equal(appendEvals(s, long).length, long.length);
+  const keys = datasetsOf(s);
+  assert.ok(keys.includes(`mnist T=${short[0].length}`) && keys.includes(`mnist T=${long[0].length}`) && !keys.includes('mnist'), keys.join());
+  const longKey = `mnist T=${long[0].length}`;
+  assert.deepEqual(evalSeries(s, longKey, 'learned', 'meanAccuracy').map((p) => p.x), [0, 10, 20, 30]);
+  assert.deepEqual(evalSteps(s, longKey), [0, 10, 20, 30]);
+  const sgd = innerCurve(s, longKey, 30, 'sgd');
+  assert.equal(sgd.length, long[0].length);
+  assert.equal(innerCurve(s, longKey, 30, 'learned').length, long[0].length);
+  assert.equal(innerCurve(s, `mnist T=${short[0].length}`, 30, 'learned').length, short[0].length);
 });
