@@ -91,7 +91,7 @@ const plan = (iterations: number, estimator: TruncatedEstimator | undefined): Ex
 });
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'vsml-pes-'));
-const losses = (dir: string): number[] => readJsonl<MetricsRow>(join(dir, 'metrics.jsonl')).rows.map((m) => m.metaLoss);
+const losses = (dir: string): (number | null)[] => readJsonl<MetricsRow>(join(dir, 'metrics.jsonl')).rows.map((m) => m.metaLoss);
 
 for (const estimator of ['pes', 'truncated'] as const) {
   test(`${estimator}: stop mid-episode then resume gives exactly the run that was never stopped`, async () => {
