@@ -12,9 +12,9 @@ export class EsMetaOptimizer implements MetaOptimizer {
     this.adam = adamInit(ctx.size);
   }
 
-  step(theta: Float64Array, step: number): Promise<MetaStepResult> {
+  step(theta: Float64Array, step: number, signal?: AbortSignal): Promise<MetaStepResult> {
     const { runner, model, train, seed } = this.ctx;
-    return esStep(runner, model, theta, this.adam, train, stepRng(seed, step), this.opt);
+    return esStep(runner, model, theta, this.adam, train, stepRng(seed, step), this.opt, signal);
   }
 
   state(): MetaOptimizerState {

@@ -2,7 +2,8 @@ import { Rng } from '../random';
 import { VsmlModelConfig } from '../model/config';
 import { broadcastState } from '../model/episode';
 import { initialState } from '../model/init';
-import { Rollout, RolloutRunner } from '../model/rollout-runner';
+import { Rollout, RolloutResult, RolloutRunner } from '../model/rollout-runner';
+import { stopPoint } from '../stop';
 import { AdamOptions, AdamState, adamStep, globalNorm } from '../optim/adam';
 import { EpisodeSampler } from './episode-sampler';
 import { episodeLoss, esGradient, EsPairResult, perturb } from './es-gradient';
@@ -41,9 +42,26 @@ export function stepRng(seed: number, step: number): Rng {
   return new Rng(seed, `es-step-${step}`);
 }
 
+/** About this much work (a few seconds on the fused kernel) runs between two looks at a stop request. */
+export const STOP_CHECK_CELL_TICKS = 5e7;
+
+/**
+ * How many rollouts of T steps go to the runner in one call: all of them when a meta-step is
+ * short (the default experiment: one call), else batches of about STOP_CHECK_CELL_TICKS, a
+ * multiple of the runner's threads, so a stop request waits seconds, not a whole long meta-step.
+ */
+export function rolloutsPerRunnerCall(cfg: VsmlModelConfig, T: number, threads: number): number {
+  let cells = 0;
+  for (let l = 0; l + 1 < cfg.layerSizes.length; l++) cells += cfg.layerSizes[l] * cfg.layerSizes[l + 1];
+  const perRollout = Math.max(1, T * cfg.batchSize * cells * cfg.numMicroTicks);
+  const t = Math.max(1, threads);
+  return Math.max(t, Math.ceil(STOP_CHECK_CELL_TICKS / perRollout / t) * t);
+}
+
 /**
  * One ES meta-step: draws P pairs (noise, episode, initial state), runs θ ± σε on the same
  * episode and state (common random numbers), estimates the gradient, applies Adam in place.
+ * `signal` is looked at between runner calls; a stop throws StopRequested before θ or Adam change.
  */
 export async function esStep(
   runner: RolloutRunner,
@@ -53,6 +71,7 @@ export async function esStep(
   sample: EpisodeSampler,
   rng: Rng,
   opt: EsOptions,
+  signal?: AbortSignal,
 ): Promise<EsStepResult> {
   const D = theta.length;
   const rollouts: Rollout[] = [];
@@ -67,7 +86,12 @@ export async function esStep(
     const [plus, minus] = perturb(theta, e, opt.sigma);
     rollouts.push({ theta: plus, episode, initialState: state }, { theta: minus, episode, initialState: state });
   }
-  const results = await runner.run(cfg, rollouts);
+  const results: RolloutResult[] = [];
+  const perCall = rolloutsPerRunnerCall(cfg, T, runner.threads);
+  for (let i = 0; i < rollouts.length; i += perCall) {
+    await stopPoint(signal);
+    results.push(...(await runner.run(cfg, rollouts.slice(i, i + perCall))));
+  }
   const pairs: EsPairResult[] = eps.map((e, k) => ({
     eps: e,
     lossPos: episodeLoss(results[2 * k].ce, cfg.batchSize, opt.lossType),
