@@ -14,7 +14,7 @@ export interface CostEstimate {
   readonly cellsPerNetwork: number;
   /** Cell updates per cell and inner step: num_micro_ticks, doubled by backward_pass (the reverse tick runs as many). */
   readonly ticksPerInnerStep: number;
-  /** 2 x population_size: both members of every antithetic pair. */
+  /** ES: 2 x population_size (both members of every antithetic pair); backprop: meta_batch_size. */
   readonly rolloutsPerStep: number;
   /** cells x ticks x episode_length x batch_size. */
   readonly cellTicksPerEpisode: number;
@@ -65,7 +65,8 @@ export function estimateCost(
   const cellsPerNetwork = cellsOf(layerSizes);
   const t = cfg.training;
   const cellTicksPerEpisode = cellsPerNetwork * ticksPerInnerStep * t.episode_length * t.batch_size;
-  const rolloutsPerStep = 2 * t.population_size;
+  // ES runs both members of every antithetic pair; backprop runs (forward, then backward) its meta-batch.
+  const rolloutsPerStep = cfg.optimizer.type === 'backprop' ? cfg.optimizer.meta_batch_size : 2 * t.population_size;
   const cellTicksPerStep = rolloutsPerStep * cellTicksPerEpisode;
 
   const ev = cfg.evaluation;

@@ -3,6 +3,7 @@ import {
   DatasetCatalog, KNOWN_DATASET_NAMES, classesFor, datasetFacts, resizedShape,
 } from './dataset-facts';
 import { ConfigIssue, makeIssue } from './issues';
+import { schemaAt } from './schema';
 import { ExperimentConfig } from './types';
 
 /** Codes of the checks the schema cannot express; the extension keys quick fixes on them. */
@@ -174,6 +175,18 @@ export function semanticChecks(
   if (!bad(['model', 'vsml_rnn']) && cfg.model.vsml_rnn.separate_backward_rnn && !cfg.model.vsml_rnn.backward_pass) {
     issue(['model', 'vsml_rnn', 'separate_backward_rnn'], '`separate_backward_rnn` has no effect without `backward_pass`',
       'set "backward_pass": true, or remove separate_backward_rnn', 'no-effect', 'warning');
+  }
+  // Settings of the other meta-optimizer. Defaults are always filled in, so only a value that
+  // differs from the schema's default can have been set on purpose.
+  const opt = cfg.optimizer;
+  const ONLY_FOR = { es: ['noise_std', 'centered_ranks'], backprop: ['truncation', 'meta_batch_size'] } as const;
+  if (!bad(['optimizer']) && (opt?.type === 'es' || opt?.type === 'backprop')) {
+    const other = opt.type === 'es' ? 'backprop' : 'es';
+    for (const key of ONLY_FOR[other]) {
+      if (opt[key] !== schemaAt(['optimizer', key])?.default)
+        issue(['optimizer', key], `\`optimizer.${key}\` is a setting of optimizer type "${other}" and has no effect with "${opt.type}"`,
+          `remove ${key}, or set optimizer.type to "${other}"`, 'no-effect', 'warning');
+    }
   }
   return out;
 }

@@ -44,13 +44,17 @@ export interface ExperimentConfig {
     };
   };
   optimizer: {
-    type: 'es';
+    type: 'es' | 'backprop';
     noise_std: number;
     lr: number;
     kwargs: { b1: number; b2: number };
     clip_gradnorm: number;
     centered_ranks: boolean;
     weight_decay: number;
+    /** backprop: steps per backpropagated slice; 0 = whole episode. */
+    truncation: number;
+    /** backprop: episodes per update. */
+    meta_batch_size: number;
   };
   model: {
     type: 'VSMLRNN';

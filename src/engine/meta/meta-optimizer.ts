@@ -2,6 +2,7 @@ import { VsmlModelConfig } from '../model/config';
 import { RolloutRunner } from '../model/rollout-runner';
 import { AdamState } from '../optim/adam';
 import { EpisodeSampler } from './episode-sampler';
+import { BackpropOptions } from './backprop-optimizer';
 import { EsOptions } from './es-step';
 
 /**
@@ -19,6 +20,10 @@ export interface MetaStepResult {
   thetaNorm: number;
   lossPos?: number;
   lossNeg?: number;
+  /** Gradient-based optimizers: the process's peak resident set so far (MB). */
+  peakRssMB?: number;
+  /** Gradient-based optimizers: the largest autodiff tape of the step (MB of tensors alive when a slice's forward pass ends). */
+  tapeMB?: number;
 }
 
 /**
@@ -49,7 +54,7 @@ export interface MetaOptimizer {
 }
 
 /** Which meta-optimizer a plan uses, with its settings: one member per `optimizer.type`. */
-export type MetaOptimizerSpec = { type: 'es'; es: EsOptions };
+export type MetaOptimizerSpec = { type: 'es'; es: EsOptions } | { type: 'backprop'; backprop: BackpropOptions };
 
 /** What every meta-optimizer is built from besides its own settings. */
 export interface MetaOptimizerContext {
@@ -60,4 +65,6 @@ export interface MetaOptimizerContext {
   seed: number;
   /** Size of θ. */
   size: number;
+  /** The run log (CLI stderr, the editor's output channel). */
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
