@@ -35,7 +35,7 @@ export interface EpisodeGradient {
  * a loss (earlier slices run forward only). With truncation ≥ T this is episodeLoss's gradient.
  */
 export function truncatedEpisodeGradient(
-  cfg: VsmlModelConfig, theta: Float64Array, episode: Episode, initialState: readonly LayerState[], lossType: LossType, truncation: number,
+  cfg: VsmlModelConfig, theta: Float64Array | Float32Array, episode: Episode, initialState: readonly LayerState[], lossType: LossType, truncation: number,
 ): EpisodeGradient {
   validateModelConfig(cfg);
   const layout = paramLayout(cfg);
