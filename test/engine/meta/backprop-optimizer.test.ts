@@ -4,8 +4,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BackpropMetaOptimizer, BackpropOptions } from '../../../src/engine/meta/backprop-optimizer';
-import { EpisodeSampler } from '../../../src/engine/meta/episode-sampler';
-import { paramIndices, VsmlModelConfig } from '../../../src/engine/model/config';
 import { broadcastState } from '../../../src/engine/model/episode';
 import { initParams, initialState } from '../../../src/engine/model/init';
 import { referenceEpisode } from '../../../src/engine/model/reference-episode';
@@ -16,23 +14,11 @@ import { stepRng } from '../../../src/engine/meta/es-step';
 import { readJsonl } from '../../../src/engine/runs/atomic-file';
 import { ExperimentPlan } from '../../../src/engine/runs/experiment-plan';
 import { MetricsRow } from '../../../src/engine/runs/records';
+import { halvesSampler, toyModel } from '../../helpers/toy-task';
 import { runExperiment } from '../../../src/engine/runs/run-experiment';
 
-// Which half of the input is larger: learnable online within a few steps.
-const sampler: EpisodeSampler = (rng, length, batch) => {
-  const inputs = new Float64Array(length * batch * 4);
-  const labels = new Int32Array(length * batch);
-  for (let i = 0; i < length * batch; i++) {
-    for (let j = 0; j < 4; j++) inputs[i * 4 + j] = rng.normal();
-    labels[i] = inputs[i * 4] + inputs[i * 4 + 1] > inputs[i * 4 + 2] + inputs[i * 4 + 3] ? 1 : 0;
-  }
-  return { length, inputs, labels };
-};
-
-const model: VsmlModelConfig = {
-  layerSizes: [4, 2], slowSize: 4, msgSize: 3, numMicroTicks: 1, tanhBound: 0, outputIdx: 1, feedLabel: false,
-  layerNorm: false, backwardPass: false, initRandProportion: 0.5, batchSize: 1, ...paramIndices(1, false, false),
-};
+const sampler = halvesSampler;
+const model = toyModel;
 
 const options = (o: Partial<BackpropOptions> = {}): BackpropOptions => ({
   metaBatchSize: 4, episodeLength: 12, lossType: 'mean', truncation: 0, weightDecay: 0, backend: 'cpu',

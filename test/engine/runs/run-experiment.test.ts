@@ -4,30 +4,15 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { EngineError } from '../../../src/engine/errors';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { halvesSampler, toyModel } from '../../helpers/toy-task';
 import { runExperiment } from '../../../src/engine/runs/run-experiment';
 import { ExperimentPlan } from '../../../src/engine/runs/experiment-plan';
 import { ReferenceRunner } from '../../../src/engine/model/reference-runner';
-import { paramIndices, VsmlModelConfig } from '../../../src/engine/model/config';
-import { EpisodeSampler } from '../../../src/engine/meta/episode-sampler';
 import { readJsonl } from '../../../src/engine/runs/atomic-file';
 import { MetricsRow, RunStatus } from '../../../src/engine/runs/records';
 
-// A 4-input, 2-class task: the class is which half of the input is larger. Tiny, so the float64
-// reference runs a few ES steps in well under a second.
-const sampler: EpisodeSampler = (rng, length, batch) => {
-  const inputs = new Float64Array(length * batch * 4);
-  const labels = new Int32Array(length * batch);
-  for (let i = 0; i < length * batch; i++) {
-    for (let j = 0; j < 4; j++) inputs[i * 4 + j] = rng.normal();
-    labels[i] = inputs[i * 4] + inputs[i * 4 + 1] > inputs[i * 4 + 2] + inputs[i * 4 + 3] ? 1 : 0;
-  }
-  return { length, inputs, labels };
-};
-
-const model: VsmlModelConfig = {
-  layerSizes: [4, 2], slowSize: 4, msgSize: 3, numMicroTicks: 1, tanhBound: 0, outputIdx: 1, feedLabel: false,
-  layerNorm: false, backwardPass: false, initRandProportion: 0.5, batchSize: 1, ...paramIndices(1, false, false),
-};
+const sampler = halvesSampler;
+const model = toyModel;
 
 const plan = (iterations: number): ExperimentPlan => ({
   name: 'toy', seed: 3, source: 'toy.vsml.json', resolvedConfig: { name: 'toy' }, model, iterations,
