@@ -126,6 +126,12 @@ export function importReferenceConfig(sources: readonly (string | YamlSource)[])
           'set optimizer.truncation (e.g. 50) to bound the memory of long episodes', 'info');
         } else note(pointer, `optimizer.type ${JSON.stringify(value)} is not supported; using evolution strategies`, 'use optimizer.type "es" or "sgd"', 'error');
         return;
+      case 'optimizer.noise_std':
+        if (isObj(merged.optimizer) && merged.optimizer.type === 'sgd') {
+          note(pointer, 'optimizer.noise_std was dropped: it is a setting of evolution strategies, and optimizer.type is sgd (backprop)', 'nothing to do', 'info');
+          return;
+        }
+        break;
       case 'model.type':
         if (value === 'VSMLRNN') put(pointer, value);
         else note(pointer, `model.type ${JSON.stringify(value)} is not supported yet; only VSMLRNN is`, 'import a VSMLRNN config', 'error');

@@ -170,6 +170,7 @@ test('configs/backprop.yaml maps to the backprop meta-optimizer: population_size
   assert.equal(o.clip_gradnorm, 25);
   assert.deepEqual(o.kwargs, { b1: 0.9, b2: 0.999 }, 'b1 from default.yaml, b2 from backprop.yaml');
   assert.equal(o.truncation, 0, 'whole episodes, as the reference');
+  assert.equal((config.optimizer as Record<string, unknown>).noise_std, undefined, 'the ES noise of default.yaml is inert here and not carried over');
   assert.equal(r.config.training.episode_length, 500);
   assert.equal(r.config.model.sub_rnn.layer_norm, true);
   const note = issues.find((i) => i.path === 'optimizer.type');
