@@ -183,7 +183,7 @@ async function measureGradient(w: Workload, args: Args): Promise<Measurement> {
   };
 }
 
-const fmtM = (x: number): string => `${(x / 1e6).toFixed(2)} M`;
+const fmtM = (x: number): string => (x >= 1e5 ? `${(x / 1e6).toFixed(2)} M` : `${(x / 1e3).toFixed(1)} k`);
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
@@ -236,7 +236,7 @@ async function main(): Promise<void> {
       log(`  ${r.path.padEnd(6)} ${r.backend.padEnd(18)} ${String(r.threads).padStart(7)}  ${fmtM(r.cellTicksPerSec).padStart(12)}  ${r.gflops.toFixed(2).padStart(8)}  ${r.peakRssMB.toFixed(0).padStart(8)} MB          ${fmtM(r.perCpuSecond).padStart(9)}  ${(r.cpuSeconds / r.seconds).toFixed(2)} cores`);
     }
     if (f && t) log(`  fused / tfjs = ${(f.cellTicksPerSec / t.cellTicksPerSec).toFixed(1)}x`);
-    if (g) log(`  grad: forward+backward of one rollout at a time, BPTT slices of ${args.gradTruncation || args.steps} steps, autodiff tape ${g.tapeMB!.toFixed(0)} MB; fused forward / grad = ${f ? (f.cellTicksPerSec / g.cellTicksPerSec).toFixed(0) : '-'}x, tfjs forward / grad = ${t ? (t.cellTicksPerSec / g.cellTicksPerSec).toFixed(0) : '-'}x`);
+    if (g) log(`  grad: forward+backward of one rollout at a time, BPTT slices of ${args.gradTruncation || args.steps} steps, autodiff tape ${g.tapeMB!.toFixed(0)} MB; fused forward / grad = ${f ? (f.cellTicksPerSec / g.cellTicksPerSec).toFixed(0) : '-'}x (per CPU-second ${f ? (f.perCpuSecond / g.perCpuSecond).toFixed(0) : '-'}x), tfjs forward / grad = ${t ? (t.cellTicksPerSec / g.cellTicksPerSec).toFixed(0) : '-'}x (per CPU-second ${t ? (t.perCpuSecond / g.perCpuSecond).toFixed(0) : '-'}x)`);
   }
   const w1 = results.find((r) => r.workload === 'W1' && r.path === 'fused');
   if (w1 && !args.json) {
