@@ -47,7 +47,7 @@ export class BackpropMetaOptimizer implements MetaOptimizer {
     this.adam = adamInit(ctx.size);
   }
 
-  async step(theta: Float64Array, step: number, signal?: AbortSignal): Promise<MetaStepResult | undefined> {
+  async step(theta: Float64Array, step: number): Promise<MetaStepResult> {
     await this.useBackend();
     const { model, train, seed } = this.ctx;
     const { metaBatchSize: K, episodeLength: T, lossType, truncation } = this.opt;
@@ -58,8 +58,6 @@ export class BackpropMetaOptimizer implements MetaOptimizer {
     let correct = 0;
     let tapeBytes = 0;
     for (let k = 0; k < K; k++) {
-      // A step of many episodes outlasts the editor's stop grace period: give it up on abort (θ untouched).
-      if (signal?.aborted) return undefined;
       const episode = train(rng, T, bs);
       const state = broadcastState(initialState(model, rng), bs);
       const r = truncatedEpisodeGradient(model, theta, episode, state, lossType, truncation);

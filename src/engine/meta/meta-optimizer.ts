@@ -45,11 +45,9 @@ export interface MetaOptimizer {
   readonly type: string;
   /**
    * Meta-step `step` (1-based): reads θ and updates it in place. Must depend only on θ, the
-   * optimizer's state and (seed, step), so a resumed run equals an uninterrupted one. A slow
-   * optimizer may give up a step when `signal` aborts: it then resolves to undefined with θ and
-   * its state untouched, and the loop stops after the previous step.
+   * optimizer's state and (seed, step), so a resumed run equals an uninterrupted one.
    */
-  step(theta: Float64Array, step: number, signal?: AbortSignal): Promise<MetaStepResult | undefined>;
+  step(theta: Float64Array, step: number, signal?: AbortSignal): Promise<MetaStepResult>;
   state(): MetaOptimizerState;
   /** Restores what `state()` returned (from a checkpoint); `file` names it in errors. */
   restore(state: MetaOptimizerState, file?: string): void;

@@ -182,10 +182,6 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       await new Promise<void>((r) => setImmediate(r));
       const ts = Date.now();
       const r = await optimizer.step(theta, step, opts.signal);
-      if (!r) {
-        step -= 1; // given up on abort, θ untouched
-        break;
-      }
       if (!Number.isFinite(r.metaLoss) || !Number.isFinite(r.thetaNorm))
         throw new EngineError('optimizer.lr', `meta-training diverged at step ${step} (meta-loss ${r.metaLoss})`, 'lower optimizer.lr or optimizer.noise_std, or turn on optimizer.clip_gradnorm');
       const row: MetricsRow = { step, time: elapsed(), ...r, stepSeconds: (Date.now() - ts) / 1000 };

@@ -52,7 +52,7 @@ test('a backprop meta-step goes downhill: the loss of its episodes falls, and th
     const o = options({ truncation, adam: { ...options().adam, lr: 0.005 } });
     const theta = liveTheta();
     const before = stepLoss(theta, 1, o);
-    const r = (await new BackpropMetaOptimizer(ctx(), o).step(theta, 1))!;
+    const r = await new BackpropMetaOptimizer(ctx(), o).step(theta, 1);
     const after = stepLoss(theta, 1, o);
     assert.ok(Math.abs(r.metaLoss - before) < 1e-5, `reported ${r.metaLoss} vs reference ${before}`);
     assert.ok(after < before - 1e-5, `truncation ${truncation}: loss ${before.toFixed(5)} -> ${after.toFixed(5)}`);
@@ -101,22 +101,4 @@ test('a backprop run stopped and resumed equals the run that was never stopped; 
   // the checkpoint names the meta-optimizer, so an ES config cannot resume it
   const esPlan: ExperimentPlan = { ...plan(5), optimizer: { type: 'es', es: { pairs: 2, sigma: 0.05, episodeLength: 12, lossType: 'mean', centeredRanks: false, weightDecay: 0, adam: options().adam } } };
   await assert.rejects(runExperiment({ plan: esPlan, runner: new ReferenceRunner(), runsDir: tmp(), resumeDir: first.runDir }), /written by "backprop"/);
-});
-
-test('a stop during a long backprop step gives the step up (θ untouched) and resuming still equals the uninterrupted run', async () => {
-  const tmp = (): string => mkdtempSync(join(tmpdir(), 'vsml-bp-'));
-  const whole = await runExperiment({ plan: plan(4), runner: new ReferenceRunner(), runsDir: tmp() });
-  const ac = new AbortController();
-  let draws = 0;
-  // Abort while step 3 draws its first episode (2 a step): it must not start its second.
-  const stopping: ExperimentPlan = { ...plan(4), train: (rng, T, bs) => {
-    if (++draws === 5) ac.abort();
-    return sampler(rng, T, bs);
-  } };
-  const first = await runExperiment({ plan: stopping, runner: new ReferenceRunner(), runsDir: tmp(), signal: ac.signal });
-  assert.equal(first.state, 'stopped');
-  assert.equal(first.step, 2, 'step 3 was given up');
-  assert.deepEqual(readJsonl<MetricsRow>(join(first.runDir, 'metrics.jsonl')).rows.map((m) => m.step), [1, 2]);
-  const resumed = await runExperiment({ plan: plan(4), runner: new ReferenceRunner(), runsDir: tmp(), resumeDir: first.runDir });
-  assert.deepEqual(Array.from(resumed.theta), Array.from(whole.theta));
 });
