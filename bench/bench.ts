@@ -1,9 +1,12 @@
 /**
  * `npm run bench` (issue 2, item 6): cell-ticks/s of the fused kernel and of the best
- * TensorFlow.js path on the workloads W1-W3, measured in the same run.
+ * TensorFlow.js path on the workloads W1-W3, measured in the same run; and (issue 9) the rate of
+ * the gradient path, `backprop` meta-training's truncated BPTT through one rollout at a time
+ * (TensorFlow.js autodiff in this thread), counting a cell-tick once for forward and backward.
  *
  *   node dist/bench.js [--json] [--workloads W1,W2] [--threads N] [--seconds S] [--steps T]
  *                      [--fused native|wasm] [--no-fused] [--tfjs-backend auto|wasm|cpu|tensorflow] [--no-tfjs]
+ *                      [--no-grad] [--grad-truncation K]
  *
  * A cell-tick is one update of one sub-RNN cell: A x B x rollouts x micro ticks x steps per
  * episode. Nominal FLOPs per cell-tick: 2·N·4N (h @ W_h) + 10·N (gates and state update);
@@ -20,7 +23,9 @@ import { VsmlModelConfig } from '../src/engine/model/config';
 import { initParams, initialState } from '../src/engine/model/init';
 import { Rollout, RolloutRunner } from '../src/engine/model/rollout-runner';
 import { Rng } from '../src/engine/random';
+import { selectTfjsBackend } from '../src/engine/tfjs/backend';
 import { TfjsRunner } from '../src/engine/tfjs/tfjs-runner';
+import { truncatedEpisodeGradient } from '../src/engine/tfjs/truncated-gradient';
 
 interface Workload {
   name: string;
@@ -48,10 +53,13 @@ interface Args {
   fused?: 'native' | 'wasm' | 'none';
   tfjsBackend: 'auto' | 'wasm' | 'cpu' | 'tensorflow';
   tfjs: boolean;
+  grad: boolean;
+  /** BPTT slice of the gradient path (0 = whole episode); the tape, hence memory, grows with it. */
+  gradTruncation: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { json: false, workloads: WORKLOADS.map((w) => w.name), threads: availableParallelism(), seconds: 2, steps: 24, tfjsBackend: 'auto', tfjs: true };
+  const a: Args = { json: false, workloads: WORKLOADS.map((w) => w.name), threads: availableParallelism(), seconds: 2, steps: 24, tfjsBackend: 'auto', tfjs: true, grad: true, gradTruncation: 8 };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = (): string => {
@@ -62,6 +70,8 @@ function parseArgs(argv: string[]): Args {
     if (k === '--json') a.json = true;
     else if (k === '--no-tfjs') a.tfjs = false;
     else if (k === '--no-fused') a.fused = 'none';
+    else if (k === '--no-grad') a.grad = false;
+    else if (k === '--grad-truncation') a.gradTruncation = Number(v());
     else if (k === '--workloads') a.workloads = v().split(',');
     else if (k === '--threads') a.threads = Number(v());
     else if (k === '--seconds') a.seconds = Number(v());
@@ -99,7 +109,7 @@ function makeRollouts(cfg: VsmlModelConfig, w: Workload, steps: number, seed: nu
 
 interface Measurement {
   workload: string;
-  path: 'fused' | 'tfjs';
+  path: 'fused' | 'tfjs' | 'grad';
   backend: string;
   threads: number;
   cellTicksPerSec: number;
@@ -111,6 +121,8 @@ interface Measurement {
   cpuSeconds: number;
   /** Cell-ticks per CPU-second: a figure that moves less than the wall-clock rate when other processes share the cores. */
   perCpuSecond: number;
+  /** Gradient path: the largest autodiff tape of a slice (MB). */
+  tapeMB?: number;
 }
 
 /** One warm-up run on a short episode, then whole episodes until `seconds` have passed. */
@@ -139,7 +151,39 @@ async function measure(runner: RolloutRunner, path: 'fused' | 'tfjs', w: Workloa
   };
 }
 
-const fmtM = (x: number): string => `${(x / 1e6).toFixed(2)} M`;
+/**
+ * The gradient path: dLoss/dθ of one rollout's episode after another (as backprop meta-training
+ * runs them), cycling through the workload's rollouts until `seconds` have passed.
+ */
+async function measureGradient(w: Workload, args: Args): Promise<Measurement> {
+  const cfg = modelConfig(w);
+  const sel = await selectTfjsBackend(args.tfjsBackend);
+  process.stderr.write(`  measuring ${w.name} gradient (tfjs ${sel.backend}, 1 thread, truncation ${args.gradTruncation})...\n`);
+  const grad = (r: Rollout): number => truncatedEpisodeGradient(cfg, r.theta, r.episode, r.initialState, 'mean', args.gradTruncation).peakTapeBytes;
+  grad(makeRollouts(cfg, { ...w, rollouts: 1 }, 2, 99)[0]);
+  const rollouts = makeRollouts(cfg, w, args.steps, 1);
+  let repeats = 0;
+  let tape = 0;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  let elapsed = 0;
+  do {
+    tape = Math.max(tape, grad(rollouts[repeats % rollouts.length]));
+    repeats++;
+    elapsed = (performance.now() - t0) / 1000;
+  } while (elapsed < args.seconds);
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const cellTicks = w.A * w.B * MICRO * args.steps * repeats;
+  const rate = cellTicks / elapsed;
+  return {
+    workload: w.name, path: 'grad', backend: sel.backend, threads: 1, cellTicksPerSec: rate,
+    gflops: (rate * FLOPS_PER_CELL_TICK) / 1e9, peakRssMB: process.resourceUsage().maxRSS / 1024, seconds: elapsed, repeats,
+    cpuSeconds, perCpuSecond: cellTicks / cpuSeconds, tapeMB: tape / 1e6,
+  };
+}
+
+const fmtM = (x: number): string => (x >= 1e5 ? `${(x / 1e6).toFixed(2)} M` : `${(x / 1e3).toFixed(1)} k`);
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
@@ -163,19 +207,23 @@ async function main(): Promise<void> {
     await tfjs.dispose();
   }
 
+  if (args.grad) for (const w of workloads) results.push(await measureGradient(w, args));
+
   for (const w of workloads) {
     const f = results.find((r) => r.workload === w.name && r.path === 'fused');
     const t = results.find((r) => r.workload === w.name && r.path === 'tfjs');
+    const g = results.find((r) => r.workload === w.name && r.path === 'grad');
     // State the kernel holds for the workload (float32 h and c), and the float64 initial state the caller passes.
     const stateMB = (w.rollouts * stateFloats(modelConfig(w)) * 4) / 2 ** 20;
     if (args.json) {
-      for (const r of [f, t]) {
+      for (const r of [f, t, g]) {
         if (!r) continue;
         console.log(JSON.stringify({
           workload: r.workload, path: r.path, backend: r.backend, threads: r.threads, cellTicksPerSec: Math.round(r.cellTicksPerSec),
           gflops: Number(r.gflops.toFixed(3)), peakRssMB: Number(r.peakRssMB.toFixed(1)), stateMB: Number(stateMB.toFixed(2)),
           seconds: Number(r.seconds.toFixed(2)), repeats: r.repeats, cellTicksPerCpuSec: Math.round(r.perCpuSecond),
           cpuUtilization: Number((r.cpuSeconds / r.seconds).toFixed(2)), loadavg1: Number(loadavg()[0].toFixed(2)),
+          ...(r.tapeMB !== undefined ? { tapeMB: Number(r.tapeMB.toFixed(1)), truncation: args.gradTruncation } : {}),
         }));
       }
       continue;
@@ -183,11 +231,12 @@ async function main(): Promise<void> {
     log('');
     log(`${w.name}: A=${w.A}, B=${w.B}, ${w.rollouts} rollouts; state ${stateMB.toFixed(1)} MB float32 (${(2 * stateMB).toFixed(1)} MB as the float64 input), RSS target <= ${(2 * stateMB + 200).toFixed(0)} MB`);
     log('  path   backend            threads  cell-ticks/s   GFLOP/s  peak RSS (process)  cell-ticks/CPU-s  CPU used');
-    for (const r of [f, t]) {
+    for (const r of [f, t, g]) {
       if (!r) continue;
       log(`  ${r.path.padEnd(6)} ${r.backend.padEnd(18)} ${String(r.threads).padStart(7)}  ${fmtM(r.cellTicksPerSec).padStart(12)}  ${r.gflops.toFixed(2).padStart(8)}  ${r.peakRssMB.toFixed(0).padStart(8)} MB          ${fmtM(r.perCpuSecond).padStart(9)}  ${(r.cpuSeconds / r.seconds).toFixed(2)} cores`);
     }
     if (f && t) log(`  fused / tfjs = ${(f.cellTicksPerSec / t.cellTicksPerSec).toFixed(1)}x`);
+    if (g) log(`  grad: forward+backward of one rollout at a time, BPTT slices of ${args.gradTruncation || args.steps} steps, autodiff tape ${g.tapeMB!.toFixed(0)} MB; fused forward / grad = ${f ? (f.cellTicksPerSec / g.cellTicksPerSec).toFixed(0) : '-'}x (per CPU-second ${f ? (f.perCpuSecond / g.perCpuSecond).toFixed(0) : '-'}x), tfjs forward / grad = ${t ? (t.cellTicksPerSec / g.cellTicksPerSec).toFixed(0) : '-'}x (per CPU-second ${t ? (t.perCpuSecond / g.perCpuSecond).toFixed(0) : '-'}x)`);
   }
   const w1 = results.find((r) => r.workload === 'W1' && r.path === 'fused');
   if (w1 && !args.json) {

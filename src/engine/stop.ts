@@ -12,7 +12,7 @@ export class StopRequested extends Error {
 }
 
 export async function stopPoint(signal: AbortSignal | undefined): Promise<void> {
-  if (!signal) return;
+  // Yield even without a signal: pending I/O (IPC, heartbeats) gets through long work either way.
   await new Promise<void>((r) => setImmediate(r));
-  if (signal.aborted) throw new StopRequested();
+  if (signal?.aborted) throw new StopRequested();
 }

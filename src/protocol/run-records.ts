@@ -68,6 +68,9 @@ export interface MetricsRow {
   /** ES only: the losses of the + and − halves of the population (absent for other meta-optimizers). */
   readonly lossPos?: number | null;
   readonly lossNeg?: number | null;
+  /** backprop only: the process's peak resident memory and the largest autodiff tape of the step, in MB. */
+  readonly peakRssMB?: number | null;
+  readonly tapeMB?: number | null;
   readonly trainAccuracy: number | null;
   readonly gradNorm: number | null;
   readonly thetaNorm: number | null;
@@ -189,6 +192,8 @@ export function readMetricsRow(value: unknown, path = 'metrics'): MetricsRow {
     metaLoss: numOrNull(o, 'metaLoss', path),
     ...(o.lossPos === undefined ? {} : { lossPos: numOrNull(o, 'lossPos', path) }),
     ...(o.lossNeg === undefined ? {} : { lossNeg: numOrNull(o, 'lossNeg', path) }),
+    ...(o.peakRssMB === undefined ? {} : { peakRssMB: numOrNull(o, 'peakRssMB', path) }),
+    ...(o.tapeMB === undefined ? {} : { tapeMB: numOrNull(o, 'tapeMB', path) }),
     trainAccuracy: numOrNull(o, 'trainAccuracy', path),
     gradNorm: numOrNull(o, 'gradNorm', path),
     thetaNorm: numOrNull(o, 'thetaNorm', path),

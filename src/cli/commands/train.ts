@@ -10,7 +10,8 @@ import { trainingConfig } from '../load-experiment';
 
 export const TRAIN_USAGE = `vsml train <config.vsml.json> [--set path=value ...] [--resume <run-folder>] [--runs-dir DIR]
            [--path auto|fused|tfjs|reference] [--backend auto|tensorflow|wasm|cpu] [--threads N]
-  Meta-trains the experiment with evolution strategies into <runs-dir>/<run-id>/ (default .vsml/runs),
+  Meta-trains the experiment with its optimizer.type (es: evolution strategies; backprop: gradients
+  through the unrolled episodes) into <runs-dir>/<run-id>/ (default .vsml/runs),
   shows progress (meta-step, loss, ETA), and prints the final evaluation table.
   --set training.population_size=128 overrides one config value. --resume continues a run from its
   latest checkpoint (the config then comes from the run folder).`;
@@ -47,7 +48,9 @@ export async function trainCommand(argv: string[], out: (s: string) => void): Pr
     warn(s);
     loadWarnings.push(s.trim());
   });
-  const plan = { ...planExperiment(cfg, source), warnings: loadWarnings };
+  // --backend also picks the backend of backprop's gradients (engine.backend), as it does the runner's.
+  const planned = planExperiment(values.backend ? { ...cfg, engine: { ...cfg.engine, backend: runnerChoice(cfg, values).backend } } : cfg, source);
+  const plan = { ...planned, warnings: loadWarnings };
   const runner = await createRunner(runnerChoice(cfg, values), (m) => warn(`${m}\n`));
   const bar = new ProgressBar();
   const ac = new AbortController();

@@ -14,7 +14,7 @@ export interface CostEstimate {
   readonly cellsPerNetwork: number;
   /** Cell updates per cell and inner step: num_micro_ticks, doubled by backward_pass (the reverse tick runs as many). */
   readonly ticksPerInnerStep: number;
-  /** 2 x population_size: both members of every antithetic pair. */
+  /** ES: 2 x population_size (both members of every antithetic pair); backprop: meta_batch_size. */
   readonly rolloutsPerStep: number;
   /** cells x ticks x episode_length x batch_size (a whole episode, also with truncation). */
   readonly cellTicksPerEpisode: number;
@@ -65,9 +65,11 @@ export function estimateCost(
   const cellsPerNetwork = cellsOf(layerSizes);
   const t = cfg.training;
   const cellTicksPerEpisode = cellsPerNetwork * ticksPerInnerStep * t.episode_length * t.batch_size;
-  const rolloutsPerStep = 2 * t.population_size;
-  // Truncated / persistent ES runs a slice of K steps of every episode per meta-step.
-  const K = cfg.optimizer.truncation;
+  // ES runs both members of every antithetic pair; backprop runs (forward, then backward) its meta-batch.
+  const rolloutsPerStep = cfg.optimizer.type === 'backprop' ? cfg.optimizer.meta_batch_size : 2 * t.population_size;
+  // Truncated / persistent ES runs a slice of K steps of every episode per meta-step; backprop's
+  // truncated BPTT still runs every step of its episodes.
+  const K = cfg.optimizer.type === 'backprop' ? 0 : cfg.optimizer.truncation;
   const cellTicksPerStep = rolloutsPerStep * (K > 0 ? (cellTicksPerEpisode / t.episode_length) * Math.min(K, t.episode_length) : cellTicksPerEpisode);
 
   const ev = cfg.evaluation;

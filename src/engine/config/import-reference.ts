@@ -39,7 +39,7 @@ const LAUNCHER_ONLY: Record<string, string> = {
  * reference's launcher merged `configs/default.yaml` with override files. Keys with a
  * counterpart are copied one to one; everything else becomes an issue saying why it was not
  * carried over: `error` where dropping it changes what is trained (another model type, conv
- * layers, meta-training by backprop), `warning` where we approximate, `info` for inert sections.
+ * layers), `warning` where we approximate, `info` for inert sections.
  */
 export function importReferenceConfig(sources: readonly (string | YamlSource)[]): ImportResult {
   const issues: ConfigIssue[] = [];
@@ -116,8 +116,22 @@ export function importReferenceConfig(sources: readonly (string | YamlSource)[])
         return;
       case 'optimizer.type':
         if (value === 'es') put(pointer, value);
-        else note(pointer, `optimizer.type ${JSON.stringify(value)} (meta-training by backpropagation through episodes) is not supported yet; using evolution strategies`, 'keep optimizer.type "es"', 'error');
+        else if (value === 'sgd') {
+          // The reference's gradient-based meta-training: population_size sequences per update, whole episodes.
+          put(pointer, 'backprop');
+          const population = isObj(merged.training) ? merged.training.population_size : undefined;
+          if (population !== undefined) put(['optimizer', 'meta_batch_size'], population);
+          note(pointer, `optimizer.type sgd (backpropagation through the episodes) became "backprop"${population !== undefined ? `, training.population_size (${String(population)} sequences per update) became optimizer.meta_batch_size` : ''}; `
+            + 'like the reference it backpropagates through whole episodes (optimizer.truncation 0), whose memory grows with training.episode_length',
+          'set optimizer.truncation (e.g. 50) to bound the memory of long episodes', 'info');
+        } else note(pointer, `optimizer.type ${JSON.stringify(value)} is not supported; using evolution strategies`, 'use optimizer.type "es" or "sgd"', 'error');
         return;
+      case 'optimizer.noise_std':
+        if (isObj(merged.optimizer) && merged.optimizer.type === 'sgd') {
+          note(pointer, 'optimizer.noise_std was dropped: it is a setting of evolution strategies, and optimizer.type is sgd (backprop)', 'nothing to do', 'info');
+          return;
+        }
+        break;
       case 'model.type':
         if (value === 'VSMLRNN') put(pointer, value);
         else note(pointer, `model.type ${JSON.stringify(value)} is not supported yet; only VSMLRNN is`, 'import a VSMLRNN config', 'error');

@@ -3,6 +3,7 @@ import {
   DatasetCatalog, KNOWN_DATASET_NAMES, isUserDatasetName, classesFor, datasetFacts, resizedShape,
 } from './dataset-facts';
 import { ConfigIssue, makeIssue } from './issues';
+import { schemaAt } from './schema';
 import { ExperimentConfig } from './types';
 
 /** Codes of the checks the schema cannot express; the extension keys quick fixes on them. */
@@ -184,11 +185,11 @@ export function semanticChecks(
       'set "backward_pass": true, or remove separate_backward_rnn', 'no-effect', 'warning');
   }
 
-  // --- truncated / persistent ES: slices of the training episodes
+  // --- truncated / persistent ES: slices of the training episodes (backprop's truncated BPTT may run past the end: whole episodes)
   const TRUNC: Pointer = ['optimizer', 'truncation'];
   const K = cfg.optimizer?.truncation;
   const T = cfg.training?.episode_length;
-  if (!bad(TRUNC) && !bad(['training', 'episode_length']) && typeof K === 'number' && K > 0 && typeof T === 'number') {
+  if (cfg.optimizer?.type !== 'backprop' && !bad(TRUNC) && !bad(['training', 'episode_length']) && typeof K === 'number' && K > 0 && typeof T === 'number') {
     if (K > T) {
       issue(TRUNC, `\`optimizer.truncation\` is ${K}, longer than an episode (training.episode_length ${T}): a slice cannot run past the episode's end`,
         `use a truncation that divides ${T} (e.g. ${largestDivisorAtMost(T, Math.max(1, Math.floor(T / 10)))}), or 0 for whole-episode ES`, 'truncation-too-long');
@@ -204,6 +205,20 @@ export function semanticChecks(
         : 'with several layers the messages between layers restart at each slice';
       issue(TRUNC, `slices carry the LSTM states (h, c) but not the messages between inner steps: ${what}; evaluation runs whole episodes`,
         'for exact slicing use one layer with model.vsml_rnn.backward_pass true; otherwise the learner misses one error signal every truncation steps', 'truncation-resets-messages', 'warning');
+    }
+  }
+
+  // Settings of the other meta-optimizer. Defaults are always filled in, so only a value that
+  // differs from the schema's default can have been set on purpose.
+  const opt = cfg.optimizer;
+  // optimizer.truncation serves both (ES slices, BPTT slices).
+  const ONLY_FOR = { es: ['noise_std', 'centered_ranks', 'estimator'], backprop: ['meta_batch_size'] } as const;
+  if (!bad(['optimizer']) && (opt?.type === 'es' || opt?.type === 'backprop')) {
+    const other = opt.type === 'es' ? 'backprop' : 'es';
+    for (const key of ONLY_FOR[other]) {
+      if (opt[key] !== schemaAt(['optimizer', key])?.default)
+        issue(['optimizer', key], `\`optimizer.${key}\` is a setting of optimizer type "${other}" and has no effect with "${opt.type}"`,
+          `remove ${key}, or set optimizer.type to "${other}"`, 'no-effect', 'warning');
     }
   }
   return out;

@@ -48,7 +48,7 @@ export interface ExperimentConfig {
     };
   };
   optimizer: {
-    type: 'es';
+    type: 'es' | 'backprop';
     noise_std: number;
     lr: number;
     kwargs: { b1: number; b2: number };
@@ -57,9 +57,15 @@ export interface ExperimentConfig {
     weight_decay: number;
     /** Start from this V_M: a run folder, checkpoint, or clone config (src/engine/runs/initial-theta.ts); null = meta-init. */
     init_from: string | null;
-    /** Inner steps per meta-step for truncated / persistent ES; 0 = whole episodes (ours). */
+    /**
+     * Inner steps per slice; 0 = whole episodes. ES: truncated / persistent ES advances every pair by
+     * this many steps per meta-step (ours). backprop: steps per backpropagated slice (truncated BPTT).
+     */
     truncation: number;
+    /** ES with truncation > 0: persistent (unbiased) or truncated ES. */
     estimator: 'pes' | 'truncated';
+    /** backprop: episodes per update. */
+    meta_batch_size: number;
   };
   model: {
     type: 'VSMLRNN';

@@ -1,3 +1,4 @@
+import { BackpropMetaOptimizer } from './backprop-optimizer';
 import { EsMetaOptimizer } from './es-optimizer';
 import { PersistentEsMetaOptimizer } from './persistent-es-optimizer';
 import { MetaOptimizer, MetaOptimizerContext, MetaOptimizerSpec } from './meta-optimizer';
@@ -7,6 +8,8 @@ export function createMetaOptimizer(spec: MetaOptimizerSpec, ctx: MetaOptimizerC
   switch (spec.type) {
     case 'es':
       return spec.truncation ? new PersistentEsMetaOptimizer(ctx, spec.es, spec.truncation) : new EsMetaOptimizer(ctx, spec.es);
+    case 'backprop':
+      return new BackpropMetaOptimizer(ctx, spec.backprop);
     default:
       // Unreachable for a typed plan; a plan built from untyped JSON lands here.
       throw new Error(`unknown meta-optimizer ${(spec as { type: string }).type}`);

@@ -2,6 +2,7 @@ import { VsmlModelConfig } from '../model/config';
 import { RolloutRunner } from '../model/rollout-runner';
 import { AdamState } from '../optim/adam';
 import { EpisodeSampler } from './episode-sampler';
+import { BackpropOptions } from './backprop-optimizer';
 import { EsOptions } from './es-step';
 import { TruncationOptions } from './truncated-es';
 
@@ -20,6 +21,10 @@ export interface MetaStepResult {
   thetaNorm: number;
   lossPos?: number;
   lossNeg?: number;
+  /** Gradient-based optimizers: the process's peak resident set so far (MB). */
+  peakRssMB?: number;
+  /** Gradient-based optimizers: the largest autodiff tape of the step (MB of tensors alive when a slice's forward pass ends). */
+  tapeMB?: number;
 }
 
 /**
@@ -52,12 +57,14 @@ export interface MetaOptimizer {
 }
 
 /** Which meta-optimizer a plan uses, with its settings: one member per `optimizer.type`. */
-export type MetaOptimizerSpec = {
-  type: 'es';
-  es: EsOptions;
-  /** Truncated / persistent ES over slices of the episodes (`optimizer.truncation` > 0); absent = whole episodes. */
-  truncation?: TruncationOptions;
-};
+export type MetaOptimizerSpec =
+  | {
+      type: 'es';
+      es: EsOptions;
+      /** Truncated / persistent ES over slices of the episodes (`optimizer.truncation` > 0); absent = whole episodes. */
+      truncation?: TruncationOptions;
+    }
+  | { type: 'backprop'; backprop: BackpropOptions };
 
 /** What every meta-optimizer is built from besides its own settings. */
 export interface MetaOptimizerContext {
@@ -68,4 +75,6 @@ export interface MetaOptimizerContext {
   seed: number;
   /** Size of θ. */
   size: number;
+  /** The run log (CLI stderr, the editor's output channel). */
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }

@@ -135,6 +135,11 @@ export function referenceEpisode(
   state: readonly LayerState[],
   /** Called after every inner step with the live per-layer state (for snapshots; do not keep the arrays). */
   onStep?: (t: number, state: readonly LayerState[], logits: Float64Array) => void,
+  /**
+   * The parameters of inner step t when they differ from `theta` (checked like it). Truncated
+   * backpropagation is checked against this: perturbing θ in one slice of steps only.
+   */
+  thetaAtStep?: (t: number) => Float64Array,
 ): EpisodeResult {
   const layout = paramLayout(cfg);
   checkEpisode(cfg, episode, state, theta.length, layout.size);
@@ -146,7 +151,8 @@ export function referenceEpisode(
   const A0 = inputSize(cfg);
   const T = episode.length;
   const bs = cfg.batchSize;
-  const sets = Array.from({ length: layout.numSets }, (_, s) => subRnn(theta, layout, s, cfg));
+  const setsOf = (th: Float64Array): SubRnn[] => Array.from({ length: layout.numSets }, (_, s) => subRnn(th, layout, s, cfg));
+  let sets = setsOf(theta);
 
   const hs = state.map((s) => Float64Array.from(s.h));
   const cs = state.map((s) => Float64Array.from(s.c));
@@ -190,6 +196,12 @@ export function referenceEpisode(
   };
 
   for (let t = 0; t < T; t++) {
+    if (thetaAtStep) {
+      const th = thetaAtStep(t);
+      checkEpisode(cfg, episode, state, th.length, layout.size);
+      checkParams(th);
+      sets = setsOf(th);
+    }
     if (bs > 1) mergeBatchStates(hs, cs, cfg);
     for (let b = 0; b < bs; b++) {
       const row = t * bs + b;

@@ -5,6 +5,7 @@ import { toModelConfig } from '../config/to-model-config';
 import { openConfiguredDataset, openTrainingDataset } from '../data/from-config';
 import { EpisodeDataset, episodeSampler } from '../data/episodes';
 import { makeBaselineEvaluator } from '../baselines/evaluate-baselines';
+import { MetaOptimizerSpec } from '../meta/meta-optimizer';
 import { ExperimentPlan, EvalDataset, BaselineEvaluator } from './experiment-plan';
 
 /** Outputs of the network: pad.output when set, else the training data's number of classes. */
@@ -65,7 +66,6 @@ export function planExperiment(cfg: ExperimentConfig, source: string): Experimen
   const baselineByKey = new Map<string, BaselineEvaluator | undefined>();
   opened.forEach((ds, i) => baselineByKey.set(cfg.evaluation.datasets[i], baselinesFor(cfg, baselineTuningData(train, ds), ds.numClasses)));
   const baselines: BaselineEvaluator | undefined = cfg.baselines.enabled ? async (ds, episodes, signal) => (await baselineByKey.get(ds.key)?.(ds, episodes, signal)) ?? {} : undefined;
-  const o = cfg.optimizer;
   return {
     name: cfg.name,
     seed: cfg.seed,
@@ -75,20 +75,7 @@ export function planExperiment(cfg: ExperimentConfig, source: string): Experimen
     init: { inputGateBias: cfg.model.sub_rnn.init_input_gate_bias },
     initFrom: cfg.optimizer.init_from ? resolve(dirname(source), cfg.optimizer.init_from) : undefined,
     iterations: cfg.training.iterations,
-    optimizer: {
-      type: 'es',
-      es: {
-        pairs: cfg.training.population_size,
-        sigma: o.noise_std,
-        episodeLength: cfg.training.episode_length,
-        episodeLengths: cfg.training.episode_lengths ?? undefined,
-        lossType: cfg.training.loss_type,
-        centeredRanks: o.centered_ranks,
-        weightDecay: o.weight_decay,
-        adam: { lr: o.lr, b1: o.kwargs.b1, b2: o.kwargs.b2, eps: 1e-8, clipGradNorm: o.clip_gradnorm },
-      },
-      ...(o.truncation > 0 ? { truncation: { length: o.truncation, estimator: o.estimator } } : {}),
-    },
+    optimizer: optimizerSpec(cfg),
     train: episodeSampler(train, 'train'),
     evaluation: {
       frequency: cfg.evaluation.frequency,
@@ -99,5 +86,23 @@ export function planExperiment(cfg: ExperimentConfig, source: string): Experimen
     },
     baselines,
     checkpointFrequency: cfg.checkpoint.frequency,
+  };
+}
+
+/** The `optimizer` section as the meta-optimizer's settings (one case per `optimizer.type`). */
+export function optimizerSpec(cfg: ExperimentConfig): MetaOptimizerSpec {
+  const o = cfg.optimizer;
+  const adam = { lr: o.lr, b1: o.kwargs.b1, b2: o.kwargs.b2, eps: 1e-8, clipGradNorm: o.clip_gradnorm };
+  const episodeLength = cfg.training.episode_length;
+  const lossType = cfg.training.loss_type;
+  if (o.type === 'backprop')
+    return { type: 'backprop', backprop: { metaBatchSize: o.meta_batch_size, episodeLength, lossType, truncation: o.truncation, weightDecay: o.weight_decay, adam, backend: cfg.engine.backend } };
+  return {
+    type: 'es',
+    es: {
+      pairs: cfg.training.population_size, sigma: o.noise_std, episodeLength, episodeLengths: cfg.training.episode_lengths ?? undefined,
+      lossType, centeredRanks: o.centered_ranks, weightDecay: o.weight_decay, adam,
+    },
+    ...(o.truncation > 0 ? { truncation: { length: o.truncation, estimator: o.estimator } } : {}),
   };
 }

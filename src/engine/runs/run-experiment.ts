@@ -64,7 +64,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
 
   let run: RunFolder;
   let theta!: Float64Array;
-  const optimizer = createMetaOptimizer(plan.optimizer, { runner, model: plan.model, train: plan.train, seed: plan.seed, size: layout.size });
+  const optimizer = createMetaOptimizer(plan.optimizer, { runner, model: plan.model, train: plan.train, seed: plan.seed, size: layout.size, log: (level, m) => ev.log?.(level, m) });
   let startStep = 1;
   let elapsedBefore = 0;
   const here = opts.here ?? thisMachine();

@@ -2,13 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core registers op gradients only when asked (the @tensorflow/tfjs bundle does this).
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { EngineError } from '../errors';
-import { VsmlModelConfig, inputSize, numClasses, validateModelConfig } from '../model/config';
+import { VsmlModelConfig, validateModelConfig } from '../model/config';
 import { Episode, checkEpisode, checkParams } from '../model/episode';
 import { LayerState } from '../model/init';
 import { paramLayout } from '../model/param-layout';
-import { forwardTick, initialNetState, mergeBatch, reverseTick, TickContext } from './network-tick';
-import { firstLayerFwdIn } from './step-inputs';
-import { subRnnFromTensor } from './sub-rnn-tensors';
+import { TickContext } from './network-tick';
+import { subRnnFromTensor, SubRnnTensors } from './sub-rnn-tensors';
+import { startState, unrollSteps } from './unrolled-episode';
 
 export type LossType = 'mean' | 'last';
 
@@ -30,40 +30,16 @@ export function episodeLoss(cfg: VsmlModelConfig, theta: tf.Tensor, episode: Epi
   checkParams(theta.dataSync());
 
   const T = episode.length;
-  const bs = cfg.batchSize;
-  const C = numClasses(cfg);
-  const A0 = inputSize(cfg);
-  const M = cfg.msgSize;
   return tf.tidy(() => {
     const th = theta as tf.Tensor1D;
-    const ctx: TickContext = {
-      cfg,
-      ops: { fastTanh: tf.getBackend() === 'wasm' },
-      sets: Array.from({ length: layout.numSets }, (_, s) => subRnnFromTensor(th, layout, s, cfg, tf.getBackend() === 'wasm')),
-    };
-    // in_bwd_{L-1} [batch, A_L, M] from E [batch, A_L, 2].
-    const bwdIn = (e: tf.Tensor3D): tf.Tensor3D => (M > 2 ? tf.concat([e, tf.zeros([bs, C, M - 2])], 2) : e);
-    let state = initialNetState(cfg, initialState);
-    let errors: tf.Tensor3D = tf.zeros([bs, C, 2]); // E is zero at t = 0
-    const ces: tf.Tensor1D[] = [];
-    for (let t = 0; t < T; t++) {
-      state = mergeBatch(cfg, state);
-      const fwdIn0 = tf.tensor3d(firstLayerFwdIn(episode.inputs, t * bs * A0, bs, A0, M), [bs, A0, M]);
-      const fwd = forwardTick(ctx, state, fwdIn0, bwdIn(errors));
-      state = fwd.state;
-      let logits = tf.reshape(tf.slice(fwd.out, [0, 0, cfg.outputIdx], [bs, C, 1]), [bs, C]) as tf.Tensor2D; // [batch, A_L]
-      if (cfg.tanhBound) logits = tf.mul(tf.tanh(tf.div(logits, cfg.tanhBound)), cfg.tanhBound) as tf.Tensor2D;
-      const onehot = tf.cast(tf.oneHot(tf.tensor1d(episode.labels.subarray(t * bs, (t + 1) * bs), 'int32'), C), 'float32') as tf.Tensor2D; // [batch, A_L]
-      const logp = tf.logSoftmax(logits); // [batch, A_L]
-      ces.push(tf.neg(tf.sum(tf.mul(onehot, logp), 1)) as tf.Tensor1D);
-      const e0 = tf.div(tf.sub(tf.exp(logp), onehot), bs); // d(batch-mean CE)/d logits
-      const e1 = cfg.feedLabel ? onehot : tf.zerosLike(onehot);
-      errors = tf.stack([e0, e1], 2) as tf.Tensor3D; // [batch, A_L, 2]
-      if (cfg.backwardPass) {
-        state = reverseTick(ctx, state, fwd.inFwd, bwdIn(errors));
-        errors = tf.zeros([bs, C, 2]);
-      }
-    }
-    return (lossType === 'mean' ? tf.mean(tf.stack(ces)) : tf.mean(ces[T - 1])) as tf.Scalar;
+    const ctx: TickContext = { cfg, ops: { fastTanh: tf.getBackend() === 'wasm' }, sets: subRnnSets(th, cfg) };
+    const { ce } = unrollSteps(ctx, episode, 0, T, startState(cfg, initialState)); // [T, batch]
+    return (lossType === 'mean' ? tf.mean(ce) : tf.mean(tf.slice(ce, [T - 1, 0], [1, -1]))) as tf.Scalar;
   });
+}
+
+/** Every param set of the network as differentiable slices of θ [D]. */
+export function subRnnSets(theta: tf.Tensor1D, cfg: VsmlModelConfig): SubRnnTensors[] {
+  const layout = paramLayout(cfg);
+  return Array.from({ length: layout.numSets }, (_, s) => subRnnFromTensor(theta, layout, s, cfg, tf.getBackend() === 'wasm'));
 }

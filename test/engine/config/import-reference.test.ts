@@ -127,17 +127,60 @@ test('deep.yaml merged on top of default.yaml', () => {
   assert.equal(issues.find((i) => i.path === 'model.meta_rnn')?.file, 'default.yaml', 'issues name the file that set the key');
 });
 
-test('unsupported model types, conv layers and backprop meta-training are errors; MPI splits are warnings', () => {
+test('unsupported model types, conv layers and unknown optimizer types are errors; MPI splits are warnings', () => {
   const { issues } = importReferenceConfig([
     DEFAULT_YAML,
     'model:\n  type: HebbianFW\n  vsml_rnn:\n    layer_specs:\n      - {type: conv, kernel_size: 3, stride: 2, out_channels: 8}\n      - {type: dense}\n',
-    'optimizer: {type: sgd}\ntraining:\n  dataset: {mpi_repeat: 2, mpi_split: [mnist, random]}\ndata:\n  preprocess:\n    rand_proj: {mpi_split: [False, True]}\n',
+    'optimizer: {type: lbfgs}\ntraining:\n  dataset: {mpi_repeat: 2, mpi_split: [mnist, random]}\ndata:\n  preprocess:\n    rand_proj: {mpi_split: [False, True]}\n',
   ]);
   const errors = issues.filter((i) => i.severity === 'error').map((i) => i.path).sort();
   assert.deepEqual(errors, ['model.type', 'model.vsml_rnn.layer_specs[0]', 'optimizer.type']);
   const warnings = issues.filter((i) => i.severity === 'warning').map((i) => i.path).sort();
   assert.deepEqual(warnings, ['data.preprocess.rand_proj', 'training.dataset']);
   assert.match(issues.find((i) => i.path === 'model.type')!.message, /"HebbianFW" is not supported yet/);
+});
+
+// The authors' configs/backprop.yaml, in its shape: gradient-based meta-training on top of default.yaml.
+const BACKPROP_YAML = `
+optimizer:
+  type: sgd
+  kwargs:
+    b2: 0.999
+  lr: 1.e-3
+  clip_gradnorm: 25.0
+
+training:
+  episode_length: 500
+  population_size: 128
+
+model:
+  sub_rnn:
+    layer_norm: True
+`;
+
+test('configs/backprop.yaml maps to the backprop meta-optimizer: population_size sequences become meta_batch_size', () => {
+  const { config, issues } = importReferenceConfig([{ file: 'default.yaml', text: DEFAULT_YAML }, { file: 'backprop.yaml', text: BACKPROP_YAML }]);
+  assert.deepEqual(issues.filter((i) => i.severity !== 'info'), []);
+  const r = validateConfigValue(config, 'backprop.vsml.json');
+  assert.ok(r.ok, JSON.stringify(r.issues));
+  const o = r.config.optimizer;
+  assert.equal(o.type, 'backprop');
+  assert.equal(o.meta_batch_size, 128);
+  assert.equal(o.lr, 1e-3);
+  assert.equal(o.clip_gradnorm, 25);
+  assert.deepEqual(o.kwargs, { b1: 0.9, b2: 0.999 }, 'b1 from default.yaml, b2 from backprop.yaml');
+  assert.equal(o.truncation, 0, 'whole episodes, as the reference');
+  assert.equal((config.optimizer as Record<string, unknown>).noise_std, undefined, 'the ES noise of default.yaml is inert here and not carried over');
+  assert.equal(r.config.training.episode_length, 500);
+  assert.equal(r.config.model.sub_rnn.layer_norm, true);
+  const note = issues.find((i) => i.path === 'optimizer.type');
+  assert.equal(note?.file, 'backprop.yaml');
+  assert.match(note!.message, /became "backprop".*population_size \(128 sequences per update\) became optimizer.meta_batch_size/);
+  assert.match(note!.fix, /optimizer.truncation/);
+  // without a population_size anywhere, meta_batch_size keeps its default
+  const alone = importReferenceConfig(['optimizer: {type: sgd}\n']);
+  assert.equal((alone.config.optimizer as Record<string, unknown>).meta_batch_size, undefined);
+  assert.equal((alone.config.optimizer as Record<string, unknown>).type, 'backprop');
 });
 
 test('a mixture from mpi_split, unknown keys and dotted keys', () => {

@@ -189,6 +189,33 @@ test('separate_backward_rnn without backward_pass is a warning, not an error', (
   assert.equal(onlyIssue(r.issues).severity, 'warning');
 });
 
+test('backprop is an optimizer type; the other optimizer type\'s settings are warnings', () => {
+  const ok = base();
+  ok.optimizer = { type: 'backprop', lr: 0.001, truncation: 10, meta_batch_size: 4, clip_gradnorm: 25 };
+  const r = validateConfigValue(ok, 'x', { catalog });
+  assert.ok(r.ok && r.issues.length === 0, JSON.stringify(r.issues));
+  assert.equal(r.config.optimizer.truncation, 10);
+
+  const mixed = base();
+  mixed.optimizer = { type: 'backprop', centered_ranks: true };
+  const w = validateConfigValue(mixed, 'x', { catalog });
+  assert.ok(w.ok);
+  const i = onlyIssue(w.issues);
+  assert.deepEqual([i.severity, i.code, i.path], ['warning', 'no-effect', 'optimizer.centered_ranks']);
+
+  const es = base();
+  es.optimizer = { type: 'es', truncation: 5 };
+  assert.equal(onlyIssue(validateConfigValue(es, 'x', { catalog }).issues).path, 'optimizer.truncation');
+
+  for (const [key, value, code] of [['truncation', -1, 'minimum'], ['truncation', 2.5, 'type'], ['meta_batch_size', 0, 'minimum'], ['type', 'sgd', 'enum']] as const) {
+    const bad = base();
+    bad.optimizer = { type: 'backprop', [key]: value };
+    const b = validateConfigValue(bad, 'x', { catalog });
+    assert.equal(b.ok, false, `${key}=${value}`);
+    assert.deepEqual([onlyIssue(b.issues).path, onlyIssue(b.issues).code], [`optimizer.${key}`, code]);
+  }
+});
+
 test('bad JSON: one parse issue with line and column', () => {
   const text = '{\n  "seed": 42\n  "name": "x"\n}\n';
   const r = validateConfigText(text, 'bad.vsml.json');
