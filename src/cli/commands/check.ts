@@ -4,7 +4,8 @@ import { resolve } from 'node:path';
 import { estimateAllocation, formatBytes } from '../../engine/config/allocation';
 import { datasetShape, estimateCost, estimateSeconds, type CostEstimate } from '../../engine/config/cost';
 import { formatIssue, makeIssue, pointerToPath, type ConfigIssue } from '../../engine/config/issues';
-import { formatDuration, si, speedFromRunsDir } from '../../engine/config/speed';
+import { formatDuration, si } from '../../engine/config/speed';
+import { speedFromRuns } from '../../engine/runs/speed-from-runs';
 import { trainingDatasets, type ExperimentConfig } from '../../engine/config/types';
 import { engineDatasetCatalog } from '../../engine/data/catalog';
 import { checkExperiment } from '../load-experiment';
@@ -43,7 +44,7 @@ export async function checkCommand(argv: string[], out: (s: string) => void): Pr
   }
   const file = positionals[0];
   const res = await checkExperiment(file, values.set!);
-  const report = reportFor(file, res.issues, res.config, resolve(values['runs-dir']!));
+  const report = await reportFor(file, res.issues, res.config, resolve(values['runs-dir']!));
   if (values.json) {
     out(`${JSON.stringify(report)}\n`);
     return report.ok ? 0 : 1;
@@ -54,7 +55,7 @@ export async function checkCommand(argv: string[], out: (s: string) => void): Pr
   return 0;
 }
 
-function reportFor(file: string, issues: readonly ConfigIssue[], config: ExperimentConfig | undefined, runsDir: string): CheckReport {
+async function reportFor(file: string, issues: readonly ConfigIssue[], config: ExperimentConfig | undefined, runsDir: string): Promise<CheckReport> {
   if (!config) return { file, ok: false, issues };
   const catalog = engineDatasetCatalog(config.data.dir ? { dataDir: config.data.dir } : {});
   const alloc = estimateAllocation(config, catalog);
@@ -72,7 +73,7 @@ function reportFor(file: string, issues: readonly ConfigIssue[], config: Experim
   const shapes = names.map((n) => datasetShape(config, n, catalog));
   if (shapes.some((s) => s === undefined)) return { file, ok: true, issues: [...issues, ...extra], memory };
   const cost = estimateCost(config, shapes[0]!.inputSize, Math.max(...shapes.map((s) => s!.numClasses)), (n) => datasetShape(config, n, catalog));
-  const speed = speedFromRunsDir(runsDir);
+  const speed = await speedFromRuns(runsDir);
   return { file, ok: true, issues: [...issues, ...extra], cost, memory, speed, seconds: estimateSeconds(cost, speed.cellTicksPerSecond) };
 }
 

@@ -3,9 +3,6 @@
  * `vsml check`): measured by the newest runs in a runs folder (their resolved config's cost per
  * step over their median step time), else a documented default.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { readJsonl } from '../runs/atomic-file';
 import type { DatasetCatalog } from './dataset-facts';
 import { type CostEstimate, estimateConfigCost } from './cost';
 import { validateConfigValue } from './load-config';
@@ -89,43 +86,4 @@ export function safeCost(cfg: ExperimentConfig, catalog?: DatasetCatalog): CostE
   } catch {
     return undefined; // sizes that do not chain: the diagnostics already say so
   }
-}
-
-/** How many of the newest runs to look at for a speed. */
-const RUNS_TO_SCAN = 10;
-
-/**
- * The speed measured by the newest usable run in `runsDir` (newest `metrics.jsonl` first), or
- * DEFAULT_SPEED. For the CLI; the extension reads run folders through its run discovery.
- */
-export function speedFromRunsDir(runsDir: string): Speed {
-  let runs: { dir: string; mtime: number }[];
-  try {
-    runs = readdirSync(runsDir, { withFileTypes: true })
-      .filter((d) => d.isDirectory())
-      .map((d) => {
-        try {
-          return { dir: join(runsDir, d.name), mtime: statSync(join(runsDir, d.name, 'metrics.jsonl')).mtimeMs };
-        } catch {
-          return { dir: join(runsDir, d.name), mtime: -1 };
-        }
-      })
-      .filter((r) => r.mtime >= 0)
-      .sort((a, b) => b.mtime - a.mtime);
-  } catch {
-    return DEFAULT_SPEED; // no runs folder yet
-  }
-  for (const run of runs.slice(0, RUNS_TO_SCAN)) {
-    try {
-      const config = JSON.parse(readFileSync(join(run.dir, 'config.json'), 'utf8')) as unknown;
-      const secs = readJsonl<{ stepSeconds?: unknown }>(join(run.dir, 'metrics.jsonl')).rows
-        .map((r) => (typeof r.stepSeconds === 'number' ? r.stepSeconds : NaN)).filter(Number.isFinite);
-      if (secs.length < 2) continue;
-      const speed = measuredSpeed(config, secs, basename(run.dir));
-      if (speed) return speed;
-    } catch {
-      continue; // a run folder being written or deleted: try the next
-    }
-  }
-  return DEFAULT_SPEED;
 }

@@ -10,7 +10,7 @@ import { Disposable } from '../dispose';
 import { resolveIn, type VsmlSettings } from '../settings';
 import { UNTRUSTED_TRAINING_MESSAGE } from '../trust';
 import { DEFAULT_SPEED, type Speed, costHint } from './cost-hint';
-import { speedFromRuns } from './speed-from-runs';
+import { speedFromRuns } from '../../engine/runs/speed-from-runs';
 import { invalidConfigLens } from './train-gate';
 
 const SPEED_CACHE_MS = 60_000;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, closeSync, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { speedFromRuns } from '../../../src/extension/diagnostics/speed-from-runs';
+import { speedFromRuns } from '../../../src/engine/runs/speed-from-runs';
 import { DEFAULT_SPEED } from '../../../src/extension/diagnostics/cost-hint';
 
 test('the cost lens speed never follows links and reads only the tail of a 100 MB metrics file', { skip: !existsSync('/dev/zero') }, async () => {

@@ -1,12 +1,12 @@
 /**
  * The cell-tick speed of this machine, measured from the newest runs in the runs folder, for the
- * cost lens. Runs in Restricted Mode too, so it reads only through the run repository: bounded,
- * asynchronous, no links followed, and only the tail of each metrics.jsonl.
+ * cost lens and `vsml check`. The lens runs in Restricted Mode too, so this reads only through the
+ * run repository: bounded, asynchronous, no links followed, and only the tail of each metrics.jsonl.
  */
 import { join } from 'node:path';
-import { thisMachine } from '../../engine/runs/liveness';
-import { discoverRuns, readRunConfig, tailJsonl } from '../../engine/runs/run-repository';
-import { DEFAULT_SPEED, type Speed, measuredSpeed } from './cost-hint';
+import { DEFAULT_SPEED, type Speed, measuredSpeed } from '../config/speed';
+import { thisMachine } from './liveness';
+import { discoverRuns, readRunConfig, tailJsonl } from './run-repository';
 
 /** How many of the newest runs to look at for a speed. */
 const RUNS_TO_SCAN = 10;
