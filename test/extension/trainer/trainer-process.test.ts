@@ -200,17 +200,21 @@ describe('TrainerProcess with a real child process (test/extension/trainer/fake-
     }
   });
 
+  /** Resolves once the child has sent its first message (node starts slowly on a busy machine). */
+  const untilRunning = (proc: { status: string }): Promise<void> =>
+    new Promise<void>((r) => {
+      const t = setInterval(() => {
+        if (proc.status === 'running') {
+          clearInterval(t);
+          r();
+        }
+      }, 5);
+    });
+
   it('stops a run on request', async () => {
     const { proc, messages, cleanup } = run('finish');
     try {
-      await new Promise<void>((r) => {
-        const t = setInterval(() => {
-          if (proc.status === 'running') {
-            clearInterval(t);
-            r();
-          }
-        }, 5);
-      });
+      await untilRunning(proc);
       const exit = await proc.stop();
       assert.equal(exit.done, 'stopped');
       assert.equal(JSON.parse(readFileSync(join(proc.runDir!, 'status.json'), 'utf8')).state, 'stopped');
@@ -224,14 +228,7 @@ describe('TrainerProcess with a real child process (test/extension/trainer/fake-
     const { proc, cleanup } = run('hang'); // keeps sending progress every 50 ms, never stops
     try {
       // Until its first message the child is not sending progress yet (node starts slowly on a busy machine).
-      await new Promise<void>((r) => {
-        const t = setInterval(() => {
-          if (proc.status === 'running') {
-            clearInterval(t);
-            r();
-          }
-        }, 5);
-      });
+      await untilRunning(proc);
       const t0 = Date.now();
       const exit = await proc.stop();
       assert.equal(exit.status, 'crashed');
