@@ -12,6 +12,7 @@ import { evalCommand, EVAL_USAGE } from './commands/eval';
 import { importCommand, IMPORT_USAGE } from './commands/import';
 import { checkCommand, CHECK_USAGE } from './commands/check';
 import { exportCommand, EXPORT_USAGE } from './commands/export';
+import { runsCommand, RUNS_USAGE } from './commands/runs';
 import { cloneCommand, CLONE_USAGE } from './commands/clone';
 
 const USAGE = `VS-ML Lab: meta-learn learning algorithms with Variable Shared Meta Learning.
@@ -23,6 +24,8 @@ ${CHECK_USAGE}
 ${EVAL_USAGE}
 
 ${EXPORT_USAGE}
+
+${RUNS_USAGE}
 
 ${CLONE_USAGE}
 
@@ -41,6 +44,7 @@ const COMMANDS: Record<string, Command> = {
   check: checkCommand,
   eval: evalCommand,
   export: exportCommand,
+  runs: runsCommand,
   clone: cloneCommand,
   datasets: datasetsCommand,
   import: importCommand,

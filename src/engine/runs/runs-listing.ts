@@ -1,0 +1,71 @@
+import { thisMachine } from './liveness';
+import { discoverRuns, readRunConfig } from './run-repository';
+import type { BestMetric, RunState } from '../../protocol/run-records';
+
+/**
+ * One row of `vsml runs`: a run folder's state and result, plus the hyperparameters that differ
+ * between the listed runs (the columns a researcher compares runs by; keys every run shares with
+ * the same value say nothing and are left out).
+ */
+export interface RunListing {
+  readonly runId: string;
+  readonly dir: string;
+  /** The status's state; `failed` for a run whose trainer vanished (liveness.ts). */
+  readonly state: RunState | 'unknown';
+  readonly step?: number;
+  readonly totalSteps?: number;
+  readonly best?: BestMetric;
+  readonly startedAt?: string;
+  /** The .vsml.json the run came from. */
+  readonly config?: string;
+  /** Why the state is what it is when the status cannot be believed or read. */
+  readonly problem?: string;
+  /** Dotted config paths whose value differs between the listed runs → this run's value. */
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+/** Config keys that name a run rather than configure it. */
+const IDENTITY_KEYS = new Set(['name', 'source']);
+
+/** Leaves of a config as dotted paths; arrays are leaves (layer specs, dataset lists). */
+export function flattenConfig(value: unknown, prefix = '', out: Record<string, unknown> = {}): Record<string, unknown> {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      if (prefix === '' && IDENTITY_KEYS.has(k)) continue;
+      flattenConfig(v, prefix ? `${prefix}.${k}` : k, out);
+    }
+  } else if (prefix !== '') {
+    out[prefix] = value;
+  }
+  return out;
+}
+
+/** The paths whose value is not the same in every config (a path missing from some counts as differing). */
+export function differingPaths(configs: readonly Record<string, unknown>[]): string[] {
+  const paths = new Set(configs.flatMap((c) => Object.keys(c)));
+  const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+  return [...paths].filter((p) => configs.some((c) => !(p in c) || !same(c[p], configs[0][p]))).sort();
+}
+
+/** Every run under `runsDir`, newest first, read through the run repository (bounded, no links followed). */
+export async function listRuns(runsDir: string): Promise<RunListing[]> {
+  const runs = await discoverRuns(runsDir, { here: thisMachine(), ownedRunIds: new Set() });
+  const flat = await Promise.all(runs.map(async (r) => flattenConfig((await readRunConfig(r.dir)).config ?? {})));
+  // A folder without a readable config (being created, damaged) takes no part in the comparison.
+  const withConfig = flat.filter((f) => Object.keys(f).length > 0);
+  const differing = withConfig.length > 1 ? differingPaths(withConfig) : [];
+  return runs.map((r, i) => {
+    const s = r.status;
+    const params = Object.fromEntries(differing.map((p) => [p, flat[i][p]]));
+    return {
+      runId: r.runId,
+      dir: r.dir,
+      state: r.vanished !== undefined ? 'failed' : (s?.state ?? 'unknown'),
+      ...(s ? { step: s.step, totalSteps: s.totalSteps, startedAt: s.startedAt } : {}),
+      ...(s?.best ? { best: s.best } : {}),
+      ...(r.source ? { config: r.source } : {}),
+      ...(r.vanished !== undefined ? { problem: r.vanished } : r.problem ? { problem: r.problem } : {}),
+      params,
+    };
+  });
+}
