@@ -2,6 +2,7 @@ import { check } from '../errors';
 import { VsmlModelConfig, numLayers, numClasses, inputSize } from '../model/config';
 import { Episode } from '../model/episode';
 import { LayerState } from '../model/init';
+import { softmaxRow } from '../model/softmax-row';
 
 /**
  * The learning algorithm a clone copies: online backpropagation written as ONE rule per
@@ -119,14 +120,10 @@ export function teacherEpisode(cfg: VsmlModelConfig, rule: CellRule, episode: Ep
     }
     const y = z[L].map((v) => (cfg.tanhBound ? Math.tanh(v / cfg.tanhBound) * cfg.tanhBound : v));
     logits.set(y, t * C);
-    let max = -Infinity;
-    let arg = 0;
-    for (let k = 0; k < C; k++) if (y[k] > max) { max = y[k]; arg = k; }
-    let sum = 0;
-    for (let k = 0; k < C; k++) sum += Math.exp(y[k] - max);
     const label = episode.labels[t];
-    ce[t] = Math.log(sum) + max - y[label];
-    correct[t] = arg === label ? 1 : 0;
+    const { ce: loss, correct: right, max, sum } = softmaxRow(y, 0, C, label);
+    ce[t] = loss;
+    correct[t] = right;
     // Reverse: the output layer reads E = softmax - onehot; each layer's error message is computed
     // with the weights before their update, then the weights take the SGD step.
     const errors: Float64Array[] = new Array(L);

@@ -4,6 +4,7 @@ import { LayerState } from '../model/init';
 import { paramLayout } from '../model/param-layout';
 import { Rollout, RolloutResult } from '../model/rollout-runner';
 import { KernelBackend, kernelConfigFloats, kernelConfigInts, kernelError, stateFloats } from './kernel-abi';
+import { softmaxRow } from '../model/softmax-row';
 
 /** One rollout in the kernel's float32 layout; plain typed arrays, so it can be posted to a worker. */
 export interface KernelJob {
@@ -62,13 +63,9 @@ export function finishJob(cfg: VsmlModelConfig, labels: Int32Array, out: KernelO
   const ce = new Float64Array(rows);
   const correct = new Uint8Array(rows);
   for (let r = 0; r < rows; r++) {
-    let max = -Infinity;
-    let arg = 0;
-    for (let k = 0; k < C; k++) if (logits[r * C + k] > max) { max = logits[r * C + k]; arg = k; }
-    let sum = 0;
-    for (let k = 0; k < C; k++) sum += Math.exp(logits[r * C + k] - max);
-    ce[r] = Math.log(sum) + max - logits[r * C + labels[r]];
-    correct[r] = arg === labels[r] ? 1 : 0;
+    const s = softmaxRow(logits, r * C, C, labels[r]);
+    ce[r] = s.ce;
+    correct[r] = s.correct;
   }
   if (!out.state) return { logits, ce, correct };
   const finalState: LayerState[] = [];

@@ -2,6 +2,7 @@ import { VsmlModelConfig, numClasses, numLayers, inputSize } from './config';
 import { LayerState } from './init';
 import { paramLayout, ParamLayout } from './param-layout';
 import { Episode, EpisodeResult, checkEpisode, checkParams } from './episode';
+import { softmaxRow } from './softmax-row';
 
 /**
  * The float64 reference: a direct, cell-by-cell transcription of the math pinned in
@@ -208,14 +209,9 @@ export function referenceEpisode(
       const y = episode.labels[row];
       const out = tick(b, episode.inputs, row * A0, errors[b], false);
       logits.set(out, row * C);
-      // Softmax, CE and argmax (ties to the lowest index, as numpy).
-      let max = -Infinity;
-      let arg = 0;
-      for (let k = 0; k < C; k++) if (out[k] > max) { max = out[k]; arg = k; }
-      let sum = 0;
-      for (let k = 0; k < C; k++) sum += Math.exp(out[k] - max);
-      ce[row] = Math.log(sum) + max - out[y];
-      correct[row] = arg === y ? 1 : 0;
+      const { ce: loss, correct: right, max, sum } = softmaxRow(out, 0, C, y);
+      ce[row] = loss;
+      correct[row] = right;
       const E = errors[b];
       for (let k = 0; k < C; k++) {
         const onehot = k === y ? 1 : 0;

@@ -6,6 +6,7 @@ import { LayerOps } from './dense-layer';
 import { forwardTick, initialNetState, mergeBatch, NetState, reverseTick, stateTensors, TickContext } from './network-tick';
 import { firstLayerFwdIn, lastLayerBwdIn } from './step-inputs';
 import { disposeSubRnn, subRnnFromHost } from './sub-rnn-tensors';
+import { softmaxRow } from '../model/softmax-row';
 
 /** One rollout's episode; every tensor it creates is released before it returns. */
 export function runRollout(cfg: VsmlModelConfig, layout: ParamLayout, r: Rollout, ops: LayerOps, wantFinalState: boolean): RolloutResult {
@@ -68,22 +69,15 @@ function scoreStep(
   const z = new Float64Array(C);
   for (let b = 0; b < bs; b++) {
     const row = t * bs + b;
-    let max = -Infinity;
-    let arg = 0;
     for (let k = 0; k < C; k++) {
       const v = out[(b * C + k) * M + cfg.outputIdx];
       z[k] = cfg.tanhBound ? Math.tanh(v / cfg.tanhBound) * cfg.tanhBound : v;
       logits[row * C + k] = z[k];
-      if (z[k] > max) {
-        max = z[k];
-        arg = k; // ties go to the lowest index, as numpy
-      }
     }
-    let sum = 0;
-    for (let k = 0; k < C; k++) sum += Math.exp(z[k] - max);
     const y = labels[row];
-    ce[row] = Math.log(sum) + max - z[y];
-    correct[row] = arg === y ? 1 : 0;
+    const { ce: loss, correct: right, max, sum } = softmaxRow(z, 0, C, y);
+    ce[row] = loss;
+    correct[row] = right;
     for (let k = 0; k < C; k++) {
       const onehot = k === y ? 1 : 0;
       errors[(b * C + k) * 2] = (Math.exp(z[k] - max) / sum - onehot) / bs;
