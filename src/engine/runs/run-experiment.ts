@@ -88,8 +88,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       run.truncateAfter(ckpt.step);
       elapsedBefore = run.readStatus()?.elapsedSeconds ?? 0;
     } catch (e) {
-      lock.release();
-      run.close();
+      closeQuietly(); // a failing release must not hide why the resume was refused
       throw e;
     }
   } else {
@@ -128,8 +127,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       best: prev?.best,
     });
   } catch (e) {
-    lock.release();
-    run.close();
+    closeQuietly();
     throw e;
   }
   // From here on the folder says `running`: whatever fails marks it `failed` with the reason (both catches below).
