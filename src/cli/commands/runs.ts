@@ -2,10 +2,11 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { listRuns, RunListing } from '../../engine/runs/runs-listing';
 
-export const RUNS_USAGE = `vsml runs [--runs-dir DIR] [--json]
+export const RUNS_USAGE = `vsml runs [--runs-dir DIR] [--sweep NAME] [--json]
   Lists the runs under DIR (default .vsml/runs), newest first: state, meta-step, best evaluation,
   start time, config, and the hyperparameters that differ between the listed runs.
-  --json prints one object per run: {"runId","dir","state","step","totalSteps","best","startedAt","config","params"}.`;
+  --sweep NAME lists only the runs of that sweep (vsml sweep).
+  --json prints one object per run: {"runId","dir","state","step","totalSteps","best","startedAt","config","sweep","params"}.`;
 
 const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;
 
@@ -31,13 +32,13 @@ export async function runsCommand(argv: string[], out: (s: string) => void): Pro
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { 'runs-dir': { type: 'string', default: '.vsml/runs' }, json: { type: 'boolean', default: false } },
+    options: { 'runs-dir': { type: 'string', default: '.vsml/runs' }, sweep: { type: 'string' }, json: { type: 'boolean', default: false } },
   });
   if (positionals.length !== 0) {
     out(`${RUNS_USAGE}\n`);
     return 2;
   }
-  const rows = await listRuns(resolve(values['runs-dir']!));
+  const rows = await listRuns(resolve(values['runs-dir']!), { sweep: values.sweep });
   out(values.json ? rows.map((r) => `${JSON.stringify(r)}\n`).join('') : table(rows));
   return 0;
 }

@@ -7,14 +7,17 @@ import { ExperimentConfig } from '../../engine/config/types';
 import { ProgressBar, formatDuration } from '../progress-bar';
 import { formatEvalTable } from '../format-table';
 import { trainingConfig } from '../load-experiment';
+import { checkSweepName } from '../../engine/sweep/sweep-file';
+import type { SweepTag } from '../../protocol/sweep-record';
 
 export const TRAIN_USAGE = `vsml train <config.vsml.json> [--set path=value ...] [--resume <run-folder>] [--runs-dir DIR]
-           [--path auto|fused|tfjs|reference] [--backend auto|tensorflow|wasm|cpu] [--threads N]
+           [--path auto|fused|tfjs|reference] [--backend auto|tensorflow|wasm|cpu] [--threads N] [--sweep NAME]
   Meta-trains the experiment with its optimizer.type (es: evolution strategies; backprop: gradients
   through the unrolled episodes) into <runs-dir>/<run-id>/ (default .vsml/runs),
   shows progress (meta-step, loss, ETA), and prints the final evaluation table.
   --set training.population_size=128 overrides one config value. --resume continues a run from its
-  latest checkpoint (the config then comes from the run folder).`;
+  latest checkpoint (the config then comes from the run folder). --sweep NAME (set by vsml sweep)
+  records the sweep and the --set overrides in the run's config.json, for vsml runs --sweep NAME.`;
 
 /** CLI flags win over the config's `engine` section. */
 export function runnerChoice(cfg: ExperimentConfig, flags: { path?: string; backend?: string; threads?: string }): RunnerChoice {
@@ -23,6 +26,14 @@ export function runnerChoice(cfg: ExperimentConfig, flags: { path?: string; back
     backend: (flags.backend ?? cfg.engine.backend) as TfjsBackendChoice,
     threads: flags.threads !== undefined ? Number(flags.threads) : cfg.engine.threads,
   };
+}
+
+/** The resolved config a new run records, tagged with its sweep (docs/contracts.md §1) when a sweep started it. */
+function withSweepTag(resolvedConfig: unknown, sweep: string | undefined, sets: readonly string[]): unknown {
+  if (sweep === undefined) return resolvedConfig;
+  checkSweepName(sweep);
+  const tag: SweepTag = { name: sweep, sets: [...sets] };
+  return { ...(resolvedConfig as object), sweep: tag };
 }
 
 export async function trainCommand(argv: string[], out: (s: string) => void): Promise<number> {
@@ -36,6 +47,7 @@ export async function trainCommand(argv: string[], out: (s: string) => void): Pr
       path: { type: 'string' },
       backend: { type: 'string' },
       threads: { type: 'string' },
+      sweep: { type: 'string' },
     },
   });
   if (positionals.length > 1 || (positionals.length === 0 && !values.resume)) {
@@ -50,7 +62,7 @@ export async function trainCommand(argv: string[], out: (s: string) => void): Pr
   });
   // --backend also picks the backend of backprop's gradients (engine.backend), as it does the runner's.
   const planned = planExperiment(values.backend ? { ...cfg, engine: { ...cfg.engine, backend: runnerChoice(cfg, values).backend } } : cfg, source);
-  const plan = { ...planned, warnings: loadWarnings };
+  const plan = { ...planned, warnings: loadWarnings, resolvedConfig: withSweepTag(planned.resolvedConfig, values.sweep, values.set!) };
   const runner = await createRunner(runnerChoice(cfg, values), (m) => warn(`${m}\n`));
   const bar = new ProgressBar();
   const ac = new AbortController();

@@ -80,13 +80,26 @@ export function configOrThrow(result: LoadResult): ExperimentConfig {
 }
 
 /**
+ * The fields config.json of a run carries next to the experiment's keys (docs/contracts.md §1):
+ * `source` (the .vsml.json it came from) and `sweep` (the sweep that made it). The schema does
+ * not allow them, so readers set them aside before validating.
+ */
+export const RUN_RECORD_FIELDS = ['source', 'sweep'] as const;
+
+/** A run's config.json without its run-record fields, plus its `source` when it is a string. */
+export function splitRunFields(value: unknown): { config: unknown; source?: string } {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { config: value };
+  const rest: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  const source = rest.source;
+  for (const k of RUN_RECORD_FIELDS) delete rest[k];
+  return { config: rest, ...(typeof source === 'string' ? { source } : {}) };
+}
+
+/**
  * Re-validates a run folder's `config.json` (docs/contracts.md: the resolved config plus the
- * trainer's `"source"` field, which is not part of an experiment and is set aside here).
+ * trainer's `"source"` and `"sweep"` fields, which are not part of an experiment and are set aside here).
  */
 export function validateRunConfig(value: unknown, file: string, options: LoadOptions = {}): LoadResult & { readonly source?: string } {
-  if (value !== null && typeof value === 'object' && !Array.isArray(value) && 'source' in value) {
-    const { source, ...rest } = value as Record<string, unknown>;
-    return { ...validateConfigValue(rest, file, options), ...(typeof source === 'string' ? { source } : {}) };
-  }
-  return validateConfigValue(value, file, options);
+  const { config, source } = splitRunFields(value);
+  return { ...validateConfigValue(config, file, options), ...(source !== undefined ? { source } : {}) };
 }

@@ -19,6 +19,8 @@ import {
 import { type Here, type RunOwner, judgeLiveness } from './liveness';
 import { readJsonlRows } from './jsonl-stream';
 import { LOCK_FILE } from './run-lock';
+import { type SweepTag, parseSweepTag } from '../../protocol/sweep-record';
+import { SWEEPS_DIR } from '../sweep/sweep-file';
 
 const NEWLINE = 0x0a;
 
@@ -158,13 +160,16 @@ export interface DiscoveredRun {
   readonly source?: string;
   /** Set when status.json says running but the trainer is gone: show (and write back) failed. */
   readonly vanished?: string;
+  /** `sweep` of config.json: the sweep (and combination) that made this run (`vsml sweep`). */
+  readonly sweep?: SweepTag;
 }
 
 async function readRun(runsDir: string, runId: string, fs: RunFs, ctx: LivenessContext): Promise<DiscoveredRun> {
   const dir = join(runsDir, runId);
   const cfg = await readRunConfig(dir, fs);
-  const src = (cfg.config as { source?: unknown } | undefined)?.source;
-  const base = { runId, dir, ...(typeof src === 'string' ? { source: src } : {}) };
+  const { source: src, sweep: tag } = (cfg.config ?? {}) as { source?: unknown; sweep?: unknown };
+  const sweep = tag === undefined ? undefined : parseSweepTag(tag);
+  const base = { runId, dir, ...(typeof src === 'string' ? { source: src } : {}), ...(sweep?.ok ? { sweep: sweep.message } : {}) };
   const s = await readJsonRecord(join(dir, 'status.json'), parseRunStatus, fs);
   if (s.missing) return { ...base, problem: 'no status.json yet' };
   if (!s.value) return { ...base, problem: s.problem ?? 'status.json unreadable' };
@@ -176,10 +181,11 @@ async function readRun(runsDir: string, runId: string, fs: RunFs, ctx: LivenessC
 
 /**
  * Every run folder under `runsDir`, newest first by startedAt; runs without a readable status
- * come first (a run being created has none yet). Symlinked folders are not runs.
+ * come first (a run being created has none yet). Symlinked folders are not runs, nor is the
+ * folder of sweep files.
  */
 export async function discoverRuns(runsDir: string, ctx: LivenessContext, fs: RunFs = nodeRunFs): Promise<DiscoveredRun[]> {
-  const ids = (await fs.listDirs(runsDir)).filter((n) => !n.startsWith('.'));
+  const ids = (await fs.listDirs(runsDir)).filter((n) => !n.startsWith('.') && n !== SWEEPS_DIR);
   const runs = await Promise.all(ids.map((id) => readRun(runsDir, id, fs, ctx)));
   const key = (r: DiscoveredRun): string => `${r.status?.startedAt ?? ''}|${r.runId}`;
   return runs.sort((a, b) => (key(a) < key(b) ? 1 : key(a) > key(b) ? -1 : 0));

@@ -1,4 +1,5 @@
 import { thisMachine } from './liveness';
+import { RUN_RECORD_FIELDS } from '../config/load-config';
 import { discoverRuns, readRunConfig } from './run-repository';
 import type { BestMetric, RunState } from '../../protocol/run-records';
 
@@ -20,12 +21,14 @@ export interface RunListing {
   readonly config?: string;
   /** Why the state is what it is when the status cannot be believed or read. */
   readonly problem?: string;
+  /** The sweep that made the run (`vsml sweep`), from its config.json. */
+  readonly sweep?: string;
   /** Dotted config paths whose value differs between the listed runs → this run's value. */
   readonly params: Readonly<Record<string, unknown>>;
 }
 
 /** Config keys that name a run rather than configure it. */
-const IDENTITY_KEYS = new Set(['name', 'source']);
+const IDENTITY_KEYS = new Set<string>(['name', ...RUN_RECORD_FIELDS]);
 
 /** Leaves of a config as dotted paths; arrays are leaves (layer specs, dataset lists). */
 export function flattenConfig(value: unknown, prefix = '', out: Record<string, unknown> = {}): Record<string, unknown> {
@@ -47,9 +50,13 @@ export function differingPaths(configs: readonly Record<string, unknown>[]): str
   return [...paths].filter((p) => configs.some((c) => !(p in c) || !same(c[p], configs[0][p]))).sort();
 }
 
-/** Every run under `runsDir`, newest first, read through the run repository (bounded, no links followed). */
-export async function listRuns(runsDir: string): Promise<RunListing[]> {
-  const runs = await discoverRuns(runsDir, { here: thisMachine(), ownedRunIds: new Set() });
+/**
+ * Every run under `runsDir` (only those of sweep `opts.sweep` when given), newest first, read
+ * through the run repository (bounded, no links followed).
+ */
+export async function listRuns(runsDir: string, opts: { sweep?: string } = {}): Promise<RunListing[]> {
+  const all = await discoverRuns(runsDir, { here: thisMachine(), ownedRunIds: new Set() });
+  const runs = opts.sweep === undefined ? all : all.filter((r) => r.sweep?.name === opts.sweep);
   const flat = await Promise.all(runs.map(async (r) => flattenConfig((await readRunConfig(r.dir)).config ?? {})));
   // A folder without a readable config (being created, damaged) takes no part in the comparison.
   const withConfig = flat.filter((f) => Object.keys(f).length > 0);
@@ -64,6 +71,7 @@ export async function listRuns(runsDir: string): Promise<RunListing[]> {
       ...(s ? { step: s.step, totalSteps: s.totalSteps, startedAt: s.startedAt } : {}),
       ...(s?.best ? { best: s.best } : {}),
       ...(r.source ? { config: r.source } : {}),
+      ...(r.sweep ? { sweep: r.sweep.name } : {}),
       ...(r.vanished !== undefined ? { problem: r.vanished } : r.problem ? { problem: r.problem } : {}),
       params,
     };
