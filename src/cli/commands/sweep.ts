@@ -185,10 +185,11 @@ export async function sweepCommand(argv: string[], out: (s: string) => void): Pr
     if (existing) assertSameSweep(existing, config, configHash, axes, file);
     let record: SweepRecord = existing ?? newSweepRecord(name, config, configHash, axes, new Date());
     const save = (index: number, next: SweepCombinationRecord): void => {
-      record = withCombination(record, index, next, new Date());
-      writeSweepFile(file, record);
+      const updated = withCombination(record, index, next, new Date());
+      if (updated !== record) writeSweepFile(file, updated);
+      record = updated;
     };
-    writeSweepFile(file, record);
+    if (!existing) writeSweepFile(file, record);
 
     const here = thisMachine();
     const runsOf = async (index: number): Promise<DiscoveredRun[]> =>

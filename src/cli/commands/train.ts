@@ -17,7 +17,7 @@ export const TRAIN_USAGE = `vsml train <config.vsml.json> [--set path=value ...]
   shows progress (meta-step, loss, ETA), and prints the final evaluation table.
   --set training.population_size=128 overrides one config value. --resume continues a run from its
   latest checkpoint (the config then comes from the run folder). --sweep NAME (set by vsml sweep)
-  records the sweep and the --set overrides in the run's config.json, for vsml runs --sweep NAME.`;
+  records the sweep and the --set overrides in a new run's config.json, for vsml runs --sweep NAME.`;
 
 /** CLI flags win over the config's `engine` section. */
 export function runnerChoice(cfg: ExperimentConfig, flags: { path?: string; backend?: string; threads?: string }): RunnerChoice {
@@ -62,7 +62,7 @@ export async function trainCommand(argv: string[], out: (s: string) => void): Pr
   });
   // --backend also picks the backend of backprop's gradients (engine.backend), as it does the runner's.
   const planned = planExperiment(values.backend ? { ...cfg, engine: { ...cfg.engine, backend: runnerChoice(cfg, values).backend } } : cfg, source);
-  const plan = { ...planned, warnings: loadWarnings, resolvedConfig: withSweepTag(planned.resolvedConfig, values.sweep, values.set!) };
+  const plan = { ...planned, warnings: loadWarnings, resolvedConfig: values.resume ? planned.resolvedConfig : withSweepTag(planned.resolvedConfig, values.sweep, values.set!) };
   const runner = await createRunner(runnerChoice(cfg, values), (m) => warn(`${m}\n`));
   const bar = new ProgressBar();
   const ac = new AbortController();

@@ -93,7 +93,8 @@ export function assertSameSweep(existing: SweepRecord, config: string, configHas
     throw new EngineError('', `${config} changed since sweep "${existing.name}" started (sha256 ${existing.configHash.slice(0, 12)}…, now ${configHash.slice(0, 12)}…)`, `restore the config, or ${fresh}`, file);
 }
 
-/** The record with one combination replaced and updatedAt stamped. */
+/** The record with one combination replaced and updatedAt stamped; the same record when nothing changes. */
 export function withCombination(record: SweepRecord, index: number, next: SweepCombinationRecord, now: Date): SweepRecord {
+  if (JSON.stringify(record.combinations[index]) === JSON.stringify(next)) return record;
   return { ...record, updatedAt: now.toISOString(), combinations: record.combinations.map((c, i) => (i === index ? next : c)) };
 }

@@ -92,6 +92,20 @@ describe('discoverRuns', () => {
     assert.match(found[2].problem ?? '', /status\.json is not JSON/);
   });
 
+  it('reads the sweep tag of config.json (a malformed one is no tag) and does not take the sweeps folder for a run', async () => {
+    const runs = '/w/.vsml/runs';
+    const fs = memFs({
+      [`${runs}/a-20261127-100000-0001/status.json`]: JSON.stringify(status({ runId: 'a-20261127-100000-0001', state: 'finished' })),
+      [`${runs}/a-20261127-100000-0001/config.json`]: JSON.stringify({ source: 'a.json', sweep: { name: 'lr', sets: ['optimizer.lr=0.1'] } }),
+      [`${runs}/b-20261127-100000-0002/config.json`]: JSON.stringify({ source: 'a.json', sweep: { name: '../x', sets: ['optimizer.lr=0.1'] } }),
+      [`${runs}/sweeps/lr.json`]: '{}',
+    });
+    const found = await discoverRuns(runs, ctx(), fs);
+    assert.deepEqual(found.map((r) => r.runId).sort(), ['a-20261127-100000-0001', 'b-20261127-100000-0002']);
+    assert.deepEqual(found.find((r) => r.runId === 'a-20261127-100000-0001')?.sweep, { name: 'lr', sets: ['optimizer.lr=0.1'] });
+    assert.equal(found.find((r) => r.runId === 'b-20261127-100000-0002')?.sweep, undefined);
+  });
+
   it('returns [] for a runs folder that does not exist (real file system)', async () => {
     assert.deepEqual(await discoverRuns(join(tmpdir(), 'vsml-no-such-folder-xyz'), ctx()), []);
   });
