@@ -75,7 +75,7 @@ describe('package.json contributions', () => {
 
   it('is limited in untrusted workspaces: training commands need trust', () => {
     assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
-    for (const id of ['vsml.train', 'vsml.resume', 'vsml.evaluate']) assert.equal(declared.get(id)!.enablement, 'isWorkspaceTrusted', id);
+    for (const id of ['vsml.train', 'vsml.sweep', 'vsml.resume', 'vsml.evaluate']) assert.equal(declared.get(id)!.enablement, 'isWorkspaceTrusted', id);
   });
 
   it('can be packaged by vsce 3: repository, LICENSE, package script', () => {

@@ -178,8 +178,9 @@ export async function sweepCommand(argv: string[], out: (s: string) => void): Pr
       for (const c of children) c.killNow();
     }
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // SIGHUP: the terminal (VS Code's too) was closed; stop the runs at a checkpoint as for Ctrl-C.
+  const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const sig of SIGNALS) process.on(sig, onSignal);
   try {
     const existing = readSweepFile(file);
     if (existing) assertSameSweep(existing, config, configHash, axes, file);
@@ -273,8 +274,7 @@ export async function sweepCommand(argv: string[], out: (s: string) => void): Pr
     if (signals > 0) return 130;
     return count('finished') === combos.length ? 0 : 1;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const sig of SIGNALS) process.off(sig, onSignal);
     lock.release();
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The run commands: train, resume, stop, evaluate, delete a run, reveal its config.
+ * The run commands: train, sweep, resume, stop, evaluate, delete a run, reveal its config.
  * Each resolves its target (clicked node, active editor, or a pick) and delegates to the
  * RunManager; training commands need a trusted workspace.
  */
@@ -20,6 +20,10 @@ import { evaluateRun } from './evaluate-run';
 import { pickConfigFile, pickRun } from './pick';
 import { confirmWarning, showError, showInfo, showWarning } from '../notify';
 import { trainRefusal } from '../diagnostics/train-gate';
+import { type GridAxis, parseGridAxis } from '../../engine/sweep/grid';
+import { defaultSweepName } from '../../engine/sweep/sweep-file';
+import { SWEEP_NAME } from '../../protocol/sweep-record';
+import { gridAxisProblem, parallelProblem, sweepTerminalOptions } from './sweep-terminal';
 
 export interface RunCommandDeps {
   readonly runs: RunManager;
@@ -61,19 +65,26 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: RunC
     context.subscriptions.push(vscode.commands.registerCommand(id, fn));
   };
 
-  reg('vsml.train', async (arg?: unknown) => {
-    if (!(await requireTrust())) return;
+  /** The config file to train from (saved first), or undefined when there is none or it has errors (then the user is told). */
+  const configToRun = async (arg: unknown, component: string): Promise<vscode.Uri | undefined> => {
+    if (!(await requireTrust())) return undefined;
     const uri = await pickConfigFile(arg, tree.configFiles());
-    if (!uri) return;
+    if (!uri) return undefined;
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (doc?.isDirty) await doc.save();
     const errors = await deps.configErrors(uri);
     if (errors.length > 0) {
-      log.warn('train', `not started: ${basename(uri.fsPath)} has ${errors.length} error(s)`);
+      log.warn(component, `not started: ${basename(uri.fsPath)} has ${errors.length} error(s)`);
       const choice = await showError(trainRefusal(basename(uri.fsPath), errors), 'Show Problems');
       if (choice) await vscode.commands.executeCommand('workbench.actions.view.problems');
-      return;
+      return undefined;
     }
+    return uri;
+  };
+
+  reg('vsml.train', async (arg?: unknown) => {
+    const uri = await configToRun(arg, 'train');
+    if (!uri) return;
     const root = workspaceRootOf(uri);
     runs.start({
       configFile: uri.fsPath,
@@ -82,6 +93,39 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: RunC
       env: trainerEnv(process.env, settings(), root),
       title: `VS-ML: training ${basename(uri.fsPath, '.vsml.json')}`,
     });
+  });
+
+  reg('vsml.sweep', async (arg?: unknown) => {
+    const uri = await configToRun(arg, 'sweep');
+    if (!uri) return;
+    const axes: GridAxis[] = [];
+    for (;;) {
+      const first = axes.length === 0;
+      const text = await vscode.window.showInputBox({
+        title: `Sweep ${basename(uri.fsPath)}: grid axis ${axes.length + 1}`,
+        prompt: first ? 'A config path and its values: every combination of the axes becomes a run' : 'Another axis, or leave empty to go on',
+        placeHolder: first ? 'optimizer.lr=0.05,0.1' : 'training.population_size=32,64',
+        validateInput: (v) => (v.trim() === '' && !first ? undefined : gridAxisProblem(v, axes)),
+      });
+      if (text === undefined) return; // Escape cancels the sweep
+      if (text.trim() === '') break;
+      axes.push(parseGridAxis(text.trim()));
+    }
+    const parallel = await vscode.window.showInputBox({ title: 'Sweep: runs at a time', prompt: 'With more than 1, each run gets floor(cores / N) threads', value: '1', validateInput: parallelProblem });
+    if (parallel === undefined) return;
+    const name = await vscode.window.showInputBox({
+      title: 'Sweep: name', prompt: 'Rerunning a sweep of this name skips its finished runs and resumes stopped ones',
+      value: defaultSweepName(uri.fsPath), validateInput: (v) => (SWEEP_NAME.test(v) ? undefined : 'letters, digits, _ . and -'),
+    });
+    if (name === undefined) return;
+    const root = workspaceRootOf(uri);
+    const options = sweepTerminalOptions({
+      nodePath: process.execPath, cliPath: deps.cliPath, configFile: uri.fsPath, axes, parallel: Number(parallel), name,
+      runsDir: resolveIn(root, settings().runsFolder), cwd: root, env: trainerEnv(process.env, settings(), root),
+    });
+    log.info('sweep', `${options.shellArgs.join(' ')}`);
+    const terminal = vscode.window.createTerminal(options);
+    terminal.show();
   });
 
   reg('vsml.resume', async (arg?: unknown) => {
