@@ -11,7 +11,8 @@
  *      ours, in the CLI's words); a copy of examples/default.vsml.json (its `$schema` situation as a
  *      user gets it) edited to `"population_size": "many"` plus `model.no_such_option` shows both
  *      faults once each, no Train lens, and Train VS-ML refuses it before any trainer starts;
- *   4. opens the metrics panel of a finished run from the view; 5. creates a new experiment.
+ *   4. opens the metrics panel of a finished run from the view; 5. creates a new experiment;
+ *   5b. runs "VS-ML: Sweep" (a grid path typed wrong is flagged as typed) and its two runs finish.
  * Screenshots go to test-results/e2e/. Everything it starts runs in its own process group and is
  * shut down at the end, pass or fail; state lives in a temp folder (XDG_* and TMPDIR point there).
  */
@@ -317,6 +318,36 @@ async function main(): Promise<void> {
     await page.locator('.codelens-decoration', { hasText: 'cell-ticks per meta-step' }).first().waitFor({ timeout: 20_000 });
     step('New Experiment wrote fresh.vsml.json; the view lists it and its cost lens shows');
     await wb.screenshot(join(RESULTS, '8-new-experiment.png'));
+
+    // --- 5b. VS-ML: Sweep asks for the grid axes (each checked as typed), then runs `vsml sweep` in a terminal
+    await wb.openFile('tiny.vsml.json');
+    await wb.runCommand('VS-ML: Sweep');
+    await wb.typeInInputBox('optimizer.lrr=0.05,0.1', false);
+    await wb.inputBox(/unknown config path `optimizer\.lrr`.*did you mean `optimizer\.lr`/).first().waitFor({ timeout: 20_000 });
+    step('Sweep: an unknown grid path is flagged in the input box, with the CLI\'s "did you mean"');
+    await wb.screenshot(join(RESULTS, '8b-sweep-axis-checked.png'));
+    await wb.typeInInputBox('optimizer.lr=0.05,0.1', true);
+    await wb.inputBox(/grid axis 2/).first().waitFor({ timeout: 20_000 });
+    await wb.typeInInputBox('', true); // no second axis
+    await wb.inputBox(/runs at a time/).first().waitFor({ timeout: 20_000 });
+    await wb.typeInInputBox('1', true);
+    await wb.inputBox(/Sweep: name/).first().waitFor({ timeout: 20_000 });
+    await wb.typeInInputBox('tiny-lr', true);
+    const sweepFile = join(runsDir, 'sweeps', 'tiny-lr.json');
+    const sweep = await waitFor('both sweep runs finished', () => {
+      if (!existsSync(sweepFile)) return undefined;
+      const rec = JSON.parse(readFileSync(sweepFile, 'utf8')) as { combinations: { state: string; runId?: string }[] };
+      return rec.combinations.every((c) => c.state === 'finished') ? rec : undefined;
+    }, 180_000, 500);
+    for (const [i, lr] of [0.05, 0.1].entries()) {
+      const cfg = JSON.parse(readFileSync(join(runsDir, sweep.combinations[i].runId!, 'config.json'), 'utf8')) as { optimizer: { lr: number }; sweep: { name: string } };
+      assert.equal(cfg.optimizer.lr, lr);
+      assert.equal(cfg.sweep.name, 'tiny-lr');
+    }
+    await page.locator('.terminal-wrapper, .xterm').first().waitFor({ timeout: 20_000 });
+    await page.waitForTimeout(1500); // the terminal draws the summary table
+    step(`Sweep ran 2 runs in a terminal: ${sweep.combinations.map((c) => c.runId).join(', ')}`);
+    await wb.screenshot(join(RESULTS, '8c-sweep-terminal.png'));
 
     // --- 6. Restricted Mode: a second code-server with workspace trust on; the folder opens untrusted.
     const ws2 = join(base, 'untrusted-workspace');

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { listRuns, RunListing } from '../../engine/runs/runs-listing';
+import { markdownTable } from '../format-table';
 
 export const RUNS_USAGE = `vsml runs [--runs-dir DIR] [--sweep NAME] [--json]
   Lists the runs under DIR (default .vsml/runs), newest first: state, meta-step, best evaluation,
@@ -23,9 +24,7 @@ function table(rows: readonly RunListing[]): string {
     r.config ?? '',
     ...paramKeys.map((k) => (r.params[k] === undefined ? '' : JSON.stringify(r.params[k]))),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n') + '\n';
+  return `${markdownTable(head, body)}\n`;
 }
 
 export async function runsCommand(argv: string[], out: (s: string) => void): Promise<number> {

@@ -19,6 +19,7 @@ import type { SweepCombinationRecord, SweepRecord } from '../../protocol/sweep-r
 import type { TrainerProcess } from '../../extension/trainer/trainer-process';
 import { ConfigErrors, checkExperiment } from '../load-experiment';
 import { startTrainChild } from '../sweep-children';
+import { markdownTable } from '../format-table';
 
 export const SWEEP_USAGE = `vsml sweep <config.vsml.json> --grid path=v1,v2 [--grid path=v1,v2 ...] [--parallel N] [--cluster URL]
            [--runs-dir DIR] [--name NAME] [--json]
@@ -113,9 +114,7 @@ function summaryTable(reports: readonly CombinationReport[]): string {
     const s = r.run?.status;
     return [String(r.index + 1), combinationLabel(r.record.sets), r.record.state, s ? `${s.step}/${s.totalSteps}` : '', s?.best ? `${pct(s.best.value)} @${s.best.step}` : '', r.record.runId ?? ''];
   });
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n') + '\n';
+  return `${markdownTable(head, body)}\n`;
 }
 
 const hasCheckpoint = (dir: string): boolean => existsSync(join(dir, CHECKPOINTS_DIR, 'latest.json'));

@@ -35,6 +35,19 @@ export class Workbench {
     await row.click();
   }
 
+  /** Types into the open input box (a command's showInputBox), replacing what is there; Enter when `submit`. */
+  async typeInInputBox(text: string, submit: boolean, timeoutMs = 20_000): Promise<void> {
+    const input = this.quickInput();
+    await input.waitFor({ timeout: timeoutMs });
+    await input.fill(text);
+    if (submit) await this.page.keyboard.press('Enter');
+  }
+
+  /** The open input box, found by what it shows (title, prompt or validation message). */
+  inputBox(text: string | RegExp): Locator {
+    return this.page.locator('.quick-input-widget', { hasText: text });
+  }
+
   async runCommand(title: string): Promise<void> {
     await this.quickPick(`>${title}`, title);
   }
