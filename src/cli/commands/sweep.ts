@@ -192,8 +192,9 @@ export async function sweepCommand(argv: string[], out: (s: string) => void): Pr
     if (!existing) writeSweepFile(file, record);
 
     const here = thisMachine();
-    const runsOf = async (index: number): Promise<DiscoveredRun[]> =>
-      runsOfCombination(name, record.combinations[index], await discoverRuns(runsDir, { here, ownedRunIds: new Set() }));
+    const discover = (): Promise<DiscoveredRun[]> => discoverRuns(runsDir, { here, ownedRunIds: new Set() });
+    const runsOf = async (index: number, all?: readonly DiscoveredRun[]): Promise<DiscoveredRun[]> =>
+      runsOfCombination(name, record.combinations[index], all ?? (await discover()));
     const reports: CombinationReport[] = [];
     const settle = (index: number, run: DiscoveredRun | undefined, fallback: SweepCombinationRecord['state']): void => {
       const rec = recordFor(record.combinations[index].sets, run, fallback);
@@ -207,8 +208,9 @@ export async function sweepCommand(argv: string[], out: (s: string) => void): Pr
 
     // What to do with each combination, from the runs on disk.
     const todo: { index: number; action: Extract<SweepAction, { kind: 'start' | 'resume' }> }[] = [];
+    const before = await discover();
     for (let i = 0; i < combos.length; i++) {
-      const action = nextAction(await runsOf(i), hasCheckpoint);
+      const action = nextAction(await runsOf(i, before), hasCheckpoint);
       if (action.kind === 'start' || action.kind === 'resume') todo.push({ index: i, action });
       else settle(i, action.run, action.kind === 'busy' ? 'running' : action.kind === 'skip' ? 'finished' : 'failed');
     }
