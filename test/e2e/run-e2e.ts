@@ -344,8 +344,9 @@ async function main(): Promise<void> {
       assert.equal(cfg.optimizer.lr, lr);
       assert.equal(cfg.sweep.name, 'tiny-lr');
     }
-    await page.locator('.terminal-wrapper, .xterm').first().waitFor({ timeout: 20_000 });
-    await page.waitForTimeout(1500); // the terminal draws the summary table
+    // The terminal stays open after the sweep, showing its summary, until a key is pressed.
+    await page.locator('.xterm').first().waitFor({ timeout: 20_000 });
+    await page.waitForTimeout(1500); // let the terminal draw
     step(`Sweep ran 2 runs in a terminal: ${sweep.combinations.map((c) => c.runId).join(', ')}`);
     await wb.screenshot(join(RESULTS, '8c-sweep-terminal.png'));
 

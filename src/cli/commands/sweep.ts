@@ -202,8 +202,9 @@ export async function sweepCommand(argv: string[], out: (s: string) => void): Pr
       const report = { index, record: rec, run };
       reports.push(report);
       const tag = `[${index + 1}/${combos.length}] ${combinationLabel(rec.sets)}`;
+      const retry = rec.state === 'failed' && run ? ` (left as it is: \`vsml train --resume ${run.dir}\` retries it, deleting the run folder starts it afresh)` : '';
       if (values.json) out(reportJson(name, report));
-      else warn(`${tag}: ${rec.state}${rec.runId ? ` (run ${rec.runId})` : ''}${rec.error ? `: ${rec.error}` : ''}\n`);
+      else warn(`${tag}: ${rec.state}${rec.runId ? ` (run ${rec.runId})` : ''}${rec.error ? `: ${rec.error}` : ''}${retry}\n`);
     };
 
     // What to do with each combination, from the runs on disk.
@@ -241,19 +242,22 @@ export async function sweepCommand(argv: string[], out: (s: string) => void): Pr
       const runs = await runsOf(index);
       const run = runs.find((r) => r.runId === runId) ?? runs[0];
       if (!run) {
-        // vsml train ended before it made a run folder (it printed why): nothing to resume, start it again next time.
+        // vsml train ended before it made a run folder (it printed why). The combination was
+        // validated, so the cause is common to all (a flag, the machine): start no more runs.
+        halted = true;
         const rec: SweepCombinationRecord = { sets, state: 'failed', error: `no run was started: ${exit.reason ?? 'vsml train exited without a run'}` };
         save(index, rec);
         reports.push({ index, record: rec });
         if (values.json) out(reportJson(name, { index, record: rec }));
-        else warn(`${tag} ${combinationLabel(sets)}: ${rec.error}\n`);
+        else warn(`${tag} ${combinationLabel(sets)}: ${rec.error}; starting no more runs (fix what vsml train said above, then rerun the sweep)\n`);
         return;
       }
       settle(index, run, exit.status === 'crashed' ? 'failed' : 'pending');
     };
     let next = 0;
+    let halted = false;
     const lane = async (): Promise<void> => {
-      while (signals === 0 && next < todo.length) await runOne(todo[next++]);
+      while (signals === 0 && !halted && next < todo.length) await runOne(todo[next++]);
     };
     await Promise.all(Array.from({ length: Math.min(parallel, todo.length) }, lane));
     for (const t of todo.slice(next)) reports.push({ index: t.index, record: record.combinations[t.index], run: t.action.kind === 'resume' ? t.action.run : undefined });

@@ -23,7 +23,8 @@ import { trainRefusal } from '../diagnostics/train-gate';
 import { type GridAxis, parseGridAxis } from '../../engine/sweep/grid';
 import { defaultSweepName } from '../../engine/sweep/sweep-file';
 import { SWEEP_NAME } from '../../protocol/sweep-record';
-import { gridAxisProblem, parallelProblem, sweepTerminalOptions } from './sweep-terminal';
+import { type SweepRequest, SweepTerminal, gridAxisProblem, parallelProblem, sweepArgs } from './sweep-terminal';
+import { nodeFork } from '../trainer/node-fork';
 
 export interface RunCommandDeps {
   readonly runs: RunManager;
@@ -119,12 +120,29 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: RunC
     });
     if (name === undefined) return;
     const root = workspaceRootOf(uri);
-    const options = sweepTerminalOptions({
-      nodePath: process.execPath, cliPath: deps.cliPath, configFile: uri.fsPath, axes, parallel: Number(parallel), name,
+    const request: SweepRequest = {
+      cliPath: deps.cliPath, configFile: uri.fsPath, axes, parallel: Number(parallel), name,
       runsDir: resolveIn(root, settings().runsFolder), cwd: root, env: trainerEnv(process.env, settings(), root),
+    };
+    log.info('sweep', `node ${deps.cliPath} ${sweepArgs(request).join(' ')}`);
+    const written = new vscode.EventEmitter<string>();
+    const closed = new vscode.EventEmitter<void>();
+    const sweep = new SweepTerminal(nodeFork, request, { write: (t) => written.fire(t), close: () => closed.fire() });
+    const terminal = vscode.window.createTerminal({
+      name: `VS-ML sweep ${name}`,
+      pty: {
+        onDidWrite: written.event,
+        onDidClose: closed.event,
+        open: () => sweep.open(),
+        close: () => {
+          sweep.close();
+          written.dispose();
+          closed.dispose();
+        },
+        handleInput: (data: string) => sweep.handleInput(data),
+      },
     });
-    log.info('sweep', `${options.shellArgs.join(' ')}`);
-    const terminal = vscode.window.createTerminal(options);
+    context.subscriptions.push(terminal);
     terminal.show();
   });
 

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gridAxisProblem, parallelProblem, sweepTerminalOptions } from '../../../src/extension/commands/sweep-terminal';
+import { EventEmitter } from 'node:events';
+import { PassThrough } from 'node:stream';
+import { type SweepRequest, SweepTerminal, gridAxisProblem, parallelProblem, sweepArgs } from '../../../src/extension/commands/sweep-terminal';
+import type { ForkFn } from '../../../src/extension/trainer/trainer-process';
 import { parseGridAxis } from '../../../src/engine/sweep/grid';
 
 test('gridAxisProblem accepts a known path with values and says what is wrong otherwise, as the CLI would', () => {
@@ -17,19 +20,71 @@ test('parallelProblem wants a whole number of at least 1', () => {
   for (const bad of ['0', '-1', '1.5', 'two', '']) assert.ok(parallelProblem(bad), bad);
 });
 
-test('the sweep terminal runs the bundled CLI under the editor\'s Node, no shell: each grid axis one argument', () => {
-  const o = sweepTerminalOptions({
-    nodePath: '/app/code', cliPath: '/ext/dist/cli.js', configFile: '/w/my exp.vsml.json',
-    axes: [parseGridAxis('optimizer.lr=0.05,0.1'), parseGridAxis("evaluation.lengths=[50,500],[100]")],
-    parallel: 2, name: 'my-exp', runsDir: '/w/.vsml/runs', cwd: '/w', env: { VSML_DATA_DIR: '/data', SECRET: 'x' },
+const request: SweepRequest = {
+  cliPath: '/ext/dist/cli.js', configFile: '/w/my exp.vsml.json',
+  axes: [parseGridAxis('optimizer.lr=0.05,0.1'), parseGridAxis('evaluation.lengths=[50,500],[100]')],
+  parallel: 2, name: 'my-exp', runsDir: '/w/.vsml/runs', cwd: '/w', env: { VSML_DATA_DIR: '/data' },
+};
+
+test('sweepArgs: each grid axis one argument (no shell, nothing to quote)', () => {
+  assert.deepEqual(sweepArgs(request), ['sweep', '/w/my exp.vsml.json', '--grid', 'optimizer.lr=0.05,0.1', '--grid', 'evaluation.lengths=[50,500],[100]',
+    '--parallel', '2', '--name', 'my-exp', '--runs-dir', '/w/.vsml/runs']);
+});
+
+/** A child process whose output and exit the test drives, recording the signals it gets. */
+function fakeChild() {
+  const child = Object.assign(new EventEmitter(), {
+    pid: 42, stdout: new PassThrough(), stderr: new PassThrough(), signals: [] as string[],
+    send: () => false,
+    kill(signal?: NodeJS.Signals) {
+      child.signals.push(signal ?? 'SIGTERM');
+      return true;
+    },
   });
-  assert.deepEqual(o, {
-    name: 'VS-ML sweep my-exp',
-    shellPath: '/app/code',
-    shellArgs: ['/ext/dist/cli.js', 'sweep', '/w/my exp.vsml.json', '--grid', 'optimizer.lr=0.05,0.1', '--grid', 'evaluation.lengths=[50,500],[100]',
-      '--parallel', '2', '--name', 'my-exp', '--runs-dir', '/w/.vsml/runs'],
-    cwd: '/w',
-    // Added to the terminal's inherited environment: Electron runs as Node; the data folder setting travels.
-    env: { ELECTRON_RUN_AS_NODE: '1', VSML_DATA_DIR: '/data' },
-  });
+  return child;
+}
+
+test('SweepTerminal shows the sweep\'s output (CRLF), turns Ctrl-C into SIGINT and stays open after the end until a key', async () => {
+  const child = fakeChild();
+  const forks: { path: string; args: readonly string[]; cwd: string; env: NodeJS.ProcessEnv }[] = [];
+  const fork: ForkFn = (path, args, o) => {
+    forks.push({ path, args, ...o });
+    return child;
+  };
+  let text = '';
+  let closed = 0;
+  const term = new SweepTerminal(fork, request, { write: (t) => (text += t), close: () => closed++ });
+  term.open();
+  assert.deepEqual(forks, [{ path: '/ext/dist/cli.js', args: sweepArgs(request), cwd: '/w', env: { VSML_DATA_DIR: '/data' } }]);
+  child.stderr.write('sweep my-exp: 4 combinations\n[1/4] starting\n');
+  child.stdout.write('| # | combination |\n');
+  await new Promise((r) => setImmediate(r));
+  assert.match(text, /sweep my-exp: 4 combinations\r\n\[1\/4\] starting\r\n/);
+  assert.match(text, /\| # \| combination \|\r\n/);
+  assert.doesNotMatch(text.replace(/\r\n/g, ''), /\n/, 'every newline is CRLF');
+  term.handleInput('x');
+  assert.deepEqual(child.signals, [], 'typing does nothing while the sweep runs');
+  term.handleInput('\x03');
+  assert.deepEqual(child.signals, ['SIGINT']);
+  child.emit('exit', 130, null);
+  assert.match(text, /vsml sweep ended \(exit code 130\); press any key to close this terminal\r\n$/);
+  assert.equal(closed, 0, 'the summary stays readable');
+  term.close();
+  assert.deepEqual(child.signals, ['SIGINT'], 'no signal to a sweep that has ended');
+  term.handleInput('q');
+  assert.equal(closed, 1);
+});
+
+test('SweepTerminal: closing the terminal while the sweep runs stops it (SIGTERM: runs checkpoint); a failed start is said', () => {
+  const child = fakeChild();
+  const term = new SweepTerminal(() => child, request, { write: () => undefined, close: () => undefined });
+  term.open();
+  term.close();
+  assert.deepEqual(child.signals, ['SIGTERM']);
+  let text = '';
+  const broken = new SweepTerminal(() => {
+    throw new Error('spawn ENOENT');
+  }, request, { write: (t) => (text += t), close: () => undefined });
+  broken.open();
+  assert.match(text, /could not start vsml sweep: spawn ENOENT; press any key/);
 });
