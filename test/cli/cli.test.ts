@@ -256,7 +256,8 @@ test('vsml check: validation and the cost estimate, no run started; --json for t
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /default\.vsml\.json: ok \(no run started\)/);
   assert.match(r.stdout, /meta-step +128 rollouts × 49\.0 k cell-ticks = 6\.27 M cell-ticks/);
-  assert.match(r.stdout, /speed +5\.00 M cell-ticks\/s, a default/);
+  assert.match(r.stdout, /run +\d+ meta-steps: .*, ~.* \(assumed 5 M cell-ticks\/s: no run measured yet\)$/m);
+  assert.match(r.stdout, /speed +5\.00 M cell-ticks\/s, assumed 5 M cell-ticks\/s: no run measured yet/);
   assert.match(r.stdout, /memory +about [\d.]+ MiB at peak/);
   const j = vsml(['check', 'examples/default.vsml.json', '--json', '--set', 'training.population_size=32', '--runs-dir', join(dir, 'runs')]);
   assert.equal(j.code, 0, j.stderr);
