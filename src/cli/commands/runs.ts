@@ -5,7 +5,8 @@ import { listRuns, RunListing } from '../../engine/runs/runs-listing';
 export const RUNS_USAGE = `vsml runs [--runs-dir DIR] [--json]
   Lists the runs under DIR (default .vsml/runs), newest first: state, meta-step, best evaluation,
   start time, config, and the hyperparameters that differ between the listed runs.
-  --json prints one object per run: {"runId","dir","state","step","totalSteps","best","startedAt","config","params"}.`;
+  --json prints one object per run: {"runId","dir","state","step","totalSteps","best","startedAt","config","params",
+  "provenance"} (provenance: lab version and commit, the config's git commit, host, Node, runner, dataset checksums).`;
 
 const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;
 

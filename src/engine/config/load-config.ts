@@ -79,14 +79,22 @@ export function configOrThrow(result: LoadResult): ExperimentConfig {
   throw new EngineError(first.path, `${first.message}${more}`, first.fix, first.file);
 }
 
+/** Keys the trainer adds to a run's config.json next to the experiment (docs/contracts.md §1); not part of an experiment. */
+export const RUN_CONFIG_KEYS = ['source', 'provenance'] as const;
+
+/** A run's config.json without the trainer's own keys (RUN_CONFIG_KEYS): the experiment itself. */
+export function experimentOfRunConfig(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const rest: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  for (const k of RUN_CONFIG_KEYS) delete rest[k];
+  return rest;
+}
+
 /**
  * Re-validates a run folder's `config.json` (docs/contracts.md: the resolved config plus the
- * trainer's `"source"` field, which is not part of an experiment and is set aside here).
+ * trainer's `"source"` and `"provenance"` fields, which are not part of an experiment and are set aside here).
  */
 export function validateRunConfig(value: unknown, file: string, options: LoadOptions = {}): LoadResult & { readonly source?: string } {
-  if (value !== null && typeof value === 'object' && !Array.isArray(value) && 'source' in value) {
-    const { source, ...rest } = value as Record<string, unknown>;
-    return { ...validateConfigValue(rest, file, options), ...(typeof source === 'string' ? { source } : {}) };
-  }
-  return validateConfigValue(value, file, options);
+  const source = (value as { source?: unknown } | null)?.source;
+  return { ...validateConfigValue(experimentOfRunConfig(value), file, options), ...(typeof source === 'string' ? { source } : {}) };
 }

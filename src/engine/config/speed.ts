@@ -5,7 +5,7 @@
  */
 import type { DatasetCatalog } from './dataset-facts';
 import { type CostEstimate, estimateConfigCost } from './cost';
-import { validateConfigValue } from './load-config';
+import { validateRunConfig } from './load-config';
 import type { ExperimentConfig } from './types';
 
 export interface Speed {
@@ -64,7 +64,7 @@ export function median(xs: readonly number[]): number | undefined {
 export function measuredSpeed(resolvedConfig: unknown, stepSeconds: readonly number[], runId: string, runner?: string, catalog?: DatasetCatalog): Speed | undefined {
   const sec = median(stepSeconds);
   if (sec === undefined) return undefined;
-  const r = validateConfigValue(stripRunFields(resolvedConfig), '');
+  const r = validateRunConfig(resolvedConfig, '');
   if (!r.ok) return undefined;
   const cost = safeCost(r.config, catalog);
   // In a tiny run the per-step overhead (sampling, ES update, IPC) dominates: it says nothing about speed.
@@ -80,13 +80,6 @@ export function measuredSpeed(resolvedConfig: unknown, stepSeconds: readonly num
 
 /** Runs with less work per meta-step than this are not used to measure speed. */
 export const MIN_TICKS_FOR_SPEED = 1e6;
-
-/** config.json of a run carries `source` next to the experiment's keys; the schema does not allow it. */
-function stripRunFields(cfg: unknown): unknown {
-  if (cfg === null || typeof cfg !== 'object' || Array.isArray(cfg)) return cfg;
-  const { source: _source, ...rest } = cfg as Record<string, unknown>;
-  return rest;
-}
 
 export function safeCost(cfg: ExperimentConfig, catalog?: DatasetCatalog): CostEstimate | undefined {
   try {

@@ -3,6 +3,8 @@ import { VsmlModelConfig } from '../model/config';
 import { ExperimentConfig } from '../config/types';
 import { toModelConfig } from '../config/to-model-config';
 import { openConfiguredDataset, openTrainingDataset } from '../data/from-config';
+import { datasetFingerprints } from '../data/dataset-checksum';
+import { trainingDatasets } from '../config/types';
 import { EpisodeDataset, episodeSampler } from '../data/episodes';
 import { makeBaselineEvaluator } from '../baselines/evaluate-baselines';
 import { MetaOptimizerSpec } from '../meta/meta-optimizer';
@@ -86,6 +88,10 @@ export function planExperiment(cfg: ExperimentConfig, source: string): Experimen
     },
     baselines,
     checkpointFrequency: cfg.checkpoint.frequency,
+    datasetFingerprints: () => datasetFingerprints([
+      ...trainingDatasets(cfg).map((name) => ({ name, split: 'train' as const })),
+      ...cfg.evaluation.datasets.map((name) => ({ name, split: split ?? 'test' })),
+    ], cfg.data.dir ? { dataDir: cfg.data.dir } : {}),
   };
 }
 

@@ -12,6 +12,8 @@ import { type Here, thisMachine } from './liveness';
 import { LOCK_FILE, RunLock } from './run-lock';
 import { StopRequested, stopPoint } from '../stop';
 import { initialTheta } from './initial-theta';
+import { collectProvenance } from './provenance';
+import type { DatasetFingerprint } from '../../protocol/run-records';
 
 /** What the loop reports while it runs; the CLI draws a progress bar, the trainer process forwards them. */
 export interface ExperimentEvents {
@@ -68,6 +70,12 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   let startStep = 1;
   let elapsedBefore = 0;
   const here = opts.here ?? thisMachine();
+  const provenance = await collectProvenance({
+    configFile: plan.source,
+    runner: { ...runnerInfo(runner), precision: runner.precision },
+    datasets: fingerprints(plan, (m) => ev.log?.('warn', m)),
+    host: here.host,
+  });
   const takeLock = (r: RunFolder): RunLock => RunLock.acquire(r.file(LOCK_FILE), here, process.pid, (m) => ev.log?.('warn', m));
   let lock: RunLock;
   if (opts.resumeDir) {
@@ -94,7 +102,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   } else {
     // A clone named by init_from may be trained first; it writes its own run folder.
     const init = await initialTheta(plan, { runner, runsDir: opts.runsDir, signal: opts.signal, log: (m) => ev.log?.('info', m) });
-    run = RunFolder.create(opts.runsDir, plan.name, plan.resolvedConfig);
+    run = RunFolder.create(opts.runsDir, plan.name, withProvenance(plan.resolvedConfig, provenance));
     lock = takeLock(run);
     theta = init.theta;
     if (init.from) ev.log?.('info', `V_M starts from ${init.from}`);
@@ -125,6 +133,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       elapsedSeconds: elapsed(),
       runner: runnerInfo(runner),
       best: prev?.best,
+      provenance,
     });
   } catch (e) {
     closeQuietly();
@@ -305,6 +314,21 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       ev.log?.('warn', `could not remove ${lock.file}: ${(e as Error).message}`);
     }
   }
+}
+
+/** The data's checksums; a dataset that cannot be hashed is logged and left out (the run itself will say why it cannot load it). */
+function fingerprints(plan: ExperimentPlan, warn: (m: string) => void): Record<string, DatasetFingerprint> {
+  try {
+    return plan.datasetFingerprints?.() ?? {};
+  } catch (e) {
+    warn(`could not checksum the datasets for the run's provenance: ${e instanceof Error ? e.message : String(e)}`);
+    return {};
+  }
+}
+
+/** config.json: the resolved config plus the provenance of the run (docs/contracts.md §1). */
+function withProvenance(resolvedConfig: unknown, provenance: unknown): unknown {
+  return resolvedConfig !== null && typeof resolvedConfig === 'object' && !Array.isArray(resolvedConfig) ? { ...resolvedConfig, provenance } : resolvedConfig;
 }
 
 export type { EvalDataset };

@@ -1,6 +1,8 @@
 import { thisMachine } from './liveness';
 import { discoverRuns, readRunConfig } from './run-repository';
-import type { BestMetric, RunState } from '../../protocol/run-records';
+import type { BestMetric, Provenance, RunState } from '../../protocol/run-records';
+import { parseProvenance } from '../../protocol/run-records';
+import { RUN_CONFIG_KEYS } from '../config/load-config';
 
 /**
  * One row of `vsml runs`: a run folder's state and result, plus the hyperparameters that differ
@@ -22,10 +24,12 @@ export interface RunListing {
   readonly problem?: string;
   /** Dotted config paths whose value differs between the listed runs → this run's value. */
   readonly params: Readonly<Record<string, unknown>>;
+  /** What produced the run: status.json's (the latest trainer session), else config.json's; absent in older runs. */
+  readonly provenance?: Provenance;
 }
 
-/** Config keys that name a run rather than configure it. */
-const IDENTITY_KEYS = new Set(['name', 'source']);
+/** Config keys that name or describe a run rather than configure it (the trainer's own keys of config.json, and the name). */
+const IDENTITY_KEYS = new Set<string>(['name', ...RUN_CONFIG_KEYS]);
 
 /** Leaves of a config as dotted paths; arrays are leaves (layer specs, dataset lists). */
 export function flattenConfig(value: unknown, prefix = '', out: Record<string, unknown> = {}): Record<string, unknown> {
@@ -50,7 +54,8 @@ export function differingPaths(configs: readonly Record<string, unknown>[]): str
 /** Every run under `runsDir`, newest first, read through the run repository (bounded, no links followed). */
 export async function listRuns(runsDir: string): Promise<RunListing[]> {
   const runs = await discoverRuns(runsDir, { here: thisMachine(), ownedRunIds: new Set() });
-  const flat = await Promise.all(runs.map(async (r) => flattenConfig((await readRunConfig(r.dir)).config ?? {})));
+  const configs = await Promise.all(runs.map(async (r) => (await readRunConfig(r.dir)).config ?? {}));
+  const flat = configs.map((c) => flattenConfig(c));
   // A folder without a readable config (being created, damaged) takes no part in the comparison.
   const withConfig = flat.filter((f) => Object.keys(f).length > 0);
   const differing = withConfig.length > 1 ? differingPaths(withConfig) : [];
@@ -66,6 +71,14 @@ export async function listRuns(runsDir: string): Promise<RunListing[]> {
       ...(r.source ? { config: r.source } : {}),
       ...(r.vanished !== undefined ? { problem: r.vanished } : r.problem ? { problem: r.problem } : {}),
       params,
+      ...provenanceOf(s?.provenance, configs[i]),
     };
   });
+}
+
+function provenanceOf(fromStatus: Provenance | undefined, config: unknown): { provenance?: Provenance } {
+  if (fromStatus) return { provenance: fromStatus };
+  const raw = (config as { provenance?: unknown } | null)?.provenance;
+  const p = raw === undefined ? undefined : parseProvenance(raw);
+  return p?.ok ? { provenance: p.message } : {};
 }
