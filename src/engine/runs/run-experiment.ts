@@ -156,7 +156,9 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   };
   try {
     ev.started?.({ runId: run.runId, runDir: run.dir, runner: runnerInfo(runner), totalSteps: plan.iterations, resumedFromStep: opts.resumeDir ? startStep - 1 : undefined });
-    ev.log?.('info', `runner ${runner.name} (${runner.backend}, ${runner.threads} thread${runner.threads === 1 ? '' : 's'}), θ has ${layout.size} parameters`);
+    const runnerLine = `runner ${runner.name} (${runner.backend}, ${runner.threads} thread${runner.threads === 1 ? '' : 's'}), θ has ${layout.size} parameters`;
+    ev.log?.('info', runnerLine);
+    run.appendLog('info', `${opts.resumeDir ? `resumed after step ${startStep - 1}` : 'started'} on ${provenance.host} (pid ${process.pid}, Node ${provenance.node}, VS-ML Lab ${provenance.lab.version}${provenance.lab.commit ? ` at ${provenance.lab.commit.slice(0, 12)}${provenance.lab.dirty ? ' with local changes' : ''}` : ''}): ${runnerLine}`);
     for (const w of plan.warnings ?? []) {
       run.appendLog('warn', w);
       ev.log?.('warn', w);
@@ -300,6 +302,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
     try {
       checkpoint(step);
       run.updateStatus({ state, step, elapsedSeconds: elapsed(), endedAt: now(), best });
+      run.appendLog('info', `${state} at step ${step} of ${plan.iterations} after ${elapsed().toFixed(1)} s${best ? `; best ${best.metric} ${best.value} at step ${best.step}` : ''}`);
     } finally {
       closeQuietly();
     }
