@@ -89,9 +89,21 @@ export interface ProvenanceInputs {
   /** The .vsml.json the run came from: its repository is the researcher's code. */
   readonly configFile?: string;
   readonly runner?: RunnerInfo & { readonly precision: string };
-  readonly datasets?: Readonly<Record<string, DatasetFingerprint>>;
+  /** Checksums of the data (they load the datasets): one that throws is logged through `warn` and left out. */
+  readonly datasets?: () => Readonly<Record<string, DatasetFingerprint>>;
+  readonly warn?: (message: string) => void;
   readonly host?: string;
   readonly now?: Date;
+}
+
+function fingerprints(inputs: ProvenanceInputs): Readonly<Record<string, DatasetFingerprint>> {
+  try {
+    return inputs.datasets?.() ?? {};
+  } catch (e) {
+    // The run itself will say why a dataset does not load; its provenance just lacks the checksum.
+    inputs.warn?.(`could not checksum the datasets for the run's provenance: ${e instanceof Error ? e.message : String(e)}`);
+    return {};
+  }
 }
 
 /** Everything that produced a run, as recorded in config.json and status.json. Never throws. */
@@ -106,7 +118,12 @@ export async function collectProvenance(inputs: ProvenanceInputs): Promise<Prove
     platform: platform(),
     arch: arch(),
     ...(inputs.runner ? { runner: inputs.runner } : {}),
-    datasets: inputs.datasets ?? {},
+    datasets: fingerprints(inputs),
     recordedAt: (inputs.now ?? new Date()).toISOString(),
   };
+}
+
+/** config.json: the resolved config plus the provenance of the run (docs/contracts.md §1). */
+export function withProvenance(resolvedConfig: unknown, provenance: Provenance): unknown {
+  return resolvedConfig !== null && typeof resolvedConfig === 'object' && !Array.isArray(resolvedConfig) ? { ...resolvedConfig, provenance } : resolvedConfig;
 }

@@ -12,8 +12,7 @@ import { type Here, thisMachine } from './liveness';
 import { LOCK_FILE, RunLock } from './run-lock';
 import { StopRequested, stopPoint } from '../stop';
 import { initialTheta } from './initial-theta';
-import { collectProvenance } from './provenance';
-import type { DatasetFingerprint } from '../../protocol/run-records';
+import { collectProvenance, withProvenance } from './provenance';
 
 /** What the loop reports while it runs; the CLI draws a progress bar, the trainer process forwards them. */
 export interface ExperimentEvents {
@@ -73,7 +72,8 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   const provenance = await collectProvenance({
     configFile: plan.source,
     runner: { ...runnerInfo(runner), precision: runner.precision },
-    datasets: fingerprints(plan, (m) => ev.log?.('warn', m)),
+    datasets: plan.datasetFingerprints,
+    warn: (m) => ev.log?.('warn', m),
     host: here.host,
   });
   const takeLock = (r: RunFolder): RunLock => RunLock.acquire(r.file(LOCK_FILE), here, process.pid, (m) => ev.log?.('warn', m));
@@ -317,21 +317,6 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       ev.log?.('warn', `could not remove ${lock.file}: ${(e as Error).message}`);
     }
   }
-}
-
-/** The data's checksums; a dataset that cannot be hashed is logged and left out (the run itself will say why it cannot load it). */
-function fingerprints(plan: ExperimentPlan, warn: (m: string) => void): Record<string, DatasetFingerprint> {
-  try {
-    return plan.datasetFingerprints?.() ?? {};
-  } catch (e) {
-    warn(`could not checksum the datasets for the run's provenance: ${e instanceof Error ? e.message : String(e)}`);
-    return {};
-  }
-}
-
-/** config.json: the resolved config plus the provenance of the run (docs/contracts.md §1). */
-function withProvenance(resolvedConfig: unknown, provenance: unknown): unknown {
-  return resolvedConfig !== null && typeof resolvedConfig === 'object' && !Array.isArray(resolvedConfig) ? { ...resolvedConfig, provenance } : resolvedConfig;
 }
 
 export type { EvalDataset };
