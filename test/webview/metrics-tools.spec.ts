@@ -42,6 +42,13 @@ async function runWithRecords(): Promise<MetricsRunData> {
   return { ...run, provenance, evals: [...run.evals, recorded] };
 }
 
+/** Nothing blocked by the CSP (the zoom plugin and its hammerjs included), no script error; then close. */
+async function closeClean(p: PanelPage): Promise<void> {
+  assert.deepEqual(await p.cspViolations(), []);
+  assert.deepEqual(p.consoleErrors, []);
+  await p.page.close();
+}
+
 async function setValue(p: PanelPage, id: string, value: string, event = 'change'): Promise<void> {
   await p.page.evaluate(([i, v, ev]) => {
     const e = document.getElementById(i) as HTMLElement & { value: string };
@@ -75,9 +82,7 @@ test('run header shows the provenance with Open Run Log; recorded evaluations ge
   assert.deepEqual(rows.map((r) => r[1]), ['cli', 'editor']);
   assert.match(rows[0][7], /^\d+\.\d%$/);
   await p.screenshot('metrics-records-dark');
-  assert.deepEqual(await p.cspViolations(), []);
-  assert.deepEqual(p.consoleErrors, []);
-  await p.page.close();
+  await closeClean(p);
 });
 
 test('meta-training chart: EMA smoothing slider, log scale, relative-time x axis, kept in the saved state', async () => {
@@ -155,9 +160,7 @@ test('meta-training chart zooms with a dragged box, pans with Shift+drag, and Re
   const reset = await scale(p);
   assert.equal(reset.zoomed, false);
   assert.deepEqual(reset.x, full);
-  assert.deepEqual(await p.cspViolations(), []);
-  assert.deepEqual(p.consoleErrors, []);
-  await p.page.close();
+  await closeClean(p);
 });
 
 test('every chart exports CSV (its numbers as shown), PNG and SVG to the host, which answers export/done', async () => {
@@ -209,7 +212,5 @@ test('every chart exports CSV (its numbers as shown), PNG and SVG to the host, w
   assert.equal(await p.page.locator('#export-status').textContent(), 'Saved /tmp/metaLoss.csv');
   await p.send({ type: 'export/done', requestId: 2, outcome: 'failed', error: 'EACCES' });
   assert.equal(await p.page.locator('#export-status').textContent(), 'Could not save: EACCES');
-  assert.deepEqual(await p.cspViolations(), []);
-  assert.deepEqual(p.consoleErrors, []);
-  await p.page.close();
+  await closeClean(p);
 });
