@@ -108,8 +108,7 @@ function fingerprints(inputs: ProvenanceInputs): Readonly<Record<string, Dataset
 
 /** Everything that produced a run, as recorded in config.json and status.json. Never throws. */
 export async function collectProvenance(inputs: ProvenanceInputs): Promise<Provenance> {
-  const lab = await labProvenance();
-  const ws = inputs.configFile ? await gitStateOf(dirname(resolve(inputs.configFile))) : undefined;
+  const [lab, ws] = await Promise.all([labProvenance(), inputs.configFile ? gitStateOf(dirname(resolve(inputs.configFile))) : undefined]);
   return {
     lab,
     ...(ws ? { workspace: ws } : {}),
