@@ -6,7 +6,7 @@
  */
 import {
   type Obj, type ParseResult, FieldError, arr, int, intArray, nonEmptyStr, nonNegInt, num, numArray, numOrNull, obj,
-  oneOf, optNum, optStr, posInt, str, tryParse,
+  bool, oneOf, optNum, optStr, posInt, str, tryParse,
 } from './fields';
 
 export const RUN_STATES = ['running', 'finished', 'failed', 'stopped'] as const;
@@ -17,6 +17,45 @@ export interface RunnerInfo {
   readonly path: string;
   readonly backend: string;
   readonly threads: number;
+}
+
+/** The git state of a checkout: HEAD and whether tracked files differ from it (untracked files do not count). */
+export interface GitState {
+  readonly commit: string;
+  /** Absent when `git status` could not say (timed out, failed). */
+  readonly dirty?: boolean;
+}
+
+/** What the examples of one dataset split hashed to (sha256 of the decoded arrays: shape, values, labels). */
+export interface SplitChecksum {
+  readonly examples: number;
+  readonly sha256: string;
+}
+
+/** One dataset a run used: where it loaded from and a checksum per split used ({} for generated tasks). */
+export interface DatasetFingerprint {
+  readonly source: string;
+  readonly splits: Readonly<Record<string, SplitChecksum>>;
+}
+
+/**
+ * What produced a run (docs/contracts.md §1, "Provenance"): the lab's version and, when it runs
+ * from a git checkout, its commit; the git commit of the repository holding the config (the
+ * researcher's code); the machine, Node and the runner; and checksums of the data. Written to
+ * config.json when the run starts and to status.json by every trainer session (a resume may run
+ * elsewhere).
+ */
+export interface Provenance {
+  readonly lab: { readonly version: string } & Partial<GitState>;
+  /** The repository holding the config file, when it is in one. */
+  readonly workspace?: GitState & { readonly root: string };
+  readonly host: string;
+  readonly node: string;
+  readonly platform: string;
+  readonly arch: string;
+  readonly runner?: RunnerInfo & { readonly precision: string };
+  readonly datasets: Readonly<Record<string, DatasetFingerprint>>;
+  readonly recordedAt: string;
 }
 
 export interface BestMetric {
@@ -45,6 +84,8 @@ export interface RunStatus {
   readonly runner?: RunnerInfo;
   readonly best?: BestMetric;
   readonly error?: string;
+  /** What this trainer session ran with (absent in runs written before provenance was recorded). */
+  readonly provenance?: Provenance;
 }
 
 /**
@@ -94,6 +135,10 @@ export interface EvalMethodResult {
   readonly model?: string;
 }
 
+/** Who wrote an eval.jsonl line: absent = the trainer; 'editor' / 'cli' = an evaluation run later (Evaluate, `vsml eval --record`). */
+export const EVAL_SOURCES = ['editor', 'cli'] as const;
+export type EvalSource = (typeof EVAL_SOURCES)[number];
+
 /** One eval.jsonl line: one evaluation of one dataset. */
 export interface EvalRow {
   readonly step: number;
@@ -103,6 +148,10 @@ export interface EvalRow {
   readonly length: number;
   readonly episodes: number;
   readonly methods: Readonly<Record<string, EvalMethodResult>>;
+  /** Set on lines recorded after training from a checkpoint (`step` is the checkpoint's). */
+  readonly source?: EvalSource;
+  /** When a recorded evaluation ran (ISO time; trainer lines have `time`, seconds into the run). */
+  readonly recordedAt?: string;
 }
 
 /** LSTM states of one layer at one frame: base64 of little-endian float32 [A, B, N]. */
@@ -141,6 +190,45 @@ function readBest(value: unknown, path: string): BestMetric {
   return { metric: nonEmptyStr(o, 'metric', path), value: num(o, 'value', path), step: nonNegInt(o, 'step', path) };
 }
 
+function readGit(o: Obj, path: string): Partial<GitState> {
+  const commit = optStr(o, 'commit', path);
+  if (commit === undefined) return {};
+  return { commit, ...(o['dirty'] === undefined ? {} : { dirty: bool(o, 'dirty', path) }) };
+}
+
+function readFingerprint(value: unknown, path: string): DatasetFingerprint {
+  const o = obj(value, path);
+  const so = obj(o['splits'], `${path}.splits`);
+  const splits: Record<string, SplitChecksum> = {};
+  for (const [name, v] of Object.entries(so)) {
+    const p = `${path}.splits.${name}`;
+    const c = obj(v, p);
+    const sha256 = str(c, 'sha256', p);
+    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new FieldError(`${p}.sha256`, '64 hex digits', sha256);
+    splits[name] = { examples: nonNegInt(c, 'examples', p), sha256 };
+  }
+  return { source: str(o, 'source', path), splits };
+}
+
+export function readProvenance(value: unknown, path = 'provenance'): Provenance {
+  const o = obj(value, path);
+  const lab = obj(o['lab'], `${path}.lab`);
+  const ws = o['workspace'] === undefined ? undefined : obj(o['workspace'], `${path}.workspace`);
+  const runner = o['runner'] === undefined ? undefined : obj(o['runner'], `${path}.runner`);
+  const ds = obj(o['datasets'], `${path}.datasets`);
+  return {
+    lab: { version: str(lab, 'version', `${path}.lab`), ...readGit(lab, `${path}.lab`) },
+    ...(ws ? { workspace: { root: str(ws, 'root', `${path}.workspace`), commit: str(ws, 'commit', `${path}.workspace`), ...readGit(ws, `${path}.workspace`) } } : {}),
+    host: str(o, 'host', path),
+    node: str(o, 'node', path),
+    platform: str(o, 'platform', path),
+    arch: str(o, 'arch', path),
+    ...(runner ? { runner: { ...readRunner(runner, `${path}.runner`), precision: str(runner, 'precision', `${path}.runner`) } } : {}),
+    datasets: Object.fromEntries(Object.entries(ds).map(([k, v]) => [k, readFingerprint(v, `${path}.datasets.${k}`)])),
+    recordedAt: str(o, 'recordedAt', path),
+  };
+}
+
 export function readRunStatus(value: unknown, path = 'status'): RunStatus {
   const o = obj(value, path);
   const status: RunStatus = {
@@ -161,8 +249,11 @@ export function readRunStatus(value: unknown, path = 'status'): RunStatus {
   const error = optStr(o, 'error', path);
   const host = optStr(o, 'host', path);
   const bootId = optStr(o, 'bootId', path);
+  // Provenance describes the run; a damaged one must not hide the run's state: dropped, not fatal.
+  const provenance = o['provenance'] === undefined ? undefined : parseProvenance(o['provenance']);
   return {
     ...status,
+    ...(provenance?.ok ? { provenance: provenance.message } : {}),
     ...(host !== undefined ? { host } : {}),
     ...(bootId !== undefined ? { bootId } : {}),
     ...(runner !== undefined ? { runner } : {}),
@@ -220,6 +311,8 @@ export function readEvalRow(value: unknown, path = 'eval'): EvalRow {
   const methodsObj = obj(o['methods'], `${path}.methods`);
   const methods: Record<string, EvalMethodResult> = {};
   for (const [name, m] of Object.entries(methodsObj)) methods[name] = readMethod(m, `${path}.methods.${name}`);
+  const source = o['source'] === undefined ? undefined : oneOf(o, 'source', path, EVAL_SOURCES);
+  const recordedAt = optStr(o, 'recordedAt', path);
   return {
     step: nonNegInt(o, 'step', path),
     time: num(o, 'time', path),
@@ -228,6 +321,8 @@ export function readEvalRow(value: unknown, path = 'eval'): EvalRow {
     length: posInt(o, 'length', path),
     episodes: posInt(o, 'episodes', path),
     methods,
+    ...(source !== undefined ? { source } : {}),
+    ...(recordedAt !== undefined ? { recordedAt } : {}),
   };
 }
 
@@ -276,12 +371,18 @@ function readWeightChannel(o: Obj, path: string): { weightChannel?: number } {
 }
 
 export const parseRunStatus = (value: unknown): ParseResult<RunStatus> => tryParse(() => readRunStatus(value));
+export const parseProvenance = (value: unknown): ParseResult<Provenance> => tryParse(() => readProvenance(value));
 export const parseRunLock = (value: unknown): ParseResult<RunLockRecord> => tryParse(() => readRunLock(value));
 export const parseMetricsRow = (value: unknown): ParseResult<MetricsRow> => tryParse(() => readMetricsRow(value));
 export const parseEvalRow = (value: unknown): ParseResult<EvalRow> => tryParse(() => readEvalRow(value));
 export const parseSnapshot = (value: unknown): ParseResult<StateSnapshot> => tryParse(() => readSnapshot(value));
 
-/** Identity of an evaluation row: a run evaluates each dataset once per step and episode length. */
-export function evalRowKey(row: Pick<EvalRow, 'step' | 'dataset' | 'length'>): string {
-  return `${row.step}/${row.dataset}/${row.length}`;
+/**
+ * Identity of an evaluation row: the trainer evaluates each dataset once per step and episode
+ * length; a recorded evaluation (editor, CLI) of the same checkpoint is another row, told apart by
+ * its source and time.
+ */
+export function evalRowKey(row: Pick<EvalRow, 'step' | 'dataset' | 'length' | 'source' | 'recordedAt'>): string {
+  const base = `${row.step}/${row.dataset}/${row.length}`;
+  return row.source === undefined ? base : `${base}/${row.source}@${row.recordedAt ?? ''}`;
 }

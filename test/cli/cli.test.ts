@@ -256,7 +256,8 @@ test('vsml check: validation and the cost estimate, no run started; --json for t
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /default\.vsml\.json: ok \(no run started\)/);
   assert.match(r.stdout, /meta-step +128 rollouts × 49\.0 k cell-ticks = 6\.27 M cell-ticks/);
-  assert.match(r.stdout, /speed +5\.00 M cell-ticks\/s, a default/);
+  assert.match(r.stdout, /run +\d+ meta-steps: .*, ~.* \(assumed 5 M cell-ticks\/s: no run measured yet\)$/m);
+  assert.match(r.stdout, /speed +5\.00 M cell-ticks\/s, assumed 5 M cell-ticks\/s: no run measured yet/);
   assert.match(r.stdout, /memory +about [\d.]+ MiB at peak/);
   const j = vsml(['check', 'examples/default.vsml.json', '--json', '--set', 'training.population_size=32', '--runs-dir', join(dir, 'runs')]);
   assert.equal(j.code, 0, j.stderr);
@@ -305,4 +306,41 @@ test('a missing evaluation dataset is dropped with a warning (printed and in tra
   assert.equal(y.code, 1);
   assert.match(y.stderr, /^error: .*y\.vsml\.json: training\.dataset: dataset "idx:.*empty" is not available/m);
   assert.throws(() => readdirSync(join(dir, 'runs-y')), /ENOENT/);
+});
+
+test('vsml eval --record appends the results to the run\'s eval.jsonl (source, checkpoint step, time), logs it, and export --csv --eval shows them', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vsml-record-'));
+  trainTiny(dir, 2);
+  const [runId] = readdirSync(join(dir, 'runs'));
+  const run = join(dir, 'runs', runId);
+  const before = readFileSync(join(run, 'eval.jsonl'), 'utf8').trim().split('\n');
+  const r = vsml(['eval', run, '--dataset', 'mnist', '--episodes', '1', '--length', '3', '--no-baselines', '--record']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /recorded 1 evaluation row in .*eval\.jsonl/);
+  const lines = readFileSync(join(run, 'eval.jsonl'), 'utf8').trim().split('\n');
+  assert.deepEqual(lines.slice(0, before.length), before); // the trainer's rows untouched
+  assert.equal(lines.length, before.length + 1);
+  const rec = JSON.parse(lines.at(-1)!);
+  assert.equal(rec.source, 'cli');
+  assert.equal(rec.step, 2); // the checkpoint's meta-step
+  assert.equal(rec.dataset, 'mnist');
+  assert.equal(rec.length, 3);
+  assert.ok(Math.abs(Date.parse(rec.recordedAt) - Date.now()) < 10 * 60_000);
+  assert.equal(rec.methods.learned.curve.length, 3);
+  assert.match(readFileSync(join(run, 'trainer.log'), 'utf8'), /info evaluation from the cli recorded in eval\.jsonl: checkpoint step 2, mnist \(T=3\)/);
+  const csv = vsml(['export', run, '--csv', '--eval']);
+  assert.equal(csv.code, 0, csv.stderr);
+  const [head, ...rows] = csv.stdout.trim().split('\n');
+  const cols = head.split(',');
+  assert.ok(cols.includes('source'), head);
+  assert.equal(rows.filter((l) => l.split(',')[cols.indexOf('source')] === 'cli').length, 2); // learned + untrained
+
+  // A checkpoint copied out of its run folder has no eval.jsonl to record to: refused before evaluating.
+  writeFileSync(join(dir, 'lone.json'), readFileSync(join(run, 'checkpoints', 'latest.json')));
+  const lone = vsml(['eval', join(dir, 'lone.json'), '--dataset', 'mnist', '--record']);
+  assert.equal(lone.code, 1);
+  assert.match(lone.stderr, /checkpoint outside a run folder/);
+  const badSource = vsml(['eval', run, '--record', '--record-source', 'robot']);
+  assert.equal(badSource.code, 1);
+  assert.match(badSource.stderr, /--record-source/);
 });

@@ -28,7 +28,14 @@ test('vsml clone --json prints exactly one line {run, datasets: {name: {clone, t
   }
   assert.ok(out.seconds > 0);
   assert.ok(existsSync(join(out.run, 'checkpoints', 'latest.json')));
-  assert.equal(JSON.parse(readFileSync(join(out.run, 'status.json'), 'utf8')).state, 'finished');
+  const status = JSON.parse(readFileSync(join(out.run, 'status.json'), 'utf8'));
+  assert.equal(status.state, 'finished');
+  // A clone run records its provenance like a training run: the data's checksums, per split used.
+  const prov = JSON.parse(readFileSync(join(out.run, 'config.json'), 'utf8')).provenance;
+  assert.deepEqual(status.provenance, prov);
+  assert.deepEqual(Object.keys(prov.datasets).sort(), ['fashion_mnist', 'mnist']);
+  assert.match(prov.datasets.mnist.splits.train.sha256, /^[0-9a-f]{64}$/);
+  assert.match(prov.datasets.fashion_mnist.splits.test.sha256, /^[0-9a-f]{64}$/);
   const metrics = readFileSync(join(out.run, 'metrics.jsonl'), 'utf8').trim().split('\n');
   assert.equal(metrics.length, 2);
   const evals = readFileSync(join(out.run, 'eval.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));

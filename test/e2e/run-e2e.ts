@@ -11,7 +11,9 @@
  *      ours, in the CLI's words); a copy of examples/default.vsml.json (its `$schema` situation as a
  *      user gets it) edited to `"population_size": "many"` plus `model.no_such_option` shows both
  *      faults once each, no Train lens, and Train VS-ML refuses it before any trainer starts;
- *   4. opens the metrics panel of a finished run from the view; 5. creates a new experiment;
+ *   4. opens the metrics panel of a finished run from the view, and its trainer.log with "VS-ML: Open
+ *      Run Log" (from the panel, and after a window reload from the palette's run pick);
+ *   5. creates a new experiment;
  *   5b. runs "VS-ML: Sweep" (a grid path typed wrong is flagged as typed) and its two runs finish.
  * Screenshots go to test-results/e2e/. Everything it starts runs in its own process group and is
  * shut down at the end, pass or fail; state lives in a temp folder (XDG_* and TMPDIR point there).
@@ -306,6 +308,29 @@ async function main(): Promise<void> {
     await page.waitForTimeout(1500); // let the charts draw for the screenshot
     step('the metrics panel opened for a finished run');
     await wb.screenshot(join(RESULTS, '7-metrics-panel.png'));
+
+    // --- 4b. Open Run Log: from the metrics panel's run header, then after a window reload from the palette's run pick
+    const logTab = page.locator('.tabs-container .tab[aria-label^="trainer.log"]');
+    const panelFrame = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
+    await panelFrame.locator('.open-run-log').first().click();
+    await logTab.first().waitFor({ timeout: 20_000 });
+    // Monaco renders spaces as no-break spaces: \s matches both.
+    await page.locator('.monaco-editor .view-lines', { hasText: /info\sfinished\sat\sstep\s4\sof\s4/ }).first().waitFor({ timeout: 20_000 });
+    step('Open Run Log from the metrics panel opened trainer.log');
+    await wb.screenshot(join(RESULTS, '7b-run-log-from-panel.png'));
+    await wb.runCommand('View: Close All Editors');
+    await wb.runCommand('Developer: Reload Window');
+    await page.waitForTimeout(1000);
+    await wb.waitLoaded();
+    await wb.openViewContainer('VS-ML');
+    await wb.sideBarRow(/finished · step 4\/4/).first().waitFor({ timeout: 30_000 });
+    await wb.runCommand('VS-ML: Open Run Log');
+    await wb.pickRow(tinyFinished.runId);
+    await logTab.first().waitFor({ timeout: 20_000 });
+    await page.locator('.monaco-editor .view-lines', { hasText: /info\sstarted\son\s/ }).first().waitFor({ timeout: 20_000 });
+    step('after a reload, VS-ML: Open Run Log picked the run and opened its trainer.log');
+    await wb.screenshot(join(RESULTS, '7c-run-log-after-reload.png'));
+    await wb.runCommand('View: Close All Editors');
 
     // --- 5. New Experiment writes a commented example that validates clean and shows up in the view
     await wb.runCommand('VS-ML: New Experiment');

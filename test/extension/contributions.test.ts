@@ -29,6 +29,13 @@ describe('package.json contributions', () => {
     assert.equal(declared.get('vsml.stop')!.title, 'VS-ML: Stop Run');
   });
 
+  it('declares "VS-ML: Open Run Log" in the palette and on every run of the Experiments view', () => {
+    assert.equal(declared.get('vsml.openRunLog')?.title, 'VS-ML: Open Run Log');
+    const onRuns = (c.menus['view/item/context'] as { command: string; when: string }[]).find((m) => m.command === 'vsml.openRunLog');
+    assert.ok(onRuns && /viewItem =~ \/\^vsml\\\.run\\\.\//.test(onRuns.when), JSON.stringify(onRuns));
+    assert.ok(!(c.menus.commandPalette as { command: string }[]).some((m) => m.command === 'vsml.openRunLog'), 'hidden from the palette');
+  });
+
   it('registers every declared command in the extension, and declares every registered one', () => {
     const code = sources(join(REPO_ROOT, 'src', 'extension')).join('\n');
     const registered = new Set([...code.matchAll(/(?:registerCommand\(|reg\()\s*'(vsml\.[A-Za-z]+)'/g)].map((m) => m[1]));

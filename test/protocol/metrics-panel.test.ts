@@ -56,3 +56,25 @@ test('metrics panel -> host messages parse; bad ones are rejected', () => {
     assert.equal(parseMetricsToHostMessage(bad).ok, false, JSON.stringify(bad));
   }
 });
+
+test('chart export and Open Run Log messages parse; bad file names, formats and payloads are rejected with the field named', () => {
+  const save = { type: 'export/save', requestId: 3, format: 'csv', fileName: 'meta-loss (2 runs).csv', data: 'series,step,metaLoss\n' };
+  assert.deepEqual(parseMetricsToHostMessage(save), { ok: true, message: save });
+  assert.ok(parseMetricsToHostMessage({ ...save, format: 'png', fileName: 'x.png', data: 'iVBORw0KGgo=' }).ok);
+  assert.deepEqual(parseMetricsToHostMessage({ type: 'runLog/open', runId: 'r-1' }), { ok: true, message: { type: 'runLog/open', runId: 'r-1' } });
+  const cases: [unknown, RegExp][] = [
+    [{ ...save, fileName: '../../etc/passwd' }, /export\/save\.fileName/],
+    [{ ...save, fileName: 'a/b.csv' }, /export\/save\.fileName/],
+    [{ ...save, format: 'pdf' }, /export\/save\.format/],
+    [{ ...save, format: 'png', data: 'not base64!' }, /export\/save\.data/],
+    [{ ...save, requestId: -1 }, /export\/save\.requestId/],
+    [{ type: 'runLog/open', runId: '' }, /runLog\/open\.runId/],
+  ];
+  for (const [m, re] of cases) {
+    const r = parseMetricsToHostMessage(m);
+    assert.ok(!r.ok && re.test(r.error), `${JSON.stringify(m)}: ${r.ok ? 'parsed' : r.error}`);
+  }
+  assert.deepEqual(parseHostToMetricsMessage({ type: 'export/done', requestId: 3, outcome: 'saved', path: '/tmp/a.csv' }),
+    { ok: true, message: { type: 'export/done', requestId: 3, outcome: 'saved', path: '/tmp/a.csv' } });
+  assert.equal(parseHostToMetricsMessage({ type: 'export/done', requestId: 3, outcome: 'done' }).ok, false);
+});

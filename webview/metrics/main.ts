@@ -1,26 +1,33 @@
 /**
  * The metrics panel: meta-training curves and evaluation accuracy of the selected runs against
  * meta-step (live), the inner learning curve of the learned LA beside the untrained LA, SGD and
- * Adam, and a config comparison with "differences only". Host messages are parsed first; the
- * panel's choices are kept with setState.
+ * Adam, and a config comparison with "differences only". Each run's header states its provenance
+ * (with Open Run Log); evaluations recorded from the editor or `vsml eval --record` get a table.
+ * The meta-training chart smooths (TensorBoard's EMA), switches to a log scale or a wall-clock x
+ * axis, and zooms and pans; every chart exports CSV, PNG and SVG (the host writes the file).
+ * Host messages are parsed first; the panel's choices are kept with setState.
  */
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-label/index.js';
 import '@vscode-elements/elements/dist/vscode-divider/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '../shared/panel.css';
+import './metrics.css';
 import {
-  HostToMetricsMessage, MetricsToHostMessage, RunSummary, parseHostToMetricsMessage,
+  type ExportFormat, HostToMetricsMessage, MetricsToHostMessage, RunSummary, parseHostToMetricsMessage,
 } from '../../src/protocol/metrics-panel';
+import { chartCsv, chartSvg, exportFileName } from './chart-export';
+import { provenanceParts } from './provenance-text';
 import { ce, el } from '../shared/dom';
 import { onThemeChange } from '../shared/theme';
 import { onHostMessage, panelApi } from '../shared/vscode-api';
 import { DASHES, LineChart, LineDataset, lineDataset, runColor } from './charts';
 import { configDiff } from './config-diff';
 import {
-  AccuracyKey, METHODS, METRIC_KEYS, MetricKey, RunStore, appendEvals, appendMetrics, datasetsOf, downsampleNote, evalSeries, evalSteps,
-  innerCurve, metricSeries, smooth, storeFrom,
+  AccuracyKey, METHODS, METRIC_KEYS, MetricKey, RunStore, XAxis, appendEvals, appendMetrics, datasetsOf, downsampleNote, emaSmooth, evalSeries, evalSteps,
+  innerCurve, metricSeries, recordedEvaluations, smooth, storeFrom, timeUnit,
 } from './model';
 import { WAITING_TEXT, clearPanelError, showPanelError } from '../shared/panel-error';
 
@@ -37,6 +44,10 @@ interface MetricsState {
   /** Moving-average window of the inner curves (1 = raw). */
   curveSmoothing: number;
   differencesOnly: boolean;
+  /** The meta-training chart: EMA weight in [0, 0.99] (0 = raw), log y axis, x axis. */
+  lossSmoothing: number;
+  logY: boolean;
+  xAxis: XAxis;
 }
 
 const api = panelApi<MetricsToHostMessage, MetricsState>();
@@ -55,6 +66,9 @@ function restoreState(): MetricsState {
     curveStep: pick(s?.curveStep, (x) => typeof x === 'number' && Number.isInteger(x), -1),
     curveSmoothing: pick(s?.curveSmoothing, (x) => x === 1 || x === 5 || x === 11 || x === 25, 1),
     differencesOnly: pick(s?.differencesOnly, (x) => typeof x === 'boolean', true),
+    lossSmoothing: pick(s?.lossSmoothing, (x) => typeof x === 'number' && x >= 0 && x <= 0.99, 0),
+    logY: pick(s?.logY, (x) => typeof x === 'boolean', false),
+    xAxis: pick(s?.xAxis, (x) => x === 'step' || x === 'time', 'step'),
   };
 }
 
@@ -75,6 +89,15 @@ const curveDatasetSelect = ce('vscode-single-select', { id: 'curve-dataset-selec
 const curveStepSelect = ce('vscode-single-select', { id: 'curve-step-select' });
 const smoothingSelect = ce('vscode-single-select', { id: 'curve-smoothing-select' });
 const diffOnly = ce('vscode-checkbox', { id: 'diff-only', label: 'Differences only' });
+const xAxisSelect = ce('vscode-single-select', { id: 'loss-x-select' });
+const lossSmoothing = el('input', { id: 'loss-smoothing', type: 'range', min: '0', max: '0.99', step: '0.01', 'aria-label': 'Smoothing' });
+const lossSmoothingValue = el('span', { id: 'loss-smoothing-value', class: 'muted' });
+const logScale = ce('vscode-checkbox', { id: 'loss-log', label: 'Log scale' });
+const logNote = el('span', { id: 'loss-log-note', class: 'muted' });
+const resetZoom = ce('vscode-button', { id: 'loss-reset-zoom', secondary: '', title: 'Drag a box to zoom, Shift+drag to pan, Ctrl+wheel to zoom' }, 'Reset zoom');
+const runHeaders = el('div', { id: 'run-headers' });
+const recordedTable = el('table', { class: 'data', id: 'recorded-evals' });
+const exportStatus = el('p', { class: 'muted', id: 'export-status' });
 const diffTable = el('table', { class: 'data', id: 'config-diff' });
 const canvas = (id: string): HTMLCanvasElement => el('canvas', { id, role: 'img' });
 const lossCanvas = canvas('chart-loss');
@@ -84,20 +107,32 @@ const card = (title: string, controls: Node[], body: Node): HTMLElement =>
   el('section', { class: 'card' }, el('h2', {}, title), el('div', { class: 'toolbar' }, ...controls), body);
 const labelled = (text: string, control: HTMLElement): HTMLElement => el('label', {}, ce('vscode-label', {}, text), control);
 
+/** CSV, PNG and SVG buttons of one chart (`chart`: the name in ids and file names). */
+const exportButtons = (chart: string): HTMLElement => el('span', { class: 'export-buttons' },
+  ...(['csv', 'png', 'svg'] as const).map((f) => {
+    const b = ce('vscode-button', { id: `export-${chart}-${f}`, secondary: '', title: `Save this chart as ${f.toUpperCase()}` }, f.toUpperCase());
+    b.addEventListener('click', () => exportChart(chart, f));
+    return b;
+  }));
+
 app.append(
   el('h1', {}, 'VS-ML Metrics'),
   statusLine,
   runList,
+  runHeaders,
+  exportStatus,
   el('div', { class: 'grid2' },
-    card('Meta-training', [labelled('Metric', metricSelect)], el('div', { class: 'chart-box' }, lossCanvas)),
-    card('Evaluation accuracy', [labelled('Method', methodSelect), labelled('Accuracy', accuracySelect)], el('div', { class: 'chart-box' }, evalCanvas)),
-    card('Inner learning curve (online accuracy)', [labelled('Run', curveRunSelect), labelled('Dataset', curveDatasetSelect), labelled('Meta-step', curveStepSelect), labelled('Smoothing', smoothingSelect)],
+    card('Meta-training', [labelled('Metric', metricSelect), labelled('x', xAxisSelect), labelled('Smoothing', el('span', {}, lossSmoothing, lossSmoothingValue)), logScale, logNote, resetZoom, exportButtons('meta-training')],
+      el('div', { class: 'chart-box' }, lossCanvas)),
+    card('Evaluation accuracy', [labelled('Method', methodSelect), labelled('Accuracy', accuracySelect), exportButtons('evaluation')], el('div', { class: 'chart-box' }, evalCanvas)),
+    card('Inner learning curve (online accuracy)', [labelled('Run', curveRunSelect), labelled('Dataset', curveDatasetSelect), labelled('Meta-step', curveStepSelect), labelled('Smoothing', smoothingSelect), exportButtons('inner-curve')],
       el('div', { class: 'chart-box' }, curveCanvas)),
   ),
+  card('Recorded evaluations (Evaluate in the editor, vsml eval --record)', [], recordedTable),
   card('Config comparison', [diffOnly], diffTable),
 );
 
-const lossChart = new LineChart(lossCanvas, 'meta-step', 'meta-loss');
+const lossChart = new LineChart(lossCanvas, 'meta-step', 'meta-loss', undefined, { zoom: true });
 const evalChart = new LineChart(evalCanvas, 'meta-step', 'accuracy', { min: 0, max: 1 });
 const curveChart = new LineChart(curveCanvas, 'examples seen', 'online accuracy', { min: 0, max: 1 });
 
@@ -118,6 +153,19 @@ setOptions(accuracySelect, [{ value: 'meanAccuracy', label: 'mean over the episo
 setOptions(methodSelect, METHODS.map((m) => ({ value: m, label: m })), state.method);
 setOptions(smoothingSelect, [1, 5, 11, 25].map((w) => ({ value: String(w), label: w === 1 ? 'none' : `${w} steps` })), String(state.curveSmoothing));
 if (state.differencesOnly) diffOnly.setAttribute('checked', '');
+setOptions(xAxisSelect, [{ value: 'step', label: 'meta-step' }, { value: 'time', label: 'relative time' }], state.xAxis);
+lossSmoothing.value = String(state.lossSmoothing);
+lossSmoothingValue.textContent = state.lossSmoothing.toFixed(2);
+if (state.logY) logScale.setAttribute('checked', '');
+xAxisSelect.addEventListener('change', (e) => { state.xAxis = valueOf(e) === 'time' ? 'time' : 'step'; save(); drawLoss(); });
+lossSmoothing.addEventListener('input', () => {
+  state.lossSmoothing = Math.min(0.99, Math.max(0, Number(lossSmoothing.value) || 0));
+  lossSmoothingValue.textContent = state.lossSmoothing.toFixed(2);
+  save();
+  drawLoss();
+});
+logScale.addEventListener('change', (e) => { state.logY = (e.target as HTMLElement & { checked: boolean }).checked; save(); drawLoss(); });
+resetZoom.addEventListener('click', () => lossChart.resetZoom());
 metricSelect.addEventListener('change', (e) => { state.metric = valueOf(e) as MetricKey; save(); drawLoss(); });
 accuracySelect.addEventListener('change', (e) => { state.accuracy = valueOf(e) as AccuracyKey; save(); drawEval(); });
 methodSelect.addEventListener('change', (e) => { state.method = valueOf(e); save(); drawEval(); });
@@ -159,10 +207,31 @@ function drawStatus(): void {
 }
 
 const lossLabel = (r: RunStore): string => `${runLabel(r)} ${state.metric}`;
+/** A faint copy of a color for the raw series under a smoothed one (TensorBoard draws it so). */
+const faint = (color: string): string => (/^#[0-9a-f]{6}$/i.test(color) ? `${color}40` : color);
+/** Live rows can be appended to the drawn series only when they are drawn as they come (raw, against step). */
+const lossAppendable = (): boolean => state.lossSmoothing === 0 && state.xAxis === 'step';
 const evalLabel = (r: RunStore, dataset: string): string => `${runLabel(r)} ${dataset} ${state.method}`;
 
 function drawLoss(): void {
-  lossChart.setDatasets(selectedStores().map((r) => lineDataset(lossLabel(r), metricSeries(r, state.metric), runColor(runIndex(r.summary.runId)))));
+  const sel = selectedStores();
+  const unit = timeUnit(Math.max(0, ...sel.map((r) => r.metrics[r.metrics.length - 1]?.time ?? 0)));
+  lossChart.configure({ logY: state.logY, xTitle: state.xAxis === 'step' ? 'meta-step' : `relative time (${unit.name})` });
+  const ds: LineDataset[] = [];
+  let hidden = 0;
+  for (const r of sel) {
+    const color = runColor(runIndex(r.summary.runId));
+    const raw = metricSeries(r, state.metric, state.xAxis, unit.divisor);
+    if (state.logY) hidden += raw.filter((p) => !(p.y > 0)).length;
+    if (state.lossSmoothing > 0) {
+      ds.push({ ...lineDataset(lossLabel(r), raw, faint(color)), borderWidth: 1 });
+      ds.push(lineDataset(`${lossLabel(r)} (smoothed ${state.lossSmoothing.toFixed(2)})`, emaSmooth(raw, state.lossSmoothing), color));
+    } else {
+      ds.push(lineDataset(lossLabel(r), raw, color));
+    }
+  }
+  logNote.textContent = hidden > 0 ? `${hidden} value${hidden === 1 ? '' : 's'} ≤ 0 not drawn` : '';
+  lossChart.setDatasets(ds);
 }
 
 function drawEval(): void {
@@ -199,6 +268,48 @@ function drawCurve(): void {
   curveChart.setDatasets(ds.filter((d) => d.data.length > 0));
 }
 
+function drawRunHeaders(): void {
+  runHeaders.replaceChildren(...selectedStores().map((r) => {
+    const open = ce('vscode-button', { secondary: '', 'data-run-id': r.summary.runId, class: 'open-run-log' }, 'Open Run Log');
+    open.addEventListener('click', () => api.post({ type: 'runLog/open', runId: r.summary.runId }));
+    const facts = r.provenance
+      ? provenanceParts(r.provenance).map((p) => el('span', { class: 'fact', ...(p.title ? { title: p.title } : {}) }, el('span', { class: 'muted' }, `${p.label} `), p.value))
+      : [el('span', { class: 'muted' }, 'no provenance recorded (a run from an older version)')];
+    return el('div', { class: 'run-header', 'data-run-id': r.summary.runId }, el('strong', {}, r.summary.runId), ...facts, open);
+  }));
+}
+
+const pct = (v: number | undefined): string => (v === undefined ? '' : `${(100 * v).toFixed(1)}%`);
+
+function drawRecorded(): void {
+  const rows = recordedEvaluations(selectedStores());
+  const head = el('tr', {}, ...['run', 'source', 'recorded', 'checkpoint step', 'dataset', 'T', 'episodes', ...METHODS].map((h) => el('th', {}, h)));
+  const body = rows.map(({ runId, row }) => el('tr', {},
+    el('td', {}, runId), el('td', {}, row.source ?? ''), el('td', {}, (row.recordedAt ?? '').replace('T', ' ').slice(0, 19)),
+    el('td', {}, String(row.step)), el('td', {}, row.dataset), el('td', {}, String(row.length)), el('td', {}, String(row.episodes)),
+    ...METHODS.map((m) => el('td', {}, pct(row.methods[m]?.meanAccuracy)))));
+  const empty = rows.length === 0 ? [el('tr', {}, el('td', { class: 'muted', colspan: '11' }, 'None yet: Evaluate a run (explorer) or run vsml eval <run> --record; the results appear here.'))] : [];
+  recordedTable.replaceChildren(el('thead', {}, head), el('tbody', {}, ...body, ...empty));
+}
+
+// ---- export ----------------------------------------------------------------------------------
+let exportSeq = 0;
+const charts: Record<string, { chart: LineChart; yTitle: () => string }> = {
+  'meta-training': { chart: lossChart, yTitle: () => state.metric },
+  evaluation: { chart: evalChart, yTitle: () => state.accuracy },
+  'inner-curve': { chart: curveChart, yTitle: () => 'online accuracy' },
+};
+
+/** The webview cannot write files: post the content; the host asks where and answers `export/done`. */
+function exportChart(name: string, format: ExportFormat): void {
+  const c = charts[name];
+  const data = format === 'csv' ? chartCsv(c.chart.shownSeries(), c.chart.xAxisTitle, c.yTitle())
+    : format === 'png' ? c.chart.pngBase64() : chartSvg({ ...c.chart.picture(), yTitle: c.yTitle() });
+  const fileName = exportFileName(name === 'meta-training' ? state.metric : name, state.selected, format);
+  api.post({ type: 'export/save', requestId: ++exportSeq, format, fileName, data });
+  exportStatus.textContent = `Saving ${fileName}…`;
+}
+
 function drawDiff(): void {
   const sel = selectedStores();
   const rows = configDiff(sel.map((r) => r.config), state.differencesOnly);
@@ -210,6 +321,8 @@ function drawDiff(): void {
 
 function drawAll(): void {
   drawRunList();
+  drawRunHeaders();
+  drawRecorded();
   drawLoss();
   drawEval();
   drawCurve();
@@ -220,18 +333,23 @@ function drawAll(): void {
 let pending = false;
 let needEval = false;
 let needRunList = false;
+let needLoss = false;
 /** Live rows arrive in bursts; redraw once per animation frame, only what changed. */
-function scheduleUpdate(what: 'metrics' | 'eval' | 'status'): void {
+function scheduleUpdate(what: 'metrics' | 'eval' | 'status' | 'loss'): void {
   if (what === 'eval') needEval = true;
   if (what === 'status') needRunList = true;
+  if (what === 'loss') needLoss = true;
   if (pending) return;
   pending = true;
   requestAnimationFrame(() => {
     pending = false;
-    lossChart.update();
+    if (needLoss) drawLoss();
+    else lossChart.update();
+    needLoss = false;
     if (needEval) {
       drawEval();
       drawCurve();
+      drawRecorded();
     }
     if (needRunList) drawRunList();
     else drawStatus();
@@ -258,6 +376,11 @@ function handle(m: HostToMetricsMessage): void {
       const fresh = appendMetrics(r, m.rows);
       if (fresh.length === 0) break;
       r.summary = { ...r.summary, step: Math.max(r.summary.step, fresh[fresh.length - 1].step) };
+      // Smoothed or against time, the whole series is redrawn (once per frame); raw against step, points are appended.
+      if (!lossAppendable()) {
+        scheduleUpdate('loss');
+        break;
+      }
       const pts = fresh.flatMap((row) => (typeof row[state.metric] === 'number' ? [{ x: row.step, y: row[state.metric] as number }] : []));
       if (!lossChart.append(lossLabel(r), pts)) drawLoss();
       scheduleUpdate('metrics');
@@ -277,6 +400,9 @@ function handle(m: HostToMetricsMessage): void {
       scheduleUpdate('status');
       break;
     }
+    case 'export/done':
+      exportStatus.textContent = m.outcome === 'saved' ? `Saved ${m.path ?? ''}` : m.outcome === 'cancelled' ? 'Export cancelled.' : `Could not save: ${m.error ?? 'unknown error'}`;
+      break;
     case 'panel/error':
       showPanelError(m.message, statusLine);
       break;
@@ -296,6 +422,7 @@ onThemeChange(() => {
 /** Read-only view of the charts' points, for the webview tests and the benchmark. */
 (window as unknown as { vsmlMetricsDebug: unknown }).vsmlMetricsDebug = {
   points: () => ({ loss: lossChart.points(), eval: evalChart.points(), curve: curveChart.points() }),
+  lossScale: () => ({ type: lossChart.chart.options.scales?.y?.type, xTitle: lossChart.xAxisTitle, zoomed: lossChart.isZoomed(), x: lossChart.visibleX() }),
 };
 
 api.post({ type: 'ready' });

@@ -4,7 +4,7 @@
  * compare against them.
  */
 import type { MetricsRunData, RunSummary } from '../../src/protocol/metrics-panel';
-import { evalRowKey, type EvalRow, type MetricsRow } from '../../src/protocol/run-records';
+import { evalRowKey, type EvalRow, type MetricsRow, type Provenance } from '../../src/protocol/run-records';
 
 export interface Point {
   x: number;
@@ -15,7 +15,11 @@ export interface RunStore {
   summary: RunSummary;
   config: unknown;
   metrics: MetricsRow[];
+  /** The trainer's evaluations (charted against meta-step). */
   evals: EvalRow[];
+  /** Evaluations recorded later from a checkpoint (editor, `vsml eval --record`): listed in their own table. */
+  recorded: EvalRow[];
+  provenance?: Provenance;
   /** Rows the run's metrics.jsonl holds; more than metrics.length when the host downsampled it. */
   rowCount: number;
 }
@@ -26,7 +30,11 @@ export const METHODS = ['learned', 'untrained', 'sgd', 'adam'] as const;
 export type AccuracyKey = 'meanAccuracy' | 'finalAccuracy';
 
 export function storeFrom(run: MetricsRunData): RunStore {
-  return { summary: run.summary, config: run.config, metrics: [...run.metrics].sort((a, b) => a.step - b.step), evals: [...run.evals], rowCount: run.metricsRowCount };
+  return {
+    summary: run.summary, config: run.config, metrics: [...run.metrics].sort((a, b) => a.step - b.step),
+    evals: run.evals.filter((e) => e.source === undefined), recorded: run.evals.filter((e) => e.source !== undefined),
+    rowCount: run.metricsRowCount, ...(run.provenance ? { provenance: run.provenance } : {}),
+  };
 }
 
 /** Appends rows newer than the last one held (the host dedupes too; a replayed message must not double points). */
@@ -39,10 +47,16 @@ export function appendMetrics(store: RunStore, rows: readonly MetricsRow[]): Met
 }
 
 export function appendEvals(store: RunStore, rows: readonly EvalRow[]): EvalRow[] {
-  const have = new Set(store.evals.map(evalRowKey));
+  const have = new Set([...store.evals, ...store.recorded].map(evalRowKey));
   const fresh = rows.filter((r) => !have.has(evalRowKey(r)));
-  store.evals.push(...fresh);
+  for (const r of fresh) (r.source === undefined ? store.evals : store.recorded).push(r);
   return fresh;
+}
+
+/** Every selected run's recorded evaluations, newest first, with the run they belong to. */
+export function recordedEvaluations(stores: readonly RunStore[]): { runId: string; row: EvalRow }[] {
+  return stores.flatMap((s) => s.recorded.map((row) => ({ runId: s.summary.runId, row })))
+    .sort((a, b) => (b.row.recordedAt ?? '').localeCompare(a.row.recordedAt ?? ''));
 }
 
 /** How the chart's rows relate to the file's, when the host downsampled them ('' otherwise). */
@@ -52,14 +66,41 @@ export function downsampleNote(store: RunStore): string {
     : '';
 }
 
-/** y of one metric against meta-step; steps whose value was not finite (null) are left out. */
-export function metricSeries(store: RunStore, key: MetricKey): Point[] {
+/** The meta-loss chart's x axis: meta-step, or wall-clock time since the run started (TensorBoard's "relative"). */
+export type XAxis = 'step' | 'time';
+
+/** A unit for relative time that keeps the axis' numbers readable. */
+export function timeUnit(maxSeconds: number): { divisor: number; name: string } {
+  if (maxSeconds > 2 * 3600) return { divisor: 3600, name: 'h' };
+  if (maxSeconds > 120) return { divisor: 60, name: 'min' };
+  return { divisor: 1, name: 's' };
+}
+
+/** y of one metric against meta-step (or `time / timeDivisor`); steps whose value was not finite (null) are left out. */
+export function metricSeries(store: RunStore, key: MetricKey, x: XAxis = 'step', timeDivisor = 1): Point[] {
   const out: Point[] = [];
   for (const r of store.metrics) {
     const y = r[key];
-    if (typeof y === 'number') out.push({ x: r.step, y });
+    if (typeof y === 'number') out.push({ x: x === 'step' ? r.step : r.time / timeDivisor, y });
   }
   return out;
+}
+
+/**
+ * TensorBoard's scalar smoothing: an exponential moving average with weight `w` in [0, 1)
+ * (0 = raw), debiased so the first points are not pulled toward 0:
+ * `last = w·last + (1−w)·y`, shown as `last / (1 − w^n)` after n points.
+ */
+export function emaSmooth(points: readonly Point[], w: number): Point[] {
+  if (!(w > 0)) return points.map((p) => ({ ...p }));
+  let last = 0;
+  let n = 0;
+  return points.map((p) => {
+    if (!Number.isFinite(p.y)) return { ...p };
+    last = last * w + (1 - w) * p.y;
+    n++;
+    return { x: p.x, y: last / (1 - w ** n) };
+  });
 }
 
 /**

@@ -13,7 +13,8 @@ import { checkExperiment } from '../load-experiment';
 export const CHECK_USAGE = `vsml check <config.vsml.json> [--set path=value ...] [--json] [--runs-dir DIR]
   Validates the experiment (schema, datasets on this machine, sizes) and estimates its cost without
   starting a run: cell-ticks per meta-step and in total, peak memory, and the time at this machine's
-  speed as measured by the newest run in <runs-dir> (default .vsml/runs), else a default speed.
+  speed as measured by the newest run in <runs-dir> (default .vsml/runs) that ran on this machine,
+  else an assumed 5 M cell-ticks/s; it says which.
   Exits 1 when the config has errors.`;
 
 /** What `vsml check --json` prints (one object). */
@@ -24,7 +25,7 @@ export interface CheckReport {
   /** Absent when the config has errors or its dataset shapes are unknown. */
   readonly cost?: CostEstimate;
   readonly memory?: { readonly peakBytes: number; readonly machineBytes: number; readonly items: readonly { what: string; path: string; bytes: number }[] };
-  readonly speed?: { readonly cellTicksPerSecond: number; readonly measured: boolean; readonly source: string };
+  readonly speed?: { readonly cellTicksPerSecond: number; readonly measured: boolean; readonly origin: string; readonly source: string };
   readonly seconds?: { readonly perStep: number; readonly perEvaluation: number; readonly total: number };
 }
 
@@ -85,7 +86,7 @@ function describe(r: CheckReport, cfg: ExperimentConfig): string {
       `  network      ${c.layerSizes.join(' → ')}: ${si(c.cellsPerNetwork)} sub-RNN cells × ${c.ticksPerInnerStep} ticks per inner step`,
       `  meta-step    ${c.rolloutsPerStep} rollouts × ${si(c.cellTicksPerEpisode)} cell-ticks = ${si(c.cellTicksPerStep)} cell-ticks, ~${formatDuration(r.seconds.perStep)}`,
       `  evaluation   ${si(c.cellTicksPerEvaluation)} cell-ticks × ${c.evaluations} (+ the untrained LA once), ~${formatDuration(r.seconds.perEvaluation)} each; SGD/Adam baselines not counted`,
-      `  run          ${cfg.training.iterations} meta-steps: ${si(c.cellTicksTotal)} cell-ticks, ~${formatDuration(r.seconds.total)}`,
+      `  run          ${cfg.training.iterations} meta-steps: ${si(c.cellTicksTotal)} cell-ticks, ~${formatDuration(r.seconds.total)} (${r.speed.origin})`,
       `  speed        ${si(r.speed.cellTicksPerSecond)} cell-ticks/s, ${r.speed.source}`,
     );
   } else {

@@ -8,16 +8,20 @@ import { formatEvalTable } from '../format-table';
 import { isUserDatasetName } from '../../engine/config/dataset-facts';
 import { resolveDataset } from '../../engine/data/registry';
 import { formatEvalOutput } from '../../protocol/eval-output';
+import { EVAL_SOURCES, type EvalSource } from '../../protocol/run-records';
+import { recordEvaluation, runFolderOf } from '../../engine/runs/record-evaluation';
 
 export const EVAL_USAGE = `vsml eval <run-folder|checkpoint.json> --dataset NAME|idx:<dir>|images:<dir>|csv:<file> [--dataset ...] [--episodes K] [--length T ...]
-          [--json] [--no-baselines] [--idx-stats training|own] [--data-dir DIR] [--path ...] [--backend ...] [--threads N]
+          [--json] [--record] [--no-baselines] [--idx-stats training|own] [--data-dir DIR] [--path ...] [--backend ...] [--threads N]
   Evaluates a meta-learned learning algorithm online (predict, then see the label) on K held-out
   episodes of T steps, beside the untrained LA and online SGD/Adam with tuned learning rates.
   --length may be repeated (--length 50 --length 500); default: the run's evaluation.lengths or episode_length.
   Your own data: idx:<dir> (IDX files), images:<dir> (PNG/JPEG, one subfolder per class), csv:<file>
   (a label column plus pixel or feature columns; csv:<file>#label=<column>&shape=flat); see docs/datasets.md.
   --idx-stats: standardize idx:, images: and csv: pixel data with the meta-training data's mean/std (default) or its own.
-  --json prints one line per dataset, an eval.jsonl row (docs/contracts.md §5).`;
+  --json prints one line per dataset, an eval.jsonl row (docs/contracts.md §5).
+  --record appends the results to the run's eval.jsonl (marked "source": "cli", with the checkpoint's
+  step and the time), so the metrics panel and "vsml export --csv --eval" show them with the run's own.`;
 
 const positiveInt = (v: string | undefined, flag: string, dflt: number): number => {
   if (v === undefined) return dflt;
@@ -41,12 +45,19 @@ export async function evalCommand(argv: string[], out: (s: string) => void): Pro
       path: { type: 'string' },
       backend: { type: 'string' },
       threads: { type: 'string' },
+      record: { type: 'boolean', default: false },
+      // Who asked: the editor's Evaluate passes "editor"; not in the usage (users record as "cli").
+      'record-source': { type: 'string' },
     },
   });
   if (positionals.length !== 1) {
     out(`${EVAL_USAGE}\n`);
     return 2;
   }
+  const recordSource = values['record-source'] ?? 'cli';
+  if (!(EVAL_SOURCES as readonly string[]).includes(recordSource)) throw new EngineError('--record-source', `is "${recordSource}"`, `use one of ${EVAL_SOURCES.join(', ')}`);
+  // A checkpoint outside a run folder has nowhere to record to: say so before evaluating for minutes.
+  if (values.record) runFolderOf(positionals[0]);
   const la = openTrainedLa(resolve(positionals[0]));
   const idxStats = values['idx-stats'];
   if (idxStats !== undefined) {
@@ -68,6 +79,10 @@ export async function evalCommand(argv: string[], out: (s: string) => void): Pro
         baselines: !values['no-baselines'],
         dataDir: values['data-dir'],
       }));
+    }
+    if (values.record) {
+      const rec = recordEvaluation(positionals[0], rows, recordSource as EvalSource);
+      process.stderr.write(`recorded ${rec.rows.length} evaluation row${rec.rows.length === 1 ? '' : 's'} in ${resolve(rec.runDir, 'eval.jsonl')}\n`);
     }
     if (values.json) {
       out(formatEvalOutput(rows));

@@ -7,7 +7,8 @@ export const RUNS_USAGE = `vsml runs [--runs-dir DIR] [--sweep NAME] [--json]
   Lists the runs under DIR (default .vsml/runs), newest first: state, meta-step, best evaluation,
   start time, config, and the hyperparameters that differ between the listed runs.
   --sweep NAME lists only the runs of that sweep (vsml sweep).
-  --json prints one object per run: {"runId","dir","state","step","totalSteps","best","startedAt","config","sweep","params"}.`;
+  --json prints one object per run: {"runId","dir","state","step","totalSteps","best","startedAt","config","sweep","params",
+  "provenance"} (provenance: lab version and commit, the config's git commit, host, Node, runner, dataset checksums).`;
 
 const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;
 

@@ -10,9 +10,10 @@ import { RolloutRunner } from '../model/rollout-runner';
 import { evalEpisodes, methodResult } from '../eval/evaluate';
 import { selectTfjsBackend } from '../tfjs/backend';
 import { CHECKPOINT_VERSION } from '../runs/checkpoint';
-import { evalModelFor, numOutputsFor } from '../runs/plan-experiment';
+import { configDatasetFingerprints, evalModelFor, numOutputsFor } from '../runs/plan-experiment';
 import type { EvalRow } from '../../protocol/run-records';
 import { RunFolder } from '../runs/run-folder';
+import { collectProvenance, withProvenance } from '../runs/provenance';
 import { recordSnapshot } from '../runs/snapshot';
 import { cellRuleFromConfig, cloneConfigIssues } from './clone-config';
 import { constructCloneTheta } from './construct';
@@ -75,12 +76,16 @@ export async function runClone(opts: CloneOptions): Promise<CloneOutcome> {
     : initParams(model, new Rng(cfg.seed, 'meta-init'), { inputGateBias: cfg.model.sub_rnn.init_input_gate_bias });
   const tfjs = await selectTfjsBackend(cfg.engine.backend);
 
-  const run = RunFolder.create(opts.runsDir, cfg.name, { ...cfg, source: opts.source });
-  const now = (): string => new Date().toISOString();
   const runner = { path: opts.runner.name, backend: opts.runner.backend, threads: opts.runner.threads };
+  const provenance = await collectProvenance({
+    configFile: opts.source, runner: { ...runner, precision: opts.runner.precision },
+    datasets: () => configDatasetFingerprints(cfg), warn: (m) => ev.log?.(m),
+  });
+  const run = RunFolder.create(opts.runsDir, cfg.name, withProvenance({ ...cfg, source: opts.source }, provenance));
+  const now = (): string => new Date().toISOString();
   run.writeStatus({
     state: 'running', runId: run.runId, name: cfg.name, source: opts.source, pid: process.pid, startedAt: now(), updatedAt: now(),
-    step: 0, totalSteps: cfg.clone.steps, elapsedSeconds: 0, runner,
+    step: 0, totalSteps: cfg.clone.steps, elapsedSeconds: 0, runner, provenance,
   });
   ev.started?.({ runId: run.runId, runDir: run.dir, totalSteps: cfg.clone.steps, backend: tfjs.backend });
   ev.log?.(`cloning ${cfg.clone.teacher} online backprop into V_M (${layout.size} parameters) with TensorFlow.js (${tfjs.backend})`);

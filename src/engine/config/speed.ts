@@ -10,7 +10,12 @@ import type { ExperimentConfig } from './types';
 
 export interface Speed {
   readonly cellTicksPerSecond: number;
-  /** Where the number comes from, in words for the hint's tooltip. */
+  /**
+   * Where the number comes from, in a few words for the lens title and `vsml check`:
+   * "measured by run X on this machine" or "assumed 5 M cell-ticks/s: no run measured yet".
+   */
+  readonly origin: string;
+  /** `origin` with the figures behind it (cost per step, median step time, runner), for the tooltip. */
   readonly source: string;
   readonly measured: boolean;
 }
@@ -19,11 +24,12 @@ export interface Speed {
  * Used until a run on this machine has been measured. Measured once on the development machine
  * (2 shared cores, fused-native AVX2, 2 threads): the 7x7-MNIST example config, 3.14 M cell-ticks
  * per meta-step, took a median 0.65 s per step over 6 steps (sampling and the ES update included),
- * i.e. about 5 M cell-ticks/s. The hint marks it "(default speed)".
+ * i.e. about 5 M cell-ticks/s. The hint and `vsml check` say it is assumed.
  */
 export const DEFAULT_SPEED: Speed = {
   cellTicksPerSecond: 5e6,
-  source: 'a default of 5 M cell-ticks/s (measured on the development machine; no run measured here yet)',
+  origin: 'assumed 5 M cell-ticks/s: no run measured yet',
+  source: 'assumed 5 M cell-ticks/s: no run measured yet (the speed of the development machine: 2 shared cores, fused-native AVX2)',
   measured: false,
 };
 
@@ -52,7 +58,7 @@ export function median(xs: readonly number[]): number | undefined {
 }
 
 /**
- * Speed measured by a finished or running run: cost per step of its resolved config over its
+ * Speed measured by a finished or running run of this machine (the caller picks the run): cost per step of its resolved config over its
  * median `stepSeconds` (the median ignores the first, warm-up step and evaluation stalls).
  */
 export function measuredSpeed(resolvedConfig: unknown, stepSeconds: readonly number[], runId: string, runner?: string, catalog?: DatasetCatalog): Speed | undefined {
@@ -63,9 +69,11 @@ export function measuredSpeed(resolvedConfig: unknown, stepSeconds: readonly num
   const cost = safeCost(r.config, catalog);
   // In a tiny run the per-step overhead (sampling, ES update, IPC) dominates: it says nothing about speed.
   if (!cost || cost.cellTicksPerStep < MIN_TICKS_FOR_SPEED) return undefined;
+  const origin = `measured by run ${runId} on this machine`;
   return {
     cellTicksPerSecond: cost.cellTicksPerStep / sec,
-    source: `measured by run ${runId}${runner ? ` (${runner})` : ''}: ${si(cost.cellTicksPerStep)} cell-ticks per step in a median ${sec.toPrecision(3)} s over ${stepSeconds.length} steps`,
+    origin,
+    source: `${origin}${runner ? ` (${runner})` : ''}: ${si(cost.cellTicksPerStep)} cell-ticks per step in a median ${sec.toPrecision(3)} s over ${stepSeconds.length} steps`,
     measured: true,
   };
 }

@@ -3,7 +3,7 @@ import { InitOptions } from '../model/init';
 import { EpisodeSampler } from '../meta/episode-sampler';
 import { MetaOptimizerSpec } from '../meta/meta-optimizer';
 import { EvalEpisode, EvalSpec } from '../eval/evaluate';
-import type { EvalMethodResult } from '../../protocol/run-records';
+import type { DatasetFingerprint, EvalMethodResult } from '../../protocol/run-records';
 
 /** A dataset as evaluation sees it: held-out episodes plus what the baselines need. */
 export interface EvalDataset {
@@ -52,4 +52,6 @@ export interface ExperimentPlan {
   statusInterval?: number;
   /** Found while loading the config (e.g. an evaluation dataset left out); logged when the run starts. */
   warnings?: readonly string[];
+  /** Checksums of the data the run uses (training split of the training data, evaluation split of the rest), for its provenance. */
+  datasetFingerprints?: () => Record<string, DatasetFingerprint>;
 }

@@ -3,6 +3,9 @@ import { VsmlModelConfig } from '../model/config';
 import { ExperimentConfig } from '../config/types';
 import { toModelConfig } from '../config/to-model-config';
 import { openConfiguredDataset, openTrainingDataset } from '../data/from-config';
+import { datasetFingerprints } from '../data/dataset-checksum';
+import { trainingDatasets } from '../config/types';
+import type { DatasetFingerprint } from '../../protocol/run-records';
 import { EpisodeDataset, episodeSampler } from '../data/episodes';
 import { makeBaselineEvaluator } from '../baselines/evaluate-baselines';
 import { MetaOptimizerSpec } from '../meta/meta-optimizer';
@@ -86,7 +89,16 @@ export function planExperiment(cfg: ExperimentConfig, source: string): Experimen
     },
     baselines,
     checkpointFrequency: cfg.checkpoint.frequency,
+    datasetFingerprints: () => configDatasetFingerprints(cfg),
   };
+}
+
+/** Checksums of the data a config uses: the training split of its training data, `evaluation.subset` of its evaluation datasets. */
+export function configDatasetFingerprints(cfg: ExperimentConfig): Record<string, DatasetFingerprint> {
+  return datasetFingerprints([
+    ...trainingDatasets(cfg).map((name) => ({ name, split: 'train' as const })),
+    ...cfg.evaluation.datasets.map((name) => ({ name, split: cfg.evaluation.subset ?? 'test' })),
+  ], cfg.data.dir ? { dataDir: cfg.data.dir } : {});
 }
 
 /** The `optimizer` section as the meta-optimizer's settings (one case per `optimizer.type`). */

@@ -12,6 +12,7 @@ import { type Here, thisMachine } from './liveness';
 import { LOCK_FILE, RunLock } from './run-lock';
 import { StopRequested, stopPoint } from '../stop';
 import { initialTheta } from './initial-theta';
+import { collectProvenance, withProvenance } from './provenance';
 
 /** What the loop reports while it runs; the CLI draws a progress bar, the trainer process forwards them. */
 export interface ExperimentEvents {
@@ -68,6 +69,13 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   let startStep = 1;
   let elapsedBefore = 0;
   const here = opts.here ?? thisMachine();
+  const provenance = await collectProvenance({
+    configFile: plan.source,
+    runner: { ...runnerInfo(runner), precision: runner.precision },
+    datasets: plan.datasetFingerprints,
+    warn: (m) => ev.log?.('warn', m),
+    host: here.host,
+  });
   const takeLock = (r: RunFolder): RunLock => RunLock.acquire(r.file(LOCK_FILE), here, process.pid, (m) => ev.log?.('warn', m));
   let lock: RunLock;
   if (opts.resumeDir) {
@@ -94,7 +102,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   } else {
     // A clone named by init_from may be trained first; it writes its own run folder.
     const init = await initialTheta(plan, { runner, runsDir: opts.runsDir, signal: opts.signal, log: (m) => ev.log?.('info', m) });
-    run = RunFolder.create(opts.runsDir, plan.name, plan.resolvedConfig);
+    run = RunFolder.create(opts.runsDir, plan.name, withProvenance(plan.resolvedConfig, provenance));
     lock = takeLock(run);
     theta = init.theta;
     if (init.from) ev.log?.('info', `V_M starts from ${init.from}`);
@@ -125,6 +133,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       elapsedSeconds: elapsed(),
       runner: runnerInfo(runner),
       best: prev?.best,
+      provenance,
     });
   } catch (e) {
     closeQuietly();
@@ -147,7 +156,9 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   };
   try {
     ev.started?.({ runId: run.runId, runDir: run.dir, runner: runnerInfo(runner), totalSteps: plan.iterations, resumedFromStep: opts.resumeDir ? startStep - 1 : undefined });
-    ev.log?.('info', `runner ${runner.name} (${runner.backend}, ${runner.threads} thread${runner.threads === 1 ? '' : 's'}), θ has ${layout.size} parameters`);
+    const runnerLine = `runner ${runner.name} (${runner.backend}, ${runner.threads} thread${runner.threads === 1 ? '' : 's'}), θ has ${layout.size} parameters`;
+    ev.log?.('info', runnerLine);
+    run.appendLog('info', `${opts.resumeDir ? `resumed after step ${startStep - 1}` : 'started'} on ${provenance.host} (pid ${process.pid}, Node ${provenance.node}, VS-ML Lab ${provenance.lab.version}${provenance.lab.commit ? ` at ${provenance.lab.commit.slice(0, 12)}${provenance.lab.dirty ? ' with local changes' : ''}` : ''}): ${runnerLine}`);
     for (const w of plan.warnings ?? []) {
       run.appendLog('warn', w);
       ev.log?.('warn', w);
@@ -291,6 +302,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
     try {
       checkpoint(step);
       run.updateStatus({ state, step, elapsedSeconds: elapsed(), endedAt: now(), best });
+      run.appendLog('info', `${state} at step ${step} of ${plan.iterations} after ${elapsed().toFixed(1)} s${best ? `; best ${best.metric} ${best.value} at step ${best.step}` : ''}`);
     } finally {
       closeQuietly();
     }

@@ -1,7 +1,8 @@
 import { thisMachine } from './liveness';
 import { RUN_RECORD_FIELDS } from '../config/load-config';
 import { discoverRuns, readRunConfig } from './run-repository';
-import type { BestMetric, RunState } from '../../protocol/run-records';
+import type { BestMetric, Provenance, RunState } from '../../protocol/run-records';
+import { parseProvenance } from '../../protocol/run-records';
 
 /**
  * One row of `vsml runs`: a run folder's state and result, plus the hyperparameters that differ
@@ -25,9 +26,11 @@ export interface RunListing {
   readonly sweep?: string;
   /** Dotted config paths whose value differs between the listed runs → this run's value. */
   readonly params: Readonly<Record<string, unknown>>;
+  /** What produced the run: status.json's (the latest trainer session), else config.json's; absent in older runs. */
+  readonly provenance?: Provenance;
 }
 
-/** Config keys that name a run rather than configure it. */
+/** Config keys that name or describe a run rather than configure it (the trainer's own keys of config.json, and the name). */
 const IDENTITY_KEYS = new Set<string>(['name', ...RUN_RECORD_FIELDS]);
 
 /** Leaves of a config as dotted paths; arrays are leaves (layer specs, dataset lists). */
@@ -57,7 +60,8 @@ export function differingPaths(configs: readonly Record<string, unknown>[]): str
 export async function listRuns(runsDir: string, opts: { sweep?: string } = {}): Promise<RunListing[]> {
   const all = await discoverRuns(runsDir, { here: thisMachine(), ownedRunIds: new Set() });
   const runs = opts.sweep === undefined ? all : all.filter((r) => r.sweep?.name === opts.sweep);
-  const flat = await Promise.all(runs.map(async (r) => flattenConfig((await readRunConfig(r.dir)).config ?? {})));
+  const configs = await Promise.all(runs.map(async (r) => (await readRunConfig(r.dir)).config ?? {}));
+  const flat = configs.map((c) => flattenConfig(c));
   // A folder without a readable config (being created, damaged) takes no part in the comparison.
   const withConfig = flat.filter((f) => Object.keys(f).length > 0);
   const differing = withConfig.length > 1 ? differingPaths(withConfig) : [];
@@ -74,6 +78,14 @@ export async function listRuns(runsDir: string, opts: { sweep?: string } = {}): 
       ...(r.sweep ? { sweep: r.sweep.name } : {}),
       ...(r.vanished !== undefined ? { problem: r.vanished } : r.problem ? { problem: r.problem } : {}),
       params,
+      ...provenanceOf(s?.provenance, configs[i]),
     };
   });
+}
+
+function provenanceOf(fromStatus: Provenance | undefined, config: unknown): { provenance?: Provenance } {
+  if (fromStatus) return { provenance: fromStatus };
+  const raw = (config as { provenance?: unknown } | null)?.provenance;
+  const p = raw === undefined ? undefined : parseProvenance(raw);
+  return p?.ok ? { provenance: p.message } : {};
 }

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { DEFAULT_SPEED, type Speed, measuredSpeed } from '../config/speed';
-import { thisMachine } from './liveness';
+import { type Here, thisMachine } from './liveness';
 import { discoverRuns, readRunConfig, tailJsonl } from './run-repository';
 
 /** How many of the newest runs to look at for a speed. */
@@ -14,9 +14,16 @@ const RUNS_TO_SCAN = 10;
 const METRICS_TAIL_BYTES = 256 * 1024;
 const stepSecondsOf = (v: unknown) => ({ ok: true as const, message: v as { stepSeconds?: unknown } });
 
-export async function speedFromRuns(runsDir: string): Promise<Speed> {
-  const runs = await discoverRuns(runsDir, { here: thisMachine(), ownedRunIds: new Set() });
+/**
+ * The speed of the newest run (of the last RUNS_TO_SCAN) that ran on this machine and did enough
+ * work per step to measure, else DEFAULT_SPEED. A run of another host (a shared runs folder, a
+ * cluster worker) says nothing about this machine; runs written before status.json named the host
+ * count as local, as the liveness rule judges them.
+ */
+export async function speedFromRuns(runsDir: string, here: Here = thisMachine()): Promise<Speed> {
+  const runs = await discoverRuns(runsDir, { here, ownedRunIds: new Set() });
   for (const run of runs.slice(0, RUNS_TO_SCAN)) {
+    if (run.status?.host !== undefined && run.status.host !== here.host) continue;
     try {
       const { config } = await readRunConfig(run.dir);
       if (config === undefined) continue;

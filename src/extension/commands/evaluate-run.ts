@@ -29,7 +29,8 @@ export async function evaluateRun(deps: EvaluateDeps, run: RunNode, dataset: str
       const { job, result } = deps.jobs.start({
         component: 'eval',
         modulePath: deps.cliPath,
-        args: ['eval', run.dir, '--dataset', dataset, '--json'],
+        // --record: the result joins the run's eval.jsonl (source "editor"), where the metrics panel shows it.
+        args: ['eval', run.dir, '--dataset', dataset, '--json', '--record', '--record-source', 'editor'],
         cwd: root,
         env: trainerEnv(process.env, deps.settings(), root),
       });

@@ -1,5 +1,5 @@
 /**
- * The run commands: train, sweep, resume, stop, evaluate, delete a run, reveal its config.
+ * The run commands: train, sweep, resume, stop, evaluate, delete a run, reveal its config, open its log.
  * Each resolves its target (clicked node, active editor, or a pick) and delegates to the
  * RunManager; training commands need a trusted workspace.
  */
@@ -17,6 +17,7 @@ import { requireTrust } from '../trust';
 import { type VsmlSettings, resolveIn, trainerArgs, trainerEnv } from '../settings';
 import type { ChildJobs } from '../trainer/child-jobs';
 import { evaluateRun } from './evaluate-run';
+import { openRunLog } from './open-run-log';
 import { pickConfigFile, pickRun } from './pick';
 import { confirmWarning, showError, showInfo, showWarning } from '../notify';
 import { trainRefusal } from '../diagnostics/train-gate';
@@ -230,6 +231,9 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: RunC
     const target = file && (await exists(file)) ? file : join(run.dir, 'config.json');
     await vscode.window.showTextDocument(vscode.Uri.file(target));
   });
+
+  // Reading a log runs nothing: allowed in Restricted Mode too.
+  reg('vsml.openRunLog', (arg?: unknown) => openRunLog(arg, tree));
 
   reg('vsml.refresh', () => tree.refreshSoon(0));
 }

@@ -1,8 +1,9 @@
 /**
  * The cost hint shown above a config: cell-ticks per meta-step (the engine's estimateCost) and a
  * time estimate from this machine's measured speed. The speed comes from the newest run in the
- * runs folder (its resolved config's cost per step divided by its median step time); without
- * one, a default constant is used and the hint says so. Pure; cost-lens.ts shows it.
+ * runs folder that ran on this machine (its resolved config's cost per step divided by its median
+ * step time); without one, a default constant is assumed. The title says which (Speed.origin).
+ * Pure; cost-lens.ts shows it.
  */
 import type { DatasetCatalog } from '../../engine/config/dataset-facts';
 import { estimateSeconds } from '../../engine/config/cost';
@@ -23,7 +24,7 @@ export function costHint(cfg: ExperimentConfig, speed: Speed, catalog?: DatasetC
   if (!cost) return undefined;
   const secs = estimateSeconds(cost, speed.cellTicksPerSecond);
   const title = `≈ ${si(cost.cellTicksPerStep)} cell-ticks per meta-step · ~${formatDuration(secs.perStep)}/step, ` +
-    `~${formatDuration(secs.total)} for ${cfg.training.iterations} steps${speed.measured ? '' : ' (default speed)'}`;
+    `~${formatDuration(secs.total)} for ${cfg.training.iterations} steps (${speed.origin})`;
   const tooltip = [
     `network ${cost.layerSizes.join(' → ')}: ${si(cost.cellsPerNetwork)} cells × ${cost.ticksPerInnerStep} ticks per inner step`,
     `${cost.rolloutsPerStep} rollouts per meta-step × ${si(cost.cellTicksPerEpisode)} cell-ticks per episode`,

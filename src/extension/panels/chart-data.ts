@@ -24,6 +24,9 @@ export interface ChartData {
   readonly problems: string[];
 }
 
+/** Recorded evaluations (rows with a `source`) kept for the panel: the newest this many. */
+export const MAX_RECORDED_EVALS = 1000;
+
 interface EvalGroup {
   /** How many distinct steps came before this one. */
   readonly index: number;
@@ -41,10 +44,17 @@ export class EvalThinner {
   private newest: EvalGroup | undefined;
   private stride = 1;
   private distinct = 0;
+  private readonly recorded: EvalRow[] = [];
 
   constructor(private readonly maxSteps = MAX_EVAL_STEPS, private readonly maxPerStep = MAX_EVALS_PER_STEP) {}
 
   add(row: EvalRow): void {
+    // Evaluations recorded after training (editor, CLI) are few and each one matters: kept aside, never thinned.
+    if (row.source !== undefined) {
+      this.recorded.push(row);
+      if (this.recorded.length > MAX_RECORDED_EVALS) this.recorded.shift();
+      return;
+    }
     const current = this.newest ?? this.kept[this.kept.length - 1];
     if (current && current.step === row.step) {
       if (current.rows.length < this.maxPerStep) current.rows.push(row);
@@ -64,7 +74,7 @@ export class EvalThinner {
   }
 
   rows(): EvalRow[] {
-    return [...this.kept, ...(this.newest ? [this.newest] : [])].flatMap((g) => g.rows);
+    return [...[...this.kept, ...(this.newest ? [this.newest] : [])].flatMap((g) => g.rows), ...this.recorded];
   }
 }
 

@@ -10,8 +10,9 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import {
-  HostToMetricsMessage, MAX_SELECTED_RUNS, MetricsRunData, MetricsToHostMessage, parseMetricsToHostMessage,
+  type ExportRequest, HostToMetricsMessage, MAX_SELECTED_RUNS, MetricsRunData, MetricsToHostMessage, parseMetricsToHostMessage,
 } from '../../protocol/metrics-panel';
+import { EXPORT_FILTERS, exportBytes } from './export-file';
 import { EvalRow, evalRowKey, MetricsRow, parseEvalRow, parseMetricsRow } from '../../protocol/run-records';
 import type { TrainerMessage } from '../../protocol/trainer';
 import { readChartData } from './chart-data';
@@ -84,10 +85,41 @@ export class MetricsPanel extends PanelHost<HostToMetricsMessage, MetricsToHostM
       case 'runs/select':
         this.select([...m.runIds]);
         break;
+      case 'export/save':
+        void this.saveExport(m);
+        break;
+      case 'runLog/open':
+        void vscode.commands.executeCommand('vsml.openRunLog', m.runId);
+        break;
       default: {
-        const never: never = m.type;
+        const never: never = m;
         void never;
       }
+    }
+  }
+
+  /** The webview cannot write files: ask where (showSaveDialog), write, and tell the panel how it went. */
+  private async saveExport(m: ExportRequest): Promise<void> {
+    const reply = (outcome: 'saved' | 'cancelled' | 'failed', extra: { path?: string; error?: string } = {}): void =>
+      this.gate.send({ type: 'export/done', requestId: m.requestId, outcome, ...extra });
+    try {
+      const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+      const uri = await vscode.window.showSaveDialog({
+        title: `Save chart as ${m.format.toUpperCase()}`,
+        ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, m.fileName) } : {}),
+        filters: { [EXPORT_FILTERS[m.format]]: [m.format] },
+      });
+      if (!uri) {
+        reply('cancelled');
+        return;
+      }
+      await vscode.workspace.fs.writeFile(uri, exportBytes(m));
+      this.deps.log.info(this.component, `saved ${m.format} of a chart to ${uri.fsPath}`);
+      reply('saved', { path: uri.fsPath });
+    } catch (e) {
+      const error = (e as Error).message;
+      this.deps.log.warn(this.component, `could not save ${m.fileName}: ${error}`);
+      reply('failed', { error });
     }
   }
 
@@ -125,6 +157,7 @@ export class MetricsPanel extends PanelHost<HostToMetricsMessage, MetricsToHostM
         metrics: data.metrics,
         evals: data.evals,
         metricsRowCount: data.metricsRowCount,
+        ...(header.provenance ? { provenance: header.provenance } : {}),
       });
     }
     return { type: 'metrics/snapshot', available: available.map((r) => r.summary), runs };

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import type { RunSummary } from '../../protocol/panel-fields';
 import {
-  EvalRow, MetricsRow, RunStatus, StateSnapshot, parseEvalRow, parseMetricsRow, parseSnapshot,
+  EvalRow, MetricsRow, Provenance, RunStatus, StateSnapshot, parseEvalRow, parseMetricsRow, parseProvenance, parseSnapshot,
 } from '../../protocol/run-records';
 import { paramIndices } from '../../engine/model/config';
 import { readJsonlRows } from '../../engine/runs/jsonl-stream';
@@ -35,14 +35,27 @@ export function summaryOf(runId: string, status: RunStatus | undefined, config: 
   return { runId, name, state: status?.state ?? 'failed', step: status?.step ?? 0, totalSteps: status?.totalSteps ?? 0 };
 }
 
-/** status.json and config.json of a run folder (what a panel shows about a run besides its rows). */
-export async function readRunHeader(dir: string): Promise<{ status?: RunStatus; config: unknown; problems: string[] }> {
+/**
+ * status.json and config.json of a run folder (what a panel shows about a run besides its rows).
+ * The provenance is taken out of the config (it describes the run, it does not configure it: the
+ * config comparison leaves it out) and returned apart: status.json's, else config.json's.
+ */
+export async function readRunHeader(dir: string): Promise<{ status?: RunStatus; config: unknown; provenance?: Provenance; problems: string[] }> {
   const problems: string[] = [];
   const { status, problem } = await readRunStatus(dir);
   if (problem) problems.push(problem);
   const cfg = await readRunConfig(dir);
   if (cfg.problem) problems.push(cfg.problem);
-  return { ...(status ? { status } : {}), config: cfg.config ?? null, problems };
+  let config = cfg.config ?? null;
+  let provenance = status?.provenance;
+  if (config !== null && typeof config === 'object' && !Array.isArray(config) && 'provenance' in config) {
+    const { provenance: raw, ...rest } = config as Record<string, unknown>;
+    config = rest;
+    const parsed = parseProvenance(raw);
+    if (!provenance && parsed.ok) provenance = parsed.message;
+    if (!parsed.ok) problems.push(`${join(dir, 'config.json')}: ${parsed.error}`);
+  }
+  return { ...(status ? { status } : {}), config, ...(provenance ? { provenance } : {}), problems };
 }
 
 /** Everything in one run folder's status, config and jsonl files, read whole (small runs, tests). */

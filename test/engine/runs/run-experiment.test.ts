@@ -126,7 +126,7 @@ test('warnings found while loading the config are logged when the run starts and
     runner: new ReferenceRunner(), runsDir: tmp(), events: { log: (level, m) => logged.push(`${level} ${m}`) },
   });
   assert.ok(logged.includes('warn warning: evaluation dataset "fashion_mnist" is not available; evaluations leave it out'), logged.join('\n'));
-  assert.match(readFileSync(join(out.runDir, 'trainer.log'), 'utf8'), /^\S+ warn warning: evaluation dataset "fashion_mnist" is not available/);
+  assert.match(readFileSync(join(out.runDir, 'trainer.log'), 'utf8'), /^\S+ warn warning: evaluation dataset "fashion_mnist" is not available/m);
 });
 
 // ---- Hardening: planted symlinks, the run lock, stop inside an evaluation ----

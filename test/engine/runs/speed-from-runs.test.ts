@@ -26,6 +26,36 @@ test('the cost lens speed never follows links and reads only the tail of a 100 M
   assert.ok(process.memoryUsage().rss - rss < 30 * 1024 * 1024, 'the 100 MB file was not read whole');
   // The linked run is skipped; the big run's speed comes from the two rows at its end.
   assert.equal(speed.measured, true);
-  assert.match(speed.source, /measured by run b-big: .* over 2 steps/);
+  assert.match(speed.source, /measured by run b-big on this machine: .* over 2 steps/);
   assert.notEqual(speed.cellTicksPerSecond, DEFAULT_SPEED.cellTicksPerSecond);
+});
+
+test('the speed comes from the newest run of this machine, and says so; other hosts\' runs are skipped', async () => {
+  const runs = mkdtempSync(join(tmpdir(), 'vsml-speed-host-'));
+  const here = { host: 'this-box', isAlive: () => false, now: () => new Date('2026-12-01T12:00:00Z') };
+  const writeRun = (id: string, host: string | undefined, startedAt: string, stepSeconds: number): void => {
+    mkdirSync(join(runs, id));
+    writeFileSync(join(runs, id, 'config.json'), '{}');
+    writeFileSync(join(runs, id, 'status.json'), JSON.stringify({
+      state: 'finished', runId: id, name: 'x', source: 'x.vsml.json', pid: 1, ...(host ? { host } : {}), startedAt, updatedAt: startedAt,
+      step: 3, totalSteps: 3, elapsedSeconds: 3, runner: { path: 'fused', backend: 'native-avx2', threads: 2 },
+    }));
+    writeFileSync(join(runs, id, 'metrics.jsonl'), [1, 2, 3].map((step) => `${JSON.stringify({ step, stepSeconds })}\n`).join(''));
+  };
+  writeRun('c-cluster', 'other-box', '2026-12-01T11:00:00Z', 0.1);
+  writeRun('b-local', 'this-box', '2026-12-01T10:00:00Z', 2);
+  writeRun('a-old', undefined, '2026-12-01T09:00:00Z', 4);
+  const speed = await speedFromRuns(runs, here);
+  assert.equal(speed.measured, true);
+  assert.equal(speed.origin, 'measured by run b-local on this machine');
+  assert.match(speed.source, /^measured by run b-local on this machine \(fused\/native-avx2, 2 thread\(s\)\): .* in a median 2\.00 s over 3 steps$/);
+
+  // Runs written before status.json named the host count as local; none at all: the assumed speed, said so.
+  const older = mkdtempSync(join(tmpdir(), 'vsml-speed-old-'));
+  assert.equal((await speedFromRuns(older, here)).origin, 'assumed 5 M cell-ticks/s: no run measured yet');
+  assert.deepEqual(await speedFromRuns(older, here), DEFAULT_SPEED);
+  mkdirSync(join(older, 'a-old'));
+  writeFileSync(join(older, 'a-old', 'config.json'), '{}');
+  writeFileSync(join(older, 'a-old', 'metrics.jsonl'), '{"step":1,"stepSeconds":4}\n{"step":2,"stepSeconds":4}\n');
+  assert.equal((await speedFromRuns(older, here)).origin, 'measured by run a-old on this machine');
 });

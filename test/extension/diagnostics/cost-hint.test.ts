@@ -32,7 +32,8 @@ describe('cost hint', () => {
     assert.ok(h);
     const perStep = 49 * 10 * 2 * 100 * 32; // 3,136,000
     assert.match(h.title, /^≈ 3\.14 M cell-ticks per meta-step/);
-    assert.match(h.title, /\(default speed\)$/);
+    assert.match(h.title, / for 200 steps \(assumed 5 M cell-ticks\/s: no run measured yet\)$/);
+    assert.match(h.tooltip, /speed: 5\.00 M cell-ticks\/s, assumed 5 M cell-ticks\/s: no run measured yet/);
     assert.match(h.tooltip, /network 49 → 10/);
     // 3.136e6 / 50e6 = 63 ms per step
     assert.match(h.title, new RegExp(`~${Math.round((perStep / DEFAULT_SPEED.cellTicksPerSecond) * 1000)} ms/step`));
@@ -43,10 +44,11 @@ describe('cost hint', () => {
     assert.ok(speed);
     assert.equal(speed.measured, true);
     assert.equal(speed.cellTicksPerSecond, 3_136_000 / 0.55);
-    assert.match(speed.source, /measured by run c-run \(fused\/native-avx2, 2 thread\(s\)\)/);
+    assert.equal(speed.origin, 'measured by run c-run on this machine');
+    assert.match(speed.source, /^measured by run c-run on this machine \(fused\/native-avx2, 2 thread\(s\)\): 3\.14 M cell-ticks per step in a median 0\.550 s over 4 steps$/);
     const h = costHint(cfg, speed);
-    assert.ok(h && !/default speed/.test(h.title));
-    assert.match(h.title, /~550 ms\/step, ~2 min for 200 steps/);
+    assert.ok(h);
+    assert.match(h.title, /~550 ms\/step, ~2 min for 200 steps \(measured by run c-run on this machine\)$/);
   });
 
   it('ignores runs too small to measure (overhead-dominated steps)', () => {

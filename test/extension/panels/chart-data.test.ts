@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EvalThinner, MAX_EVAL_STEPS, readChartData } from '../../../src/extension/panels/chart-data';
+import { EvalThinner, MAX_EVAL_STEPS, MAX_RECORDED_EVALS, readChartData } from '../../../src/extension/panels/chart-data';
 import { MetricsDownsampler } from '../../../src/extension/panels/metrics-downsample';
 import { parseHostToMetricsMessage } from '../../../src/protocol/metrics-panel';
 import type { EvalRow } from '../../../src/protocol/run-records';
@@ -47,6 +47,24 @@ test('eval thinning: at most 2 x maxSteps (+ the newest) evaluation steps, evenl
   const one = new EvalThinner(8, 4);
   for (let i = 0; i < 100; i++) one.add(row(5, `d${i}`));
   assert.equal(one.rows().length, 4);
+});
+
+test('recorded evaluations (editor, CLI) are never thinned and do not disturb the trainer\'s steps; the newest MAX_RECORDED_EVALS kept', () => {
+  const thin = new EvalThinner(8, 4);
+  const row = (step: number, extra: Partial<EvalRow> = {}): EvalRow => ({ step, time: step, dataset: 'mnist', split: 'test', length: 1, episodes: 1, methods: {}, ...extra });
+  for (let s = 0; s < 1000; s++) {
+    thin.add(row(s));
+    if (s % 100 === 0) thin.add(row(s, { source: 'editor', recordedAt: `2026-12-01T00:00:${String(s % 60).padStart(2, '0')}Z` }));
+  }
+  const rows = thin.rows();
+  assert.equal(rows.filter((r) => r.source === 'editor').length, 10);
+  const trainerSteps = [...new Set(rows.filter((r) => r.source === undefined).map((r) => r.step))];
+  assert.ok(trainerSteps.length <= 17 && trainerSteps[trainerSteps.length - 1] === 999);
+  const many = new EvalThinner(8, 4);
+  for (let i = 0; i < MAX_RECORDED_EVALS + 5; i++) many.add(row(7, { source: 'cli', recordedAt: String(i) }));
+  const kept = many.rows();
+  assert.equal(kept.length, MAX_RECORDED_EVALS);
+  assert.equal(kept.at(-1)?.recordedAt, String(MAX_RECORDED_EVALS + 4));
 });
 
 test('a run folder whose metrics.jsonl is missing reads as empty', async () => {

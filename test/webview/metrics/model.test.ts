@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendEvals, appendMetrics, datasetsOf, downsampleNote, evalSeries, evalSteps, innerCurve, metricSeries, smooth, storeFrom } from '../../../webview/metrics/model';
+import { appendEvals, appendMetrics, datasetsOf, downsampleNote, emaSmooth, evalSeries, evalSteps, innerCurve, metricSeries, recordedEvaluations, smooth, storeFrom, timeUnit } from '../../../webview/metrics/model';
 import { configDiff } from '../../../webview/metrics/config-diff';
+import { provenanceParts } from '../../../webview/metrics/provenance-text';
+import { chartCsv, chartSvg, exportFileName } from '../../../webview/metrics/chart-export';
 import { fixtureRun, metricsRunData } from '../fixture-runs';
 
 test('series come straight from the rows; non-finite (null) values are left out', async () => {
@@ -71,4 +73,69 @@ test('a run evaluated at several lengths gets one series per dataset and length;
   assert.equal(sgd.length, long[0].length);
   assert.equal(innerCurve(s, longKey, 30, 'learned').length, long[0].length);
   assert.equal(innerCurve(s, `mnist T=${short[0].length}`, 30, 'learned').length, short[0].length);
+});
+
+test('TensorBoard smoothing: a debiased EMA (first point unchanged), 0 = raw, non-finite points passed through', () => {
+  const pts = [{ x: 1, y: 4 }, { x: 2, y: 2 }, { x: 3, y: NaN }, { x: 4, y: 6 }];
+  assert.deepEqual(emaSmooth(pts, 0), pts);
+  const s = emaSmooth(pts, 0.5);
+  assert.equal(s[0].y, 4); // (0.5 * 4) / (1 - 0.5)
+  assert.ok(Math.abs(s[1].y - (0.5 * 2 + 0.25 * 4) / 0.75) < 1e-12);
+  assert.ok(Number.isNaN(s[2].y));
+  assert.ok(Math.abs(s[3].y - (0.5 * 6 + 0.25 * 2 + 0.125 * 4) / 0.875) < 1e-12);
+  assert.deepEqual(s.map((p) => p.x), [1, 2, 3, 4]);
+});
+
+test('the wall-clock x axis: time since the start, in a unit that fits', async () => {
+  const s = storeFrom(metricsRunData(await fixtureRun('pooled-mnist')));
+  assert.deepEqual(metricSeries(s, 'metaLoss', 'time', 60).map((p) => p.x), s.metrics.filter((m) => m.metaLoss !== null).map((m) => m.time / 60));
+  assert.deepEqual([timeUnit(30), timeUnit(600), timeUnit(3 * 3600)].map((u) => u.name), ['s', 'min', 'h']);
+});
+
+test('recorded evaluations (editor, CLI) are kept apart from the trainer\'s: not charted against meta-step, listed newest first', async () => {
+  const s = storeFrom(metricsRunData(await fixtureRun('pooled-mnist')));
+  const before = evalSeries(s, 'mnist', 'learned', 'meanAccuracy');
+  const base = s.evals.find((e) => e.dataset === 'mnist' && e.step === 30)!;
+  const rec = (at: string, length: number) => ({ ...base, length, source: 'editor' as const, recordedAt: at });
+  assert.equal(appendEvals(s, [rec('2026-12-01T10:00:00Z', 7), rec('2026-12-01T11:00:00Z', 7)]).length, 2);
+  assert.equal(appendEvals(s, [rec('2026-12-01T10:00:00Z', 7)]).length, 0, 'the same recorded row again');
+  assert.deepEqual(evalSeries(s, 'mnist', 'learned', 'meanAccuracy'), before);
+  assert.deepEqual(datasetsOf(s).includes('mnist T=7'), false);
+  assert.deepEqual(recordedEvaluations([s]).map((r) => r.row.recordedAt), ['2026-12-01T11:00:00Z', '2026-12-01T10:00:00Z']);
+});
+
+test('the run header states the provenance: lab and code commits with their dirty flag, host, runner, data checksums', () => {
+  const parts = provenanceParts({
+    lab: { version: '0.1.0', commit: '0123456789abcdef0123456789abcdef01234567', dirty: true },
+    workspace: { root: '/home/r/paper', commit: 'fedcba9876543210fedcba9876543210fedcba98', dirty: false },
+    host: 'box', node: 'v20.19.0', platform: 'linux', arch: 'x64',
+    runner: { path: 'fused-native', backend: 'native-avx2', threads: 2, precision: 'float32' },
+    datasets: { mnist: { source: 'IDX files in /d', splits: { train: { examples: 60000, sha256: 'ab'.repeat(32) } } }, sum: { source: 'generated', splits: {} } },
+    recordedAt: '2026-12-01T00:00:00.000Z',
+  });
+  assert.deepEqual(parts.map((p) => `${p.label}: ${p.value}`), [
+    'lab: VS-ML Lab 0.1.0 @ 0123456789 (uncommitted changes)',
+    'code: paper @ fedcba9876 (clean)',
+    'host: box (linux x64, Node v20.19.0)',
+    'runner: fused-native/native-avx2, float32, 2 threads',
+    'data: mnist train 60000 ex. sha256 abababab; sum (generated)',
+  ]);
+  assert.match(parts[4].title ?? '', /train: (ab){32}/);
+});
+
+test('chart CSV: one row per shown point, RFC 4180 quoting; SVG: escaped text, one path per unbroken run of points; file names stay plain', () => {
+  const csv = chartCsv([{ label: 'run-1 metaLoss', points: [{ x: 1, y: 2.5 }, { x: 2, y: NaN }] }, { label: 'a,"b"', points: [{ x: 3, y: 1e-9 }] }], 'meta-step', 'metaLoss');
+  assert.equal(csv, 'series,meta-step,metaLoss\nrun-1 metaLoss,1,2.5\nrun-1 metaLoss,2,\n"a,""b""",3,1e-9\n');
+  const svg = chartSvg({
+    width: 200, height: 100, background: '#fff', foreground: '#000', grid: '#ccc', area: { left: 30, top: 20, right: 190, bottom: 80 },
+    xTicks: [{ at: 30, label: '0' }, { at: 190, label: '<10>' }], yTicks: [{ at: 80, label: '0' }], xTitle: 'meta-step', yTitle: 'loss',
+    series: [{ label: 'r & s', color: '#3794ff', dash: [6, 3], pixels: [[30, 80], [60, 50], [NaN, NaN], [100, 40], [190, 20]] }],
+  });
+  assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="200" height="100"/);
+  assert.match(svg, /&lt;10&gt;/);
+  assert.match(svg, /r &amp; s/);
+  assert.deepEqual([...svg.matchAll(/<path d="([^"]+)"/g)].map((m) => m[1]), ['M30 80L60 50', 'M100 40L190 20']);
+  assert.match(svg, /stroke-dasharray="6 3"/);
+  assert.equal(exportFileName('meta-loss', ['default-20261201-1/2'], 'png'), 'meta-loss-default-20261201-1-2.png');
+  assert.equal(exportFileName('evaluation', ['a', 'b', 'c'], 'csv'), 'evaluation-a+2.csv');
 });
