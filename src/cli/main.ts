@@ -14,6 +14,7 @@ import { checkCommand, CHECK_USAGE } from './commands/check';
 import { exportCommand, EXPORT_USAGE } from './commands/export';
 import { runsCommand, RUNS_USAGE } from './commands/runs';
 import { cloneCommand, CLONE_USAGE } from './commands/clone';
+import { stopCommand, STOP_USAGE } from './commands/stop';
 
 const USAGE = `VS-ML Lab: meta-learn learning algorithms with Variable Shared Meta Learning.
 
@@ -26,6 +27,8 @@ ${EVAL_USAGE}
 ${EXPORT_USAGE}
 
 ${RUNS_USAGE}
+
+${STOP_USAGE}
 
 ${CLONE_USAGE}
 
@@ -45,6 +48,7 @@ const COMMANDS: Record<string, Command> = {
   eval: evalCommand,
   export: exportCommand,
   runs: runsCommand,
+  stop: stopCommand,
   clone: cloneCommand,
   datasets: datasetsCommand,
   import: importCommand,

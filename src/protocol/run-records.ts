@@ -285,3 +285,20 @@ export const parseSnapshot = (value: unknown): ParseResult<StateSnapshot> => try
 export function evalRowKey(row: Pick<EvalRow, 'step' | 'dataset' | 'length'>): string {
   return `${row.step}/${row.dataset}/${row.length}`;
 }
+
+/**
+ * stop-request.json of a run folder: someone (the editor, `vsml stop`) asks the trainer of this run
+ * to stop at its next step boundary, wherever it was started. The trainer removes it when it ends.
+ */
+export interface StopRequest {
+  readonly requestedAt: string;
+  /** Who asked, for the log: `vsml stop (user@host pid 12)`, `VS-ML Lab runs table (host pid 34)`. */
+  readonly by: string;
+}
+
+export function readStopRequest(value: unknown, path = 'stopRequest'): StopRequest {
+  const o = obj(value, path);
+  return { requestedAt: str(o, 'requestedAt', path), by: str(o, 'by', path).slice(0, 200) };
+}
+
+export const parseStopRequest = (value: unknown): ParseResult<StopRequest> => tryParse(() => readStopRequest(value));

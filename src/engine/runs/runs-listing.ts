@@ -1,27 +1,16 @@
 import { thisMachine } from './liveness';
 import { discoverRuns, readRunConfig } from './run-repository';
-import type { BestMetric, RunState } from '../../protocol/run-records';
+import { readRunAnnotations } from './annotations';
+import type { RunRow } from '../../protocol/runs-table';
 
 /**
- * One row of `vsml runs`: a run folder's state and result, plus the hyperparameters that differ
- * between the listed runs (the columns a researcher compares runs by; keys every run shares with
- * the same value say nothing and are left out).
+ * One row of `vsml runs` and of the runs table: a run folder's state and result, its notes and
+ * tags, plus the hyperparameters that differ between the listed runs (the columns a researcher
+ * compares runs by; keys every run shares with the same value say nothing and are left out).
+ * The wire shape (without `dir`) is RunRow of src/protocol/runs-table.ts.
  */
-export interface RunListing {
-  readonly runId: string;
+export interface RunListing extends RunRow {
   readonly dir: string;
-  /** The status's state; `failed` for a run whose trainer vanished (liveness.ts). */
-  readonly state: RunState | 'unknown';
-  readonly step?: number;
-  readonly totalSteps?: number;
-  readonly best?: BestMetric;
-  readonly startedAt?: string;
-  /** The .vsml.json the run came from. */
-  readonly config?: string;
-  /** Why the state is what it is when the status cannot be believed or read. */
-  readonly problem?: string;
-  /** Dotted config paths whose value differs between the listed runs → this run's value. */
-  readonly params: Readonly<Record<string, unknown>>;
 }
 
 /** Config keys that name a run rather than configure it. */
@@ -49,14 +38,28 @@ export function differingPaths(configs: readonly Record<string, unknown>[]): str
 
 /** Every run under `runsDir`, newest first, read through the run repository (bounded, no links followed). */
 export async function listRuns(runsDir: string): Promise<RunListing[]> {
-  const runs = await discoverRuns(runsDir, { here: thisMachine(), ownedRunIds: new Set() });
-  const flat = await Promise.all(runs.map(async (r) => flattenConfig((await readRunConfig(r.dir)).config ?? {})));
+  return listRunsIn([runsDir]);
+}
+
+/**
+ * Every run under each of `runsDirs` (the runs folders of a multi-root workspace), newest first
+ * within each folder; the differing hyperparameters are computed across all of them. Runs in
+ * `ownedRunIds` are trained by the caller itself and never judged vanished.
+ */
+export async function listRunsIn(runsDirs: readonly string[], ownedRunIds: ReadonlySet<string> = new Set()): Promise<RunListing[]> {
+  const ctx = { here: thisMachine(), ownedRunIds };
+  const runs = (await Promise.all(runsDirs.map((d) => discoverRuns(d, ctx)))).flat();
+  const [flat, notes] = await Promise.all([
+    Promise.all(runs.map(async (r) => flattenConfig((await readRunConfig(r.dir)).config ?? {}))),
+    Promise.all(runs.map((r) => readRunAnnotations(r.dir))),
+  ]);
   // A folder without a readable config (being created, damaged) takes no part in the comparison.
   const withConfig = flat.filter((f) => Object.keys(f).length > 0);
   const differing = withConfig.length > 1 ? differingPaths(withConfig) : [];
   return runs.map((r, i) => {
     const s = r.status;
     const params = Object.fromEntries(differing.map((p) => [p, flat[i][p]]));
+    const problems = [r.vanished ?? r.problem, notes[i].problem].filter((p): p is string => !!p);
     return {
       runId: r.runId,
       dir: r.dir,
@@ -64,8 +67,25 @@ export async function listRuns(runsDir: string): Promise<RunListing[]> {
       ...(s ? { step: s.step, totalSteps: s.totalSteps, startedAt: s.startedAt } : {}),
       ...(s?.best ? { best: s.best } : {}),
       ...(r.source ? { config: r.source } : {}),
-      ...(r.vanished !== undefined ? { problem: r.vanished } : r.problem ? { problem: r.problem } : {}),
+      ...(problems.length > 0 ? { problem: problems.join('; ') } : {}),
+      notes: notes[i].annotations.notes,
+      tags: notes[i].annotations.tags,
       params,
     };
   });
+}
+
+/** The hyperparameter columns of a listing: the differing paths, which every row carries alike. */
+export function paramKeysOf(rows: readonly RunListing[]): string[] {
+  return rows.length > 0 ? Object.keys(rows[0].params) : [];
+}
+
+/**
+ * `rows` narrowed to a subset of a listing (a tag filter): hyperparameters that no longer differ
+ * between the kept rows are dropped, so the columns still say what sets these runs apart.
+ */
+export function withDifferingParams(rows: readonly RunListing[]): RunListing[] {
+  const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+  const keys = paramKeysOf(rows).filter((k) => rows.some((r) => !same(r.params[k], rows[0].params[k])));
+  return rows.map((r) => ({ ...r, params: Object.fromEntries(keys.map((k) => [k, r.params[k]])) }));
 }
