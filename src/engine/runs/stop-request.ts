@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { EngineError } from '../errors';
 import { type StopRequest, readStopRequest } from '../../protocol/run-records';
 import { readRegularFile, writeFileAtomic } from './atomic-file';
+import { thisMachine } from './liveness';
+import { readRunLock, readRunStatus, vanishedReason } from './run-repository';
 
 export const STOP_REQUEST_FILE = 'stop-request.json';
 
@@ -61,4 +63,18 @@ export function removeStopRequestFile(file: string): boolean {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw e;
   }
+}
+
+/**
+ * Whom a stop request to the run folder `dir` would reach: its live trainer ("process 12 on box"),
+ * or why there is none to ask (not running, or its trainer vanished). Read through the run repository.
+ */
+export async function stopTarget(dir: string): Promise<{ owner: string } | { refusal: string }> {
+  const { status, problem } = await readRunStatus(dir);
+  if (!status) return { refusal: problem ?? `${dir}: status.json unreadable` };
+  if (status.state !== 'running') return { refusal: `${status.runId} is not running (state ${status.state}); nothing to stop` };
+  const { lock } = await readRunLock(dir);
+  const gone = vanishedReason(status, lock, { here: thisMachine(), ownedRunIds: new Set() });
+  if (gone) return { refusal: `${status.runId} says running but its ${gone}; nothing to stop` };
+  return { owner: `process ${status.pid} on ${status.host ?? 'this host'}` };
 }
