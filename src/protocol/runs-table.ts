@@ -126,7 +126,7 @@ export function parseRunsTableToHostMessage(value: unknown): ParseResult<RunsTab
       case 'runs/compare': {
         const runIds = strArray(o, 'runIds', type, MAX_COMPARED_RUNS);
         if (runIds.length === 0) throw new FieldError(`${type}.runIds`, 'at least one run id', runIds);
-        runIds.forEach((_, i) => runIdField(runIds as unknown as Obj, String(i), `${type}.runIds`));
+        runIds.forEach((id, i) => runIdField({ [`runIds[${i}]`]: id }, `runIds[${i}]`, type));
         return { type, runIds };
       }
       case 'run/action':

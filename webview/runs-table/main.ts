@@ -171,7 +171,9 @@ function bodyRow(row: RunRow, columns: readonly ColumnKey[]): HTMLTableRowElemen
   });
   const cells = columns.map((key) => {
     if (key === 'notes' || key === 'tags') return editableCell(row, key);
-    const td = el('td', { class: key.startsWith('param:') ? 'param' : key }, cellText(row, key));
+    const text = cellText(row, key);
+    const td = el('td', { class: key.startsWith('param:') ? 'param' : key }, text);
+    if (key.startsWith('param:')) td.title = text; // long values (layer specs) are cut in the cell
     if (key === 'state') {
       td.classList.add(`state-${row.state}`);
       if (row.problem) td.title = row.problem;
@@ -186,7 +188,8 @@ function bodyRow(row: RunRow, columns: readonly ColumnKey[]): HTMLTableRowElemen
     b.addEventListener('click', () => api.post({ type: 'run/action', action, runId: row.runId }));
     return b;
   }));
-  const tr = el('tr', { 'data-run-id': row.runId, class: selected ? 'selected' : '' }, el('td', { class: 'select' }, box), ...cells, actions);
+  // Actions next to the checkbox: with many hyperparameter columns the row's end is scrolled out of sight.
+  const tr = el('tr', { 'data-run-id': row.runId, class: selected ? 'selected' : '' }, el('td', { class: 'select' }, box), actions, ...cells);
   return tr;
 }
 
@@ -195,7 +198,7 @@ function drawTable(): void {
   const shown = visibleRows(rows, paramKeys, view);
   const known = new Set(rows.map((r) => r.runId));
   view.selected = view.selected.filter((id) => known.has(id) || !loaded);
-  const head = el('thead', {}, el('tr', {}, el('th', { class: 'select', scope: 'col' }, ''), ...columns.map(headerCell), el('th', { scope: 'col', class: 'actions' }, 'actions')));
+  const head = el('thead', {}, el('tr', {}, el('th', { class: 'select', scope: 'col' }, ''), el('th', { scope: 'col', class: 'actions' }, 'actions'), ...columns.map(headerCell)));
   const body = el('tbody', {}, ...shown.map((r) => bodyRow(r, columns)));
   table.replaceChildren(head, body);
   const nSel = selectedIds().length;
