@@ -136,7 +136,7 @@ export function readRunner(value: unknown, path: string): RunnerInfo {
   return { path: str(o, 'path', path), backend: str(o, 'backend', path), threads: nonNegInt(o, 'threads', path) };
 }
 
-function readBest(value: unknown, path: string): BestMetric {
+export function readBest(value: unknown, path: string): BestMetric {
   const o = obj(value, path);
   return { metric: nonEmptyStr(o, 'metric', path), value: num(o, 'value', path), step: nonNegInt(o, 'step', path) };
 }

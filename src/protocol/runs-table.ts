@@ -6,10 +6,10 @@
  * for actions on runs, a comparison of selected runs, and edits of a run's notes and tags
  * (`run/annotate`, answered by `run/annotated` with the same requestId).
  */
-import { FieldError, type Obj, type ParseResult, nonEmptyStr, nonNegInt, num, obj, oneOf, optStr, str, tryParse } from './fields';
+import { FieldError, type Obj, type ParseResult, nonEmptyStr, nonNegInt, obj, oneOf, optStr, str, tryParse } from './fields';
 import { type PanelError, type PanelLog, boundedArr, messageType, readJsonValue, readLog, readPanelError, strArray } from './panel-fields';
 import { type RunAnnotations, readAnnotations } from './run-annotations';
-import { type BestMetric, RUN_STATES, type RunState } from './run-records';
+import { type BestMetric, RUN_STATES, type RunState, readBest } from './run-records';
 import { MAX_SELECTED_RUNS } from './metrics-panel';
 
 /** A run's state as listed: its status's, `failed` when its trainer vanished, `unknown` when unreadable. */
@@ -65,11 +65,6 @@ export function runIdField(o: Obj, key: string, path: string): string {
   const v = nonEmptyStr(o, key, path);
   if (v.length > 200 || !/^[A-Za-z0-9_.-]+$/.test(v) || v.startsWith('.')) throw new FieldError(`${path}.${key}`, 'a run id (a folder name of letters, digits, "_", "." and "-")', v);
   return v;
-}
-
-function readBest(value: unknown, path: string): BestMetric {
-  const o = obj(value, path);
-  return { metric: nonEmptyStr(o, 'metric', path), value: num(o, 'value', path), step: nonNegInt(o, 'step', path) };
 }
 
 export function readRunRow(value: unknown, path: string): RunRow {
