@@ -300,5 +300,3 @@ export function readStopRequest(value: unknown, path = 'stopRequest'): StopReque
   const o = obj(value, path);
   return { requestedAt: str(o, 'requestedAt', path), by: str(o, 'by', path).slice(0, 200) };
 }
-
-export const parseStopRequest = (value: unknown): ParseResult<StopRequest> => tryParse(() => readStopRequest(value));
