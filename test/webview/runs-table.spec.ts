@@ -165,6 +165,12 @@ test('runs table: notes and tags are edited in place (Enter saves, Escape cancel
   ]);
   assert.notEqual(posts[0].requestId, posts[1].requestId);
   assert.equal(await p.page.$$eval('#runs textarea, #runs input.edit', (e) => e.length), 0);
+  // A tag too long for annotations.json is refused in the panel, saying why, and nothing is posted.
+  await p.page.dblclick('#runs tr[data-run-id="d-new"] td.tags');
+  await p.page.fill('#runs tr[data-run-id="d-new"] td.tags input', `ok, ${'x'.repeat(41)}`);
+  await p.page.press('#runs tr[data-run-id="d-new"] td.tags input', 'Enter');
+  assert.match((await p.page.textContent('#panel-error'))!, /The tags of d-new were not saved: tags\[1\]: expected a tag of 1 to 40 characters/);
+  assert.equal((await postsOf(p, 'run/annotate')).length, 2);
   await p.send({ type: 'run/annotated', requestId: posts[1].requestId, runId: 'c-lr2', error: 'annotations.json: is a symbolic link' });
   assert.match((await p.page.textContent('#panel-error'))!, /Could not save the notes and tags of c-lr2: annotations\.json: is a symbolic link/);
   await p.page.close();

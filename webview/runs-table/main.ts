@@ -16,7 +16,7 @@ import {
   type HostToRunsTableMessage, LISTED_STATES, MAX_COMPARED_RUNS, type RunAction, type RunRow, type RunsTableToHostMessage,
   parseHostToRunsTableMessage,
 } from '../../src/protocol/runs-table';
-import { MAX_NOTES_LENGTH, splitTags } from '../../src/protocol/run-annotations';
+import { MAX_NOTES_LENGTH, parseAnnotations, splitTags } from '../../src/protocol/run-annotations';
 import { ce, el } from '../shared/dom';
 import { onHostMessage, panelApi } from '../shared/vscode-api';
 import { WAITING_TEXT, clearPanelError, showPanelError } from '../shared/panel-error';
@@ -123,8 +123,12 @@ function editor(row: RunRow, field: 'notes' | 'tags'): HTMLElement {
     if (commit) {
       const notes = field === 'notes' ? input.value : row.notes;
       const tags = field === 'tags' ? splitTags(input.value) : [...row.tags];
-      if (notes !== row.notes || tags.join('\n') !== row.tags.join('\n')) {
-        api.post({ type: 'run/annotate', requestId: nextRequestId++, runId: row.runId, notes, tags });
+      // Checked here with the host's own parser: a message the host refuses would be dropped without an answer.
+      const checked = parseAnnotations({ notes, tags });
+      if (!checked.ok) showPanelError(`The ${field} of ${row.runId} were not saved: ${checked.error.replace(/^annotations\./, '')}`);
+      else if (notes !== row.notes || tags.join('\n') !== row.tags.join('\n')) {
+        clearPanelError();
+        api.post({ type: 'run/annotate', requestId: nextRequestId++, runId: row.runId, notes, tags: [...checked.message.tags] });
         statusLine.textContent = `Saving the ${field} of ${row.runId}…`;
       }
     }
