@@ -15,6 +15,7 @@ import { exportCommand, EXPORT_USAGE } from './commands/export';
 import { runsCommand, RUNS_USAGE } from './commands/runs';
 import { cloneCommand, CLONE_USAGE } from './commands/clone';
 import { sweepCommand, SWEEP_USAGE } from './commands/sweep';
+import { stopCommand, STOP_USAGE } from './commands/stop';
 
 const USAGE = `VS-ML Lab: meta-learn learning algorithms with Variable Shared Meta Learning.
 
@@ -29,6 +30,8 @@ ${EVAL_USAGE}
 ${EXPORT_USAGE}
 
 ${RUNS_USAGE}
+
+${STOP_USAGE}
 
 ${CLONE_USAGE}
 
@@ -49,6 +52,7 @@ const COMMANDS: Record<string, Command> = {
   eval: evalCommand,
   export: exportCommand,
   runs: runsCommand,
+  stop: stopCommand,
   clone: cloneCommand,
   datasets: datasetsCommand,
   import: importCommand,

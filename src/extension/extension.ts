@@ -62,6 +62,8 @@ export function activate(context: vscode.ExtensionContext): void {
     log,
     runsDirs: () => (vscode.workspace.workspaceFolders ?? []).map((f) => resolveIn(f.uri.fsPath, settings().runsFolder)),
     onTrainerMessage: runs.onDidMessage,
+    // The explorer's watcher covers run folders and status.json; its refresh also follows trainer events.
+    onRunsChanged: tree.onDidChangeTreeData,
     ownedRunIds: () => runs.ownedRunIds(),
   });
 

@@ -185,7 +185,7 @@ export function readRunner(value: unknown, path: string): RunnerInfo {
   return { path: str(o, 'path', path), backend: str(o, 'backend', path), threads: nonNegInt(o, 'threads', path) };
 }
 
-function readBest(value: unknown, path: string): BestMetric {
+export function readBest(value: unknown, path: string): BestMetric {
   const o = obj(value, path);
   return { metric: nonEmptyStr(o, 'metric', path), value: num(o, 'value', path), step: nonNegInt(o, 'step', path) };
 }
@@ -385,4 +385,19 @@ export const parseSnapshot = (value: unknown): ParseResult<StateSnapshot> => try
 export function evalRowKey(row: Pick<EvalRow, 'step' | 'dataset' | 'length' | 'source' | 'recordedAt'>): string {
   const base = `${row.step}/${row.dataset}/${row.length}`;
   return row.source === undefined ? base : `${base}/${row.source}@${row.recordedAt ?? ''}`;
+}
+
+/**
+ * stop-request.json of a run folder: someone (the editor, `vsml stop`) asks the trainer of this run
+ * to stop at its next step boundary, wherever it was started. The trainer removes it when it ends.
+ */
+export interface StopRequest {
+  readonly requestedAt: string;
+  /** Who asked, for the log: `vsml stop (user@host pid 12)`, `VS-ML Lab runs table (host pid 34)`. */
+  readonly by: string;
+}
+
+export function readStopRequest(value: unknown, path = 'stopRequest'): StopRequest {
+  const o = obj(value, path);
+  return { requestedAt: str(o, 'requestedAt', path), by: str(o, 'by', path).slice(0, 200) };
 }

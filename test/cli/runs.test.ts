@@ -58,7 +58,41 @@ test('vsml runs lists every run with state, step, best, start, config and the hy
 
   const t = vsml(['runs', '--runs-dir', runs]);
   assert.equal(t.code, 0, t.stderr);
-  assert.match(t.stdout, /\| run +\| state +\| step +\| best +\| started +\| config +\|.*optimizer\.lr/);
+  assert.match(t.stdout, /\| run +\| state +\| step +\| best +\| started +\| config +\| notes +\| tags +\|.*optimizer\.lr/);
   assert.match(t.stdout, /pooled-mnist-20261201-000000-beef +\| finished/);
   assert.equal(vsml(['runs', 'extra-arg']).code, 2);
+});
+
+test('vsml runs shows notes and tags (JSON fields notes, tags) and --tag keeps the tagged runs, with the columns that still differ', () => {
+  const runs = mkdtempSync(join(tmpdir(), 'vsml-runs-tags-'));
+  const ids = ['deep-layerwise-20261127-192325-5332', 'pooled-mnist-20261127-192226-edf0'];
+  for (const id of ids) cpSync(join(REPO_ROOT, 'test/fixtures/runs', id), join(runs, id), { recursive: true });
+  const copy = join(runs, 'pooled-mnist-20261201-000000-beef');
+  cpSync(join(runs, ids[1]), copy, { recursive: true });
+  const cfg = JSON.parse(readFileSync(join(copy, 'config.json'), 'utf8'));
+  cfg.optimizer.lr = 0.123;
+  writeFileSync(join(copy, 'config.json'), JSON.stringify(cfg));
+  writeFileSync(join(copy, 'annotations.json'), JSON.stringify({ notes: 'higher lr\nsecond line', tags: ['sweep', 'lr'] }));
+  writeFileSync(join(runs, ids[1], 'annotations.json'), JSON.stringify({ notes: '', tags: ['sweep'] }));
+  writeFileSync(join(runs, ids[0], 'annotations.json'), JSON.stringify({ notes: 5 }));
+
+  const all = vsml(['runs', '--runs-dir', runs, '--json']);
+  assert.equal(all.code, 0, all.stderr);
+  const rows = new Map(all.stdout.trim().split('\n').map((l) => JSON.parse(l)).map((x) => [x.runId, x]));
+  assert.deepEqual([rows.get('pooled-mnist-20261201-000000-beef').notes, rows.get('pooled-mnist-20261201-000000-beef').tags], ['higher lr\nsecond line', ['sweep', 'lr']]);
+  // A damaged annotations.json reads as none, and the listing says which file is bad.
+  assert.deepEqual([rows.get(ids[0]).notes, rows.get(ids[0]).tags], ['', []]);
+  assert.match(rows.get(ids[0]).problem, /annotations\.json: annotations\.notes: expected a string, got 5/);
+  // Across all three runs the layers differ; between the two tagged `sweep` only the learning rate does.
+  assert.ok('model.vsml_rnn.layer_specs' in rows.get(ids[1]).params);
+
+  const tagged = vsml(['runs', '--runs-dir', runs, '--json', '--tag', 'sweep']);
+  assert.equal(tagged.code, 0, tagged.stderr);
+  const kept = tagged.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(kept.map((x) => x.runId).sort(), ['pooled-mnist-20261127-192226-edf0', 'pooled-mnist-20261201-000000-beef']);
+  assert.deepEqual(Object.keys(kept[0].params), ['optimizer.lr']);
+  const both = vsml(['runs', '--runs-dir', runs, '--tag', 'sweep', '--tag', 'lr']);
+  // One run left: nothing differs, so no hyperparameter column.
+  assert.match(both.stdout, /pooled-mnist-20261201-000000-beef \| finished .*\| higher lr… +\| sweep, lr \|\n$/);
+  assert.doesNotMatch(both.stdout, /edf0/);
 });

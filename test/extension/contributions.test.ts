@@ -66,8 +66,8 @@ describe('package.json contributions', () => {
   });
 
   it('activates only on the view, *.vsml.json files and restored panels (commands activate implicitly)', () => {
-    // onWebviewPanel: a metrics or graph panel left open is revived after a reload (its serializer needs the extension).
-    assert.deepEqual(pkg.activationEvents, ['workspaceContains:**/*.vsml.json', 'onView:vsml.experiments', 'onWebviewPanel:vsml.metrics', 'onWebviewPanel:vsml.graph']);
+    // onWebviewPanel: a metrics, graph or runs table panel left open is revived after a reload (its serializer needs the extension).
+    assert.deepEqual(pkg.activationEvents, ['workspaceContains:**/*.vsml.json', 'onView:vsml.experiments', 'onWebviewPanel:vsml.metrics', 'onWebviewPanel:vsml.graph', 'onWebviewPanel:vsml.runsTable']);
   });
 
   it('gives VS Code the editor copy of the schema (hover, completion; faults are the extension\'s) and treats *.vsml.json as JSON with comments', () => {

@@ -14,7 +14,7 @@ import { REPO_ROOT } from '../helpers/paths';
 
 export const RESULTS = join(REPO_ROOT, 'test-results');
 export type Theme = 'light' | 'dark' | 'hc';
-export type App = 'metrics' | 'graph' | 'config-editor';
+export type App = 'metrics' | 'graph' | 'config-editor' | 'runs-table';
 
 export const CHROMIUM_FLAGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -50,7 +50,7 @@ export async function startHarness(): Promise<Harness> {
   const nonce = 'harnessNonce0123456789';
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const page = /^\/panel\/(metrics|graph|config-editor)$/.exec(url.pathname);
+    const page = /^\/panel\/(metrics|graph|config-editor|runs-table)$/.exec(url.pathname);
     if (page) {
       const origin = `http://${req.headers.host}`;
       const asked = url.searchParams.get('theme');

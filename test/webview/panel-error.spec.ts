@@ -10,7 +10,7 @@ let h: Harness;
 before(async () => { h = await startHarness(); });
 after(async () => { await h.close(); });
 
-const STATUS_LINE: Record<App, string> = { metrics: '#status', graph: '#status', 'config-editor': '#file' };
+const STATUS_LINE: Record<App, string> = { metrics: '#status', graph: '#status', 'config-editor': '#file', 'runs-table': '#status' };
 
 test('each panel shows panel/error as plain text instead of waiting', async () => {
   for (const app of Object.keys(STATUS_LINE) as App[]) {

@@ -14,6 +14,9 @@ import { StopRequested, stopPoint } from '../stop';
 import { initialTheta } from './initial-theta';
 import { collectProvenance, withProvenance } from './provenance';
 
+/** How often the trainer looks for a stop request while inside a meta-step or an evaluation (it also looks at every step boundary). */
+export const STOP_REQUEST_POLL_MS = 1000;
+
 /** What the loop reports while it runs; the CLI draws a progress bar, the trainer process forwards them. */
 export interface ExperimentEvents {
   started(info: { runId: string; runDir: string; runner: RunnerInfo; totalSteps: number; resumedFromStep?: number }): void;
@@ -33,7 +36,8 @@ export interface ExperimentOptions {
   resumeDir?: string;
   /**
    * Aborting stops at the next step boundary (or between evaluation datasets and baseline-tuning
-   * trials), checkpoints and marks the run `stopped`.
+   * trials), checkpoints and marks the run `stopped`. A stop request in the run folder
+   * (stop-request.ts) does the same, whoever wrote it.
    */
   signal?: AbortSignal;
   /** The machine judging a run.lock found in a resumed run (tests pass a fake one). */
@@ -78,6 +82,9 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   });
   const takeLock = (r: RunFolder): RunLock => RunLock.acquire(r.file(LOCK_FILE), here, process.pid, (m) => ev.log?.('warn', m));
   let lock: RunLock;
+  // Set once the run folder is ours (below); closeQuietly may run before that.
+  let stopPoll: NodeJS.Timeout | undefined;
+  let forwardAbort: (() => void) | undefined;
   if (opts.resumeDir) {
     run = RunFolder.open(opts.resumeDir);
     // Before anything is read or written: a live trainer on this run refuses us here.
@@ -107,6 +114,42 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
     theta = init.theta;
     if (init.from) ev.log?.('info', `V_M starts from ${init.from}`);
   }
+
+  // One signal for both ways of asking to stop: the caller's (SIGINT, the editor's IPC) and a
+  // stop request file in the run folder. A request left by an earlier trainer (killed before it
+  // could remove it) is not addressed to this one.
+  const stopper = new AbortController();
+  const signal = stopper.signal;
+  forwardAbort = (): void => stopper.abort();
+  if (opts.signal?.aborted) stopper.abort();
+  else opts.signal?.addEventListener('abort', forwardAbort, { once: true });
+  try {
+    if (run.clearStopRequest()) ev.log?.('info', 'removed a stop request left by an earlier trainer of this run');
+  } catch (e) {
+    closeQuietly();
+    throw e;
+  }
+  const lookForStopRequest = (): void => {
+    if (signal.aborted) return;
+    let request;
+    try {
+      request = run.stopRequest();
+    } catch (e) {
+      ev.log?.('warn', `could not read the stop request: ${(e as Error).message}`);
+      return;
+    }
+    if (!request) return;
+    const message = `stop requested by ${request.by}${request.requestedAt ? ` at ${request.requestedAt}` : ''}`;
+    ev.log?.('info', message);
+    try {
+      run.appendLog('info', message);
+    } catch {
+      // the log line is a courtesy; stopping is what was asked
+    }
+    stopper.abort();
+  };
+  stopPoll = setInterval(lookForStopRequest, STOP_REQUEST_POLL_MS);
+  stopPoll.unref();
 
   const t0 = Date.now();
   const elapsed = (): number => elapsedBefore + (Date.now() - t0) / 1000;
@@ -198,7 +241,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   const evaluate = async (step: number): Promise<EvalRow[]> => {
     const rows: EvalRow[] = [];
     for (const { ds, length } of plan.evaluation.datasets.flatMap((ds) => lengths.map((length) => ({ ds, length })))) {
-      await stopPoint(opts.signal);
+      await stopPoint(signal);
       const evalModel = evalModelFor(ds);
       const key = cacheKey(ds, length);
       let episodes = episodeCache.get(key);
@@ -210,8 +253,8 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       if (!fixed) {
         untrained ??= untrainedTheta(plan.model, plan.evaluation.spec.seed, plan.init);
         fixed = { untrained: methodResult(await evaluateVsml(runner, evalModel, untrained, episodes)) };
-        await stopPoint(opts.signal);
-        if (plan.baselines) Object.assign(fixed, await plan.baselines(ds, episodes, opts.signal));
+        await stopPoint(signal);
+        if (plan.baselines) Object.assign(fixed, await plan.baselines(ds, episodes, signal));
         fixedCache.set(key, fixed);
       }
       const learned = methodResult(await evaluateVsml(runner, evalModel, theta, episodes));
@@ -247,7 +290,8 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   try {
     if (startStep === 1 && plan.evaluation.frequency > 0) lastEval = await evaluate(0);
     for (step = startStep; step <= plan.iterations; step++) {
-      if (opts.signal?.aborted) {
+      lookForStopRequest();
+      if (signal.aborted) {
         step -= 1;
         break;
       }
@@ -258,7 +302,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       const ts = Date.now();
       let r: Awaited<ReturnType<typeof optimizer.step>>;
       try {
-        r = await optimizer.step(theta, step, opts.signal);
+        r = await optimizer.step(theta, step, signal);
       } catch (e) {
         if (e instanceof StopRequested) step -= 1; // the step did not happen: the checkpoint is of the one before
         throw e;
@@ -310,6 +354,14 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   }
 
   function closeQuietly(): void {
+    if (stopPoll) clearInterval(stopPoll);
+    if (forwardAbort) opts.signal?.removeEventListener('abort', forwardAbort);
+    try {
+      // A request is addressed to this trainer: once it ends, whether stopped, finished or failed, it is answered.
+      run.clearStopRequest();
+    } catch (e) {
+      ev.log?.('warn', `could not remove the stop request of ${run.dir}: ${(e as Error).message}`);
+    }
     run.close();
     try {
       lock.release();

@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { EngineError } from '../errors';
 import { writeFileAtomic, JsonlAppender, readJsonl, readRegularFile, assertRegularOrMissing, unsafePathError } from './atomic-file';
 import { Checkpoint, parseCheckpoint, serializeCheckpoint } from './checkpoint';
-import type { EvalRow, MetricsRow, RunStatus } from '../../protocol/run-records';
+import type { EvalRow, MetricsRow, RunStatus, StopRequest } from '../../protocol/run-records';
+import { STOP_REQUEST_FILE, readStopRequestFile, removeStopRequestFile } from './stop-request';
 
 /** `<name>-<YYYYMMDD-HHMMSS>-<4 hex>`: sortable by start time and unique. */
 export function makeRunId(name: string, now: Date): string {
@@ -17,7 +18,7 @@ export function makeRunId(name: string, now: Date): string {
 /** The files of a run folder the engine writes (docs/contracts.md §1); `checkpoints/` holds the step files. */
 export const RUN_FILE_NAMES = [
   'config.json', 'status.json', 'metrics.jsonl', 'eval.jsonl', 'metrics.jsonl.before-resume', 'eval.jsonl.before-resume',
-  'snapshot.json', 'trainer.log', 'run.lock',
+  'snapshot.json', 'trainer.log', 'run.lock', 'stop-request.json', 'annotations.json',
 ] as const;
 export const CHECKPOINTS_DIR = 'checkpoints';
 const STEP_FILE = /^step-\d+\.json$/;
@@ -194,6 +195,16 @@ export class RunFolder {
   /** One line of `trainer.log` (docs/contracts.md §1): `<ISO time> <level> <message>`. */
   appendLog(level: 'info' | 'warn' | 'error', message: string, now = new Date()): void {
     this.log.appendLine(`${now.toISOString()} ${level} ${message.replace(/\r?\n/g, ' ')}`);
+  }
+
+  /** The pending stop request (stop-request.ts), or undefined. */
+  stopRequest(): StopRequest | undefined {
+    return readStopRequestFile(this.file(STOP_REQUEST_FILE));
+  }
+
+  /** Removes the stop request; true when there was one. */
+  clearStopRequest(): boolean {
+    return removeStopRequestFile(this.file(STOP_REQUEST_FILE));
   }
 
   writeSnapshot(snapshot: unknown): void {

@@ -1,31 +1,19 @@
 import { thisMachine } from './liveness';
 import { RUN_RECORD_FIELDS } from '../config/load-config';
 import { discoverRuns, readRunConfig } from './run-repository';
-import type { BestMetric, Provenance, RunState } from '../../protocol/run-records';
+import type { Provenance } from '../../protocol/run-records';
 import { parseProvenance } from '../../protocol/run-records';
+import { readRunAnnotations } from './annotations';
+import type { RunRow } from '../../protocol/runs-table';
 
 /**
- * One row of `vsml runs`: a run folder's state and result, plus the hyperparameters that differ
- * between the listed runs (the columns a researcher compares runs by; keys every run shares with
- * the same value say nothing and are left out).
+ * One row of `vsml runs` and of the runs table: a run folder's state and result, its notes and
+ * tags, plus the hyperparameters that differ between the listed runs (the columns a researcher
+ * compares runs by; keys every run shares with the same value say nothing and are left out).
+ * The wire shape (without `dir`) is RunRow of src/protocol/runs-table.ts.
  */
-export interface RunListing {
-  readonly runId: string;
+export interface RunListing extends RunRow {
   readonly dir: string;
-  /** The status's state; `failed` for a run whose trainer vanished (liveness.ts). */
-  readonly state: RunState | 'unknown';
-  readonly step?: number;
-  readonly totalSteps?: number;
-  readonly best?: BestMetric;
-  readonly startedAt?: string;
-  /** The .vsml.json the run came from. */
-  readonly config?: string;
-  /** Why the state is what it is when the status cannot be believed or read. */
-  readonly problem?: string;
-  /** The sweep that made the run (`vsml sweep`), from its config.json. */
-  readonly sweep?: string;
-  /** Dotted config paths whose value differs between the listed runs → this run's value. */
-  readonly params: Readonly<Record<string, unknown>>;
   /** What produced the run: status.json's (the latest trainer session), else config.json's; absent in older runs. */
   readonly provenance?: Provenance;
 }
@@ -58,9 +46,22 @@ export function differingPaths(configs: readonly Record<string, unknown>[]): str
  * through the run repository (bounded, no links followed).
  */
 export async function listRuns(runsDir: string, opts: { sweep?: string } = {}): Promise<RunListing[]> {
-  const all = await discoverRuns(runsDir, { here: thisMachine(), ownedRunIds: new Set() });
+  return listRunsIn([runsDir], new Set(), opts);
+}
+
+/**
+ * Every run under each of `runsDirs` (the runs folders of a multi-root workspace), newest first
+ * within each folder; the differing hyperparameters are computed across all of them. Runs in
+ * `ownedRunIds` are trained by the caller itself and never judged vanished.
+ */
+export async function listRunsIn(runsDirs: readonly string[], ownedRunIds: ReadonlySet<string> = new Set(), opts: { sweep?: string } = {}): Promise<RunListing[]> {
+  const ctx = { here: thisMachine(), ownedRunIds };
+  const all = (await Promise.all(runsDirs.map((d) => discoverRuns(d, ctx)))).flat();
   const runs = opts.sweep === undefined ? all : all.filter((r) => r.sweep?.name === opts.sweep);
-  const configs = await Promise.all(runs.map(async (r) => (await readRunConfig(r.dir)).config ?? {}));
+  const [configs, notes] = await Promise.all([
+    Promise.all(runs.map(async (r) => (await readRunConfig(r.dir)).config ?? {})),
+    Promise.all(runs.map((r) => readRunAnnotations(r.dir))),
+  ]);
   const flat = configs.map((c) => flattenConfig(c));
   // A folder without a readable config (being created, damaged) takes no part in the comparison.
   const withConfig = flat.filter((f) => Object.keys(f).length > 0);
@@ -68,6 +69,7 @@ export async function listRuns(runsDir: string, opts: { sweep?: string } = {}): 
   return runs.map((r, i) => {
     const s = r.status;
     const params = Object.fromEntries(differing.map((p) => [p, flat[i][p]]));
+    const problems = [r.vanished ?? r.problem, notes[i].problem].filter((p): p is string => !!p);
     return {
       runId: r.runId,
       dir: r.dir,
@@ -76,7 +78,9 @@ export async function listRuns(runsDir: string, opts: { sweep?: string } = {}): 
       ...(s?.best ? { best: s.best } : {}),
       ...(r.source ? { config: r.source } : {}),
       ...(r.sweep ? { sweep: r.sweep.name } : {}),
-      ...(r.vanished !== undefined ? { problem: r.vanished } : r.problem ? { problem: r.problem } : {}),
+      ...(problems.length > 0 ? { problem: problems.join('; ') } : {}),
+      notes: notes[i].annotations.notes,
+      tags: notes[i].annotations.tags,
       params,
       ...provenanceOf(s?.provenance, configs[i]),
     };
@@ -88,4 +92,19 @@ function provenanceOf(fromStatus: Provenance | undefined, config: unknown): { pr
   const raw = (config as { provenance?: unknown } | null)?.provenance;
   const p = raw === undefined ? undefined : parseProvenance(raw);
   return p?.ok ? { provenance: p.message } : {};
+}
+
+/** The hyperparameter columns of a listing: the differing paths, which every row carries alike. */
+export function paramKeysOf(rows: readonly RunListing[]): string[] {
+  return rows.length > 0 ? Object.keys(rows[0].params) : [];
+}
+
+/**
+ * `rows` narrowed to a subset of a listing (a tag filter): hyperparameters that no longer differ
+ * between the kept rows are dropped, so the columns still say what sets these runs apart.
+ */
+export function withDifferingParams(rows: readonly RunListing[]): RunListing[] {
+  const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+  const keys = paramKeysOf(rows).filter((k) => rows.some((r) => !same(r.params[k], rows[0].params[k])));
+  return rows.map((r) => ({ ...r, params: Object.fromEntries(keys.map((k) => [k, r.params[k]])) }));
 }

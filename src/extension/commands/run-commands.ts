@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { ConfigIssue } from '../../engine/config/issues';
 import { thisMachine } from '../../engine/runs/liveness';
 import { liveOwnerOf, notARunFolder, readRunConfig } from '../../engine/runs/run-repository';
+import { requesterName, stopTarget, writeStopRequest } from '../../engine/runs/stop-request';
 import type { Log } from '../output';
 import type { RunManager } from '../trainer/run-manager';
 import type { ExperimentsTree } from '../tree/experiments-tree';
@@ -173,7 +174,8 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: RunC
     const node = arg as Partial<RunNode> | undefined;
     let target = node?.kind === 'run' ? active.find((t) => t.process.runDir === node.dir || t.process.runId === node.runId) : undefined;
     if (!target && node?.kind === 'run') {
-      void showWarning(`VS-ML: ${node.runId} is not being trained by this window.`);
+      // Trained elsewhere (the CLI, another window): ask its trainer through the run folder.
+      await requestStop(node, deps);
       return;
     }
     if (!target) {
@@ -236,6 +238,27 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: RunC
   reg('vsml.openRunLog', (arg?: unknown) => openRunLog(arg, tree));
 
   reg('vsml.refresh', () => tree.refreshSoon(0));
+}
+
+/**
+ * Writes a stop request into a run folder the explorer knows (never a `dir` an argument made up)
+ * whose trainer is live; the trainer stops at its next step and the view follows its status.
+ */
+async function requestStop(node: Partial<RunNode>, deps: RunCommandDeps): Promise<void> {
+  const run = deps.tree.allRuns().find((r) => r.dir === node.dir);
+  if (!run) {
+    void showWarning(`VS-ML: ${node.runId ?? node.dir} is not a run of this workspace.`);
+    return;
+  }
+  if (!(await requireTrust())) return;
+  const target = await stopTarget(run.dir);
+  if ('refusal' in target) {
+    void showInfo(`VS-ML: ${target.refusal}.`);
+    return;
+  }
+  writeStopRequest(run.dir, requesterName('VS-ML Lab'));
+  deps.log.info('stop', `stop requested for ${run.runId} (trainer: ${target.owner})`);
+  void showInfo(`VS-ML: asked ${run.runId} to stop (trainer: ${target.owner}); it stops after its current meta-step.`);
 }
 
 /** A regular file at `file` (stat only: the source named by a run's config.json is not read here). */

@@ -9,6 +9,8 @@ export interface PanelDeps {
   runsDirs(): readonly string[];
   /** Every parsed trainer message (RunManager.onDidMessage); panels follow live runs through it. */
   readonly onTrainerMessage: vscode.Event<{ readonly message: TrainerMessage }>;
+  /** Fires when run folders may have changed (the explorer's file watcher and trainer events); the runs table follows it. */
+  readonly onRunsChanged: vscode.Event<unknown>;
   /** Run ids this window trains right now (never shown as vanished). */
   ownedRunIds?(): ReadonlySet<string>;
 }

@@ -1,5 +1,5 @@
 /**
- * Registers the three panels: commands vsml.openMetrics, vsml.openGraph, vsml.openConfigEditor,
+ * Registers the panels: commands vsml.openMetrics, vsml.openGraph, vsml.openRunsTable, vsml.openConfigEditor,
  * the webview serializers (panels come back after a reload) and the custom text editor for
  * *.vsml.json. Activation calls registerPanels(context, deps); everything registered goes on
  * context.subscriptions.
@@ -10,6 +10,7 @@ import type { PanelDeps } from './deps';
 import { GraphPanel } from './graph-panel';
 import { MetricsPanel } from './metrics-panel';
 import { runIdFromArg } from './run-lookup';
+import { RunsTablePanel } from './runs-table-panel';
 import { webviewOptions } from './webview-setup';
 import { showInfo } from '../notify';
 
@@ -23,6 +24,7 @@ export function registerPanels(context: vscode.ExtensionContext, deps: PanelDeps
     const ids = (Array.isArray(more) ? more : [arg]).map(runIdFromArg).filter((id): id is string => id !== undefined);
     MetricsPanel.createOrShow(context, deps, ids);
   }));
+  sub(vscode.commands.registerCommand('vsml.openRunsTable', () => RunsTablePanel.createOrShow(context, deps)));
   sub(vscode.commands.registerCommand('vsml.openGraph', (arg?: unknown) => GraphPanel.createOrShow(context, deps, runIdFromArg(arg))));
   sub(vscode.commands.registerCommand('vsml.openConfigEditor', async (arg?: unknown) => {
     // A Uri (explorer context menu, editor title), a config node of the Experiments view ({ file }), or the active editor.
@@ -39,6 +41,12 @@ export function registerPanels(context: vscode.ExtensionContext, deps: PanelDeps
     async deserializeWebviewPanel(panel, state) {
       panel.webview.options = webviewOptions(context.extensionUri);
       MetricsPanel.revive(panel, context, deps, state);
+    },
+  }));
+  sub(vscode.window.registerWebviewPanelSerializer(RunsTablePanel.viewType, {
+    async deserializeWebviewPanel(panel) {
+      panel.webview.options = webviewOptions(context.extensionUri);
+      RunsTablePanel.revive(panel, context, deps);
     },
   }));
   sub(vscode.window.registerWebviewPanelSerializer(GraphPanel.viewType, {

@@ -43,11 +43,12 @@ export class MetricsPanel extends PanelHost<HostToMetricsMessage, MetricsToHostM
   private refreshTimer: NodeJS.Timeout | undefined;
   private readonly dirty = new Set<string>();
 
-  static createOrShow(context: vscode.ExtensionContext, deps: PanelDeps, runIds: readonly string[] = []): MetricsPanel {
+  /** `replace`: show exactly `runIds` (the runs table's Compare) instead of adding them to what is shown. */
+  static createOrShow(context: vscode.ExtensionContext, deps: PanelDeps, runIds: readonly string[] = [], opts: { replace?: boolean } = {}): MetricsPanel {
     const existing = MetricsPanel.current;
     if (existing) {
       existing.panel.reveal(vscode.ViewColumn.Beside);
-      if (runIds.length > 0) existing.select([...new Set([...runIds, ...existing.selected])]);
+      if (runIds.length > 0) existing.select(opts.replace ? [...runIds] : [...new Set([...runIds, ...existing.selected])]);
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(MetricsPanel.viewType, 'VS-ML Metrics', vscode.ViewColumn.Beside, webviewOptions(context.extensionUri));

@@ -7,7 +7,7 @@ import { panelHtml } from './html';
 import type { ParseResult } from '../../protocol/fields';
 import type { Log } from '../output';
 
-export type PanelApp = 'metrics' | 'graph' | 'config-editor';
+export type PanelApp = 'metrics' | 'graph' | 'config-editor' | 'runs-table';
 
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
   return {
