@@ -52,4 +52,6 @@ export interface ExperimentPlan {
   statusInterval?: number;
   /** Found while loading the config (e.g. an evaluation dataset left out); logged when the run starts. */
   warnings?: readonly string[];
+  /** How the runner was chosen (engine.path auto's measurement, a build that did not load); written to trainer.log when the run starts. */
+  runnerNotes?: readonly { level: 'info' | 'warn'; message: string }[];
 }

@@ -147,7 +147,10 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   };
   try {
     ev.started?.({ runId: run.runId, runDir: run.dir, runner: runnerInfo(runner), totalSteps: plan.iterations, resumedFromStep: opts.resumeDir ? startStep - 1 : undefined });
-    ev.log?.('info', `runner ${runner.name} (${runner.backend}, ${runner.threads} thread${runner.threads === 1 ? '' : 's'}), θ has ${layout.size} parameters`);
+    const runnerLine = `runner ${runner.name} (${runner.backend}, ${runner.threads} thread${runner.threads === 1 ? '' : 's'}), θ has ${layout.size} parameters`;
+    run.appendLog('info', runnerLine);
+    ev.log?.('info', runnerLine);
+    for (const n of plan.runnerNotes ?? []) run.appendLog(n.level, n.message); // the caller showed them when it made the runner
     for (const w of plan.warnings ?? []) {
       run.appendLog('warn', w);
       ev.log?.('warn', w);
