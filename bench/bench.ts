@@ -5,7 +5,7 @@
  * (TensorFlow.js autodiff in this thread), counting a cell-tick once for forward and backward.
  *
  *   node dist/bench.js [--json] [--workloads W1,W2] [--threads N] [--seconds S] [--steps T]
- *                      [--fused native|wasm] [--no-fused] [--tfjs-backend auto|wasm|cpu|tensorflow] [--no-tfjs]
+ *                      [--fused native|wasm-relaxed|wasm-simd128] [--no-fused] [--tfjs-backend auto|wasm|cpu|tensorflow] [--no-tfjs]
  *                      [--no-grad] [--grad-truncation K]
  *
  * A cell-tick is one update of one sub-RNN cell: A x B x rollouts x micro ticks x steps per
@@ -15,6 +15,8 @@
  * path runs first for every workload, so its figures do not include TensorFlow.js's memory,
  * and W1 runs first, so its figure is W1's own. "CPU used" is the process's CPU time over the
  * wall time: below the thread count, other processes were sharing the cores.
+ * (Issue 12) Every fused build that loads runs in the same run, native first, then the wasm
+ * builds (relaxed SIMD, plain simd128), each with its ratio to native (wall and per CPU-second).
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { FusedRunner } from '../src/engine/kernel/fused-runner';
@@ -26,6 +28,9 @@ import { Rng } from '../src/engine/random';
 import { selectTfjsBackend } from '../src/engine/tfjs/backend';
 import { TfjsRunner } from '../src/engine/tfjs/tfjs-runner';
 import { truncatedEpisodeGradient } from '../src/engine/tfjs/truncated-gradient';
+
+const FUSED_BUILDS = ['native', 'wasm-relaxed', 'wasm-simd128'] as const;
+type FusedBuild = (typeof FUSED_BUILDS)[number];
 
 interface Workload {
   name: string;
@@ -50,7 +55,8 @@ interface Args {
   threads: number;
   seconds: number;
   steps: number;
-  fused?: 'native' | 'wasm' | 'none';
+  /** One fused build only; default: every build that loads. */
+  fused?: FusedBuild | 'none';
   tfjsBackend: 'auto' | 'wasm' | 'cpu' | 'tensorflow';
   tfjs: boolean;
   grad: boolean;
@@ -76,7 +82,11 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--threads') a.threads = Number(v());
     else if (k === '--seconds') a.seconds = Number(v());
     else if (k === '--steps') a.steps = Number(v());
-    else if (k === '--fused') a.fused = v() as Args['fused'];
+    else if (k === '--fused') {
+      const b = v();
+      if (!(FUSED_BUILDS as readonly string[]).includes(b)) throw new Error(`--fused ${b}: use one of ${FUSED_BUILDS.join(', ')}`);
+      a.fused = b as FusedBuild;
+    }
     else if (k === '--tfjs-backend') a.tfjsBackend = v() as Args['tfjsBackend'];
     else throw new Error(`unknown option ${k} (see the header of bench/bench.ts)`);
   }
@@ -196,9 +206,17 @@ async function main(): Promise<void> {
 
   const results: Measurement[] = [];
   if (args.fused !== 'none') {
-    const fused = await FusedRunner.create({ threads: args.threads, ...(args.fused ? { prefer: args.fused } : {}) });
-    for (const w of workloads) results.push(await measure(fused, 'fused', w, args));
-    await fused.dispose();
+    for (const build of args.fused ? [args.fused] : FUSED_BUILDS) {
+      let fused: FusedRunner;
+      try {
+        fused = await FusedRunner.create({ threads: args.threads, prefer: build });
+      } catch (e) {
+        log(`fused ${build}: not measured (${(e as Error).message})`);
+        continue;
+      }
+      for (const w of workloads) results.push(await measure(fused, 'fused', w, args));
+      await fused.dispose();
+    }
   }
 
   if (args.tfjs) {
@@ -210,13 +228,14 @@ async function main(): Promise<void> {
   if (args.grad) for (const w of workloads) results.push(await measureGradient(w, args));
 
   for (const w of workloads) {
-    const f = results.find((r) => r.workload === w.name && r.path === 'fused');
+    const fusedRows = results.filter((r) => r.workload === w.name && r.path === 'fused');
+    const f = fusedRows[0]; // the fastest build that loaded (native when it did)
     const t = results.find((r) => r.workload === w.name && r.path === 'tfjs');
     const g = results.find((r) => r.workload === w.name && r.path === 'grad');
     // State the kernel holds for the workload (float32 h and c), and the float64 initial state the caller passes.
     const stateMB = (w.rollouts * stateFloats(modelConfig(w)) * 4) / 2 ** 20;
     if (args.json) {
-      for (const r of [f, t, g]) {
+      for (const r of [...fusedRows, t, g]) {
         if (!r) continue;
         console.log(JSON.stringify({
           workload: r.workload, path: r.path, backend: r.backend, threads: r.threads, cellTicksPerSec: Math.round(r.cellTicksPerSec),
@@ -231,16 +250,19 @@ async function main(): Promise<void> {
     log('');
     log(`${w.name}: A=${w.A}, B=${w.B}, ${w.rollouts} rollouts; state ${stateMB.toFixed(1)} MB float32 (${(2 * stateMB).toFixed(1)} MB as the float64 input), RSS target <= ${(2 * stateMB + 200).toFixed(0)} MB`);
     log('  path   backend            threads  cell-ticks/s   GFLOP/s  peak RSS (process)  cell-ticks/CPU-s  CPU used');
-    for (const r of [f, t, g]) {
+    for (const r of [...fusedRows, t, g]) {
       if (!r) continue;
       log(`  ${r.path.padEnd(6)} ${r.backend.padEnd(18)} ${String(r.threads).padStart(7)}  ${fmtM(r.cellTicksPerSec).padStart(12)}  ${r.gflops.toFixed(2).padStart(8)}  ${r.peakRssMB.toFixed(0).padStart(8)} MB          ${fmtM(r.perCpuSecond).padStart(9)}  ${(r.cpuSeconds / r.seconds).toFixed(2)} cores`);
     }
+    const nat = fusedRows.find((r) => r.backend.startsWith('native'));
+    for (const r of fusedRows.filter((x) => nat && x !== nat))
+      log(`  ${r.backend} / ${nat!.backend} = ${(100 * r.cellTicksPerSec / nat!.cellTicksPerSec).toFixed(0)}% (per CPU-second ${(100 * r.perCpuSecond / nat!.perCpuSecond).toFixed(0)}%)`);
     if (f && t) log(`  fused / tfjs = ${(f.cellTicksPerSec / t.cellTicksPerSec).toFixed(1)}x`);
     if (g) log(`  grad: forward+backward of one rollout at a time, BPTT slices of ${args.gradTruncation || args.steps} steps, autodiff tape ${g.tapeMB!.toFixed(0)} MB; fused forward / grad = ${f ? (f.cellTicksPerSec / g.cellTicksPerSec).toFixed(0) : '-'}x (per CPU-second ${f ? (f.perCpuSecond / g.perCpuSecond).toFixed(0) : '-'}x), tfjs forward / grad = ${t ? (t.cellTicksPerSec / g.cellTicksPerSec).toFixed(0) : '-'}x (per CPU-second ${t ? (t.perCpuSecond / g.perCpuSecond).toFixed(0) : '-'}x)`);
   }
   const w1 = results.find((r) => r.workload === 'W1' && r.path === 'fused');
   if (w1 && !args.json) {
-    for (const r of results.filter((x) => x.path === 'fused' && x.workload !== 'W1'))
+    for (const r of results.filter((x) => x.path === 'fused' && x.workload !== 'W1' && x.backend === w1.backend))
       log(`${r.workload} fused rate / W1 fused rate = ${(r.cellTicksPerSec / w1.cellTicksPerSec).toFixed(2)}`);
   }
   log(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);

@@ -54,6 +54,42 @@ enum {
 /* x - 0 is x for every x (also -0), so this folds to one broadcast; 0 + x would not. */
 static inline vf splat(float x) { return x - (vf){0}; }
 
+/*
+ * a * b + c. Native builds get one FMA from -ffp-contract=fast (-mfma); wasm has no fused
+ * multiply-add in plain simd128, so the relaxed-SIMD build (-mrelaxed-simd) says it explicitly:
+ * f32x4.relaxed_madd is an FMA where the CPU has one, else a multiply and an add (either way
+ * within the float32 tolerance the fixtures ask for).
+ */
+#if defined(__wasm_relaxed_simd__) && VSML_VB == 16
+static inline vf vfma(vf a, vf b, vf c) { return __builtin_wasm_relaxed_madd_f32x4(a, b, c); }
+#else
+static inline vf vfma(vf a, vf b, vf c) { return a * b + c; }
+#endif
+
+/*
+ * Hides a pointer's value from the optimizer. wasm only: LLVM sees wasm locals as unlimited
+ * registers and hoists every W_h load of the cell (4N x N / 4 vectors) out of the row's loops,
+ * which V8 then spills and reloads around each FMA (measured: slower than loading from memory).
+ */
+#if defined(__wasm__)
+#define NO_HOIST(p) __asm__("" : "+r"(p))
+#else
+#define NO_HOIST(p) ((void)0)
+#endif
+
+/*
+ * The h @ W_h loop over i: fully unrolled natively; on wasm unrolling makes LLVM issue all
+ * loads first into hundreds of live locals, which V8's register allocator then spills.
+ */
+#if defined(__wasm__)
+#define UNROLL_H_LOOP _Pragma("clang loop unroll_count(WASM_UNROLL)")
+#else
+#define UNROLL_H_LOOP _Pragma("GCC unroll 16")
+#endif
+#ifndef WASM_UNROLL
+#define WASM_UNROLL 1
+#endif
+
 /* min/max: one instruction where the target has it (the generic select costs four). */
 #if defined(__AVX__) && VSML_VB == 32
 static inline vf vmin(vf a, vf b) { return __builtin_ia32_minps256(a, b); }
@@ -78,11 +114,11 @@ static inline vf vexp(vf x) {
   vf r = x - k * 0.693359375f;
   r = r - k * -2.12194440e-4f;
   vf p = splat(1.9875691500e-4f);
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
+  p = vfma(p, r, splat(1.3981999507e-3f));
+  p = vfma(p, r, splat(8.3334519073e-3f));
+  p = vfma(p, r, splat(4.1665795894e-2f));
+  p = vfma(p, r, splat(1.6666665459e-1f));
+  p = vfma(p, r, splat(5.0000001201e-1f));
   p = p * (r * r) + r + 1.0f;
   vi ki = __builtin_convertvector(k, vi);
   return (vf)((vi)p + (ki << 23));
@@ -98,17 +134,17 @@ static inline void vtanh_pq(vf x, vf *pn, vf *qd) {
   x = vmin(vmax(x, splat(-7.99881172180175781f)), splat(7.99881172180175781f));
   vf x2 = x * x;
   vf p = splat(-2.76076847742355e-16f);
-  p = p * x2 + 2.00018790482477e-13f;
-  p = p * x2 + -8.60467152213735e-11f;
-  p = p * x2 + 5.12229709037114e-08f;
-  p = p * x2 + 1.48572235717979e-05f;
-  p = p * x2 + 6.37261928875436e-04f;
-  p = p * x2 + 4.89352455891786e-03f;
+  p = vfma(p, x2, splat(2.00018790482477e-13f));
+  p = vfma(p, x2, splat(-8.60467152213735e-11f));
+  p = vfma(p, x2, splat(5.12229709037114e-08f));
+  p = vfma(p, x2, splat(1.48572235717979e-05f));
+  p = vfma(p, x2, splat(6.37261928875436e-04f));
+  p = vfma(p, x2, splat(4.89352455891786e-03f));
   *pn = p * x;
   vf q = splat(1.19825839466702e-06f);
-  q = q * x2 + 1.18534705686654e-04f;
-  q = q * x2 + 2.26843463243900e-03f;
-  *qd = q * x2 + 4.89352518554385e-03f;
+  q = vfma(q, x2, splat(1.18534705686654e-04f));
+  q = vfma(q, x2, splat(2.26843463243900e-03f));
+  *qd = vfma(q, x2, splat(4.89352518554385e-03f));
 }
 static inline vf vtanh(vf x) {
   vf p, q;
@@ -282,6 +318,7 @@ static void pack_params(K *k, const float *theta) {
 static inline __attribute__((always_inline)) void cell(const int NV, int N, int micro, float *restrict h, float *restrict c,
                                                        const float *restrict rp, const float *restrict cp, const float *restrict wh) {
   const int G = 4 * NV * VL;
+  NO_HOIST(wh);
   for (int tk = 0; tk < micro; tk++) {
     /*
      * Two passes over W_h, gates (i, g) then (f, o): 2*NV accumulators plus the broadcast fit
@@ -292,21 +329,21 @@ static inline __attribute__((always_inline)) void cell(const int NV, int N, int 
     {
       vf z[2 * NV];
       for (int j = 0; j < 2 * NV; j++) z[j] = *(const vf *)(rp + j * VL) + *(const vf *)(cp + j * VL);
-#pragma GCC unroll 16
+UNROLL_H_LOOP
       for (int i = 0; i < N; i++) {
         vf hi = splat(h[i]);
         const float *w = wh + i * G;
-        for (int j = 0; j < 2 * NV; j++) z[j] += hi * *(const vf *)(w + j * VL);
+        for (int j = 0; j < 2 * NV; j++) z[j] = vfma(hi, *(const vf *)(w + j * VL), z[j]);
       }
       for (int v = 0; v < NV; v++) ig[v] = vsigmoid_tanh(z[v], z[NV + v]);
     }
     vf z[2 * NV];
     for (int j = 0; j < 2 * NV; j++) z[j] = *(const vf *)(rp + (2 * NV + j) * VL) + *(const vf *)(cp + (2 * NV + j) * VL);
-#pragma GCC unroll 16
+UNROLL_H_LOOP
     for (int i = 0; i < N; i++) {
       vf hi = splat(h[i]);
       const float *w = wh + i * G + 2 * NV * VL;
-      for (int j = 0; j < 2 * NV; j++) z[j] += hi * *(const vf *)(w + j * VL);
+      for (int j = 0; j < 2 * NV; j++) z[j] = vfma(hi, *(const vf *)(w + j * VL), z[j]);
     }
     for (int v = 0; v < NV; v++) {
       vf fg = vsigmoid(z[v]);
@@ -326,6 +363,7 @@ static inline __attribute__((always_inline)) void cell2(const int NV, int N, flo
                                                         float *restrict h1, float *restrict c1, const float *restrict rp,
                                                         const float *restrict cp0, const float *restrict cp1, const float *restrict wh) {
   const int G = 4 * NV * VL;
+  NO_HOIST(wh);
   vf ig0[NV], ig1[NV];
   {
     vf z0[2 * NV], z1[2 * NV];
@@ -334,14 +372,14 @@ static inline __attribute__((always_inline)) void cell2(const int NV, int N, flo
       z0[j] = r + *(const vf *)(cp0 + j * VL);
       z1[j] = r + *(const vf *)(cp1 + j * VL);
     }
-#pragma GCC unroll 16
+UNROLL_H_LOOP
     for (int i = 0; i < N; i++) {
       vf a0 = splat(h0[i]), a1 = splat(h1[i]);
       const float *w = wh + i * G;
       for (int j = 0; j < 2 * NV; j++) {
         vf wj = *(const vf *)(w + j * VL);
-        z0[j] += a0 * wj;
-        z1[j] += a1 * wj;
+        z0[j] = vfma(a0, wj, z0[j]);
+        z1[j] = vfma(a1, wj, z1[j]);
       }
     }
     for (int v = 0; v < NV; v++) {
@@ -355,14 +393,14 @@ static inline __attribute__((always_inline)) void cell2(const int NV, int N, flo
     z0[j] = r + *(const vf *)(cp0 + (2 * NV + j) * VL);
     z1[j] = r + *(const vf *)(cp1 + (2 * NV + j) * VL);
   }
-#pragma GCC unroll 16
+UNROLL_H_LOOP
   for (int i = 0; i < N; i++) {
     vf a0 = splat(h0[i]), a1 = splat(h1[i]);
     const float *w = wh + i * G + 2 * NV * VL;
     for (int j = 0; j < 2 * NV; j++) {
       vf wj = *(const vf *)(w + j * VL);
-      z0[j] += a0 * wj;
-      z1[j] += a1 * wj;
+      z0[j] = vfma(a0, wj, z0[j]);
+      z1[j] = vfma(a1, wj, z1[j]);
     }
   }
   for (int v = 0; v < NV; v++) {
@@ -372,6 +410,59 @@ static inline __attribute__((always_inline)) void cell2(const int NV, int N, flo
     *(vf *)(c1 + v * VL) = cn1;
     *(vf *)(h0 + v * VL) = vsigmoid_tanh(z0[NV + v], cn0);
     *(vf *)(h1 + v * VL) = vsigmoid_tanh(z1[NV + v], cn1);
+  }
+}
+
+/*
+ * wasm's pair of cells (b, b+1) at 4 lanes: h is NV = 4 vectors at N = 16, so cell2's
+ * 2 x 2*NV accumulators would not fit x86's 16 vector registers under V8. One gate per pass
+ * instead: 2 x NV accumulators, two broadcasts and one weight vector serving both cells.
+ * z0, z1 [NV] = rp + cp{0,1} + h{0,1} @ W_h[:, gate].
+ */
+static inline __attribute__((always_inline)) void gate_pair(const int NV, int N, int gate, const float *restrict h0, const float *restrict h1,
+                                                            const float *restrict rp, const float *restrict cp0, const float *restrict cp1,
+                                                            const float *restrict wh, vf *z0, vf *z1) {
+  const int G = 4 * NV * VL, off = gate * NV * VL;
+  NO_HOIST(wh);
+  for (int j = 0; j < NV; j++) {
+    vf r = *(const vf *)(rp + off + j * VL);
+    z0[j] = r + *(const vf *)(cp0 + off + j * VL);
+    z1[j] = r + *(const vf *)(cp1 + off + j * VL);
+  }
+UNROLL_H_LOOP
+  for (int i = 0; i < N; i++) {
+    vf a0 = splat(h0[i]), a1 = splat(h1[i]);
+    const float *w = wh + i * G + off;
+    for (int j = 0; j < NV; j++) {
+      vf wj = *(const vf *)(w + j * VL);
+      z0[j] = vfma(a0, wj, z0[j]);
+      z1[j] = vfma(a1, wj, z1[j]);
+    }
+  }
+}
+
+static inline __attribute__((always_inline)) void cell2_gatewise(const int NV, int N, float *restrict h0, float *restrict c0,
+                                                                 float *restrict h1, float *restrict c1, const float *restrict rp,
+                                                                 const float *restrict cp0, const float *restrict cp1, const float *restrict wh) {
+  vf a0[NV], a1[NV], b0[NV], b1[NV], ig0[NV], ig1[NV];
+  gate_pair(NV, N, 0, h0, h1, rp, cp0, cp1, wh, a0, a1);
+  gate_pair(NV, N, 1, h0, h1, rp, cp0, cp1, wh, b0, b1);
+  for (int v = 0; v < NV; v++) {
+    ig0[v] = vsigmoid_tanh(a0[v], b0[v]);
+    ig1[v] = vsigmoid_tanh(a1[v], b1[v]);
+  }
+  gate_pair(NV, N, 2, h0, h1, rp, cp0, cp1, wh, a0, a1);
+  for (int v = 0; v < NV; v++) {
+    vf cn0 = vsigmoid(a0[v]) * *(vf *)(c0 + v * VL) + ig0[v];
+    vf cn1 = vsigmoid(a1[v]) * *(vf *)(c1 + v * VL) + ig1[v];
+    *(vf *)(c0 + v * VL) = cn0;
+    *(vf *)(c1 + v * VL) = cn1;
+  }
+  /* h is read by all four passes, so it is written only after the last. */
+  gate_pair(NV, N, 3, h0, h1, rp, cp0, cp1, wh, a0, a1);
+  for (int v = 0; v < NV; v++) {
+    *(vf *)(h0 + v * VL) = vsigmoid_tanh(a0[v], *(vf *)(c0 + v * VL));
+    *(vf *)(h1 + v * VL) = vsigmoid_tanh(a1[v], *(vf *)(c1 + v * VL));
   }
 }
 
@@ -402,7 +493,7 @@ static inline void project(const K *k, const float *x, const float *w, const flo
   for (int j = 0; j < MV; j++) out[j] = *(const vf *)(b + j * VL);
   for (int n = 0; n < k->N; n++) {
     vf xn = splat(x[n]);
-    for (int j = 0; j < MV; j++) out[j] += xn * *(const vf *)(w + n * Mp + j * VL);
+    for (int j = 0; j < MV; j++) out[j] = vfma(xn, *(const vf *)(w + n * Mp + j * VL), out[j]);
   }
 }
 
@@ -420,7 +511,7 @@ static void dense_layer(K *k, const Set *p, int A, int B, const float *fin, cons
       float x = fin[a * Mp + m];
       if (x == 0.0f) continue; /* the first layer's input has one nonzero channel */
       vf xs = splat(x);
-      for (int j = 0; j < G / VL; j++) r[j] += xs * *(const vf *)(p->wf + m * G + j * VL);
+      for (int j = 0; j < G / VL; j++) r[j] = vfma(xs, *(const vf *)(p->wf + m * G + j * VL), r[j]);
     }
   }
   for (int b = 0; b < B; b++) {
@@ -430,7 +521,7 @@ static void dense_layer(K *k, const Set *p, int A, int B, const float *fin, cons
       float x = bin[b * Mp + m];
       if (x == 0.0f) continue;
       vf xs = splat(x);
-      for (int j = 0; j < G / VL; j++) r[j] += xs * *(const vf *)(p->wb + m * G + j * VL);
+      for (int j = 0; j < G / VL; j++) r[j] = vfma(xs, *(const vf *)(p->wb + m * G + j * VL), r[j]);
     }
   }
   if (!k->ln) zero(k->hsc, (size_t)B * Np);
@@ -461,6 +552,14 @@ static void dense_layer(K *k, const Set *p, int A, int B, const float *fin, cons
           const float *cp0 = k->colpre + (size_t)b * G, *cp1 = cp0 + G;
           cell2(2, 2 * VL, h0, c0, h0 + Np, c0 + Np, rp, cp0, cp1, p->wh);
         }
+#if defined(__wasm__)
+      if (N == 4 * VL && NV == 4)
+        for (; b + 1 < B; b += 2) {
+          float *h0 = hrow + (size_t)b * Np, *c0 = crow + (size_t)b * Np;
+          const float *cp0 = k->colpre + (size_t)b * G, *cp1 = cp0 + G;
+          cell2_gatewise(4, 4 * VL, h0, c0, h0 + Np, c0 + Np, rp, cp0, cp1, p->wh);
+        }
+#endif
       for (; b < B; b++) {
         float *hc = hrow + (size_t)b * Np, *cc = crow + (size_t)b * Np;
         const float *cp = k->colpre + (size_t)b * G;

@@ -60,7 +60,9 @@ const tfWasmDir = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
 if (existsSync(tfWasmDir)) {
   for (const f of readdirSync(tfWasmDir).filter((f) => f.endsWith('.wasm'))) copyFileSync(join(tfWasmDir, f), join(out, f));
 }
-// Our own fused kernel (wasm build), if present.
-const kernelWasm = join(root, 'native/vsml-kernel.wasm');
-if (existsSync(kernelWasm)) copyFileSync(kernelWasm, join(out, 'vsml-kernel.wasm'));
+// Our own fused kernel's wasm builds (simd128 and relaxed SIMD), if present.
+for (const f of ['vsml-kernel.wasm', 'vsml-kernel-relaxed.wasm']) {
+  const kernelWasm = join(root, 'native', f);
+  if (existsSync(kernelWasm)) copyFileSync(kernelWasm, join(out, f));
+}
 

@@ -1,6 +1,7 @@
 // Runs every test/**/*.test.ts with node:test through tsx. Node 20's --test does not expand
 // globs itself, and npm's sh has no ** globbing, so the files are listed here.
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -24,5 +25,8 @@ if (files.length === 0) {
   console.error(`no test files match ${only.join(' ')}`);
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { stdio: 'inherit', cwd: root });
+// engine.path auto remembers its measurement in the user's cache folder: tests get their own.
+const cacheHome = mkdtempSync(join(tmpdir(), 'vsml-test-cache-'));
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { stdio: 'inherit', cwd: root, env: { ...process.env, XDG_CACHE_HOME: cacheHome } });
+rmSync(cacheHome, { recursive: true, force: true });
 process.exit(r.status ?? 1);

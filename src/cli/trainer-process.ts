@@ -85,8 +85,13 @@ async function main(): Promise<number> {
     loadWarnings.push(s.trim());
   };
   const { config: cfg, source } = await trainingConfig(positionals[0], values.set!, values.resume, warn);
-  const plan = { ...planExperiment(cfg, source), warnings: loadWarnings };
-  const runner = await createRunner(runnerChoice(cfg, {}), (m) => log('warn', m));
+  const runnerNotes: { level: 'info' | 'warn'; message: string }[] = []; // how the runner was chosen, also in trainer.log
+  const planned = planExperiment(cfg, source);
+  const runner = await createRunner(runnerChoice(cfg, {}), (message, level = 'warn') => {
+    log(level, message);
+    runnerNotes.push({ level, message });
+  }, { model: planned.model });
+  const plan = { ...planned, warnings: loadWarnings, runnerNotes };
   const metrics = new MetricsBuffer(() => runId);
   let lastSnapshot = 0;
   let lastProgress = 0;

@@ -344,3 +344,28 @@ test('vsml eval --record appends the results to the run\'s eval.jsonl (source, c
   assert.equal(badSource.code, 1);
   assert.match(badSource.stderr, /--record-source/);
 });
+
+test('engine.path auto: vsml check and the run measure the paths once per machine (remembered in the cache folder) and say which was chosen and why', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vsml-auto-'));
+  const env = { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') };
+  const cfg = {
+    training: { iterations: 1, dataset: 'mnist', episode_length: 4, population_size: 2 },
+    evaluation: { datasets: ['mnist'], episode_length: 4, frequency: 100, count: 1 },
+    data: { preprocess: { resize: [4, 4] } },
+    model: { sub_rnn: { slow_size: 4, msg_size: 3 }, vsml_rnn: { num_micro_ticks: 1 } },
+    engine: { path: 'auto', threads: 1 },
+    baselines: { enabled: false },
+  };
+  writeFileSync(join(dir, 'a.vsml.json'), JSON.stringify(cfg));
+  const c = vsml(['check', join(dir, 'a.vsml.json'), '--runs-dir', join(dir, 'runs')], REPO_ROOT, env);
+  assert.equal(c.code, 0, c.stderr);
+  const chose = /engine\.path auto chose (fused-native|fused-wasm-relaxed|fused-wasm-simd128|tfjs) \([\w-]+\): [\d.]+ [Mk] cell-ticks\/s vs .* \(measured \d{4}-\d\d-\d\d\)/;
+  assert.match(c.stdout, chose);
+  assert.ok(readFileSync(join(dir, 'cache', 'vsml-lab', 'engine-paths.json'), 'utf8').includes('"chosen"'));
+  // The run takes the remembered choice and records it in trainer.log.
+  const t = vsml(['train', join(dir, 'a.vsml.json'), '--runs-dir', join(dir, 'runs')], REPO_ROOT, env);
+  assert.equal(t.code, 0, t.stderr);
+  assert.match(t.stderr, /engine\.path auto chose .*, cached\)/);
+  const [runId] = readdirSync(join(dir, 'runs'));
+  assert.match(readFileSync(join(dir, 'runs', runId, 'trainer.log'), 'utf8'), / info engine\.path auto chose .*, cached\)/);
+});

@@ -15,6 +15,12 @@
  *      Run Log" (from the panel, and after a window reload from the palette's run pick);
  *   5. creates a new experiment;
  *   5b. runs "VS-ML: Sweep" (a grid path typed wrong is flagged as typed) and its two runs finish.
+ *   K. trains a tiny config on the fused kernel (engine.path "fused") and checks trainer.log names the
+ *      kernel the package should run: fused-native for a platform .vsix (linux-x64, with the prebuilt
+ *      addon), fused-wasm for the universal one (no addon).
+ * `--vsix universal|linux-x64|<file>` picks the package (default: the linux-x64 one when
+ * `npm run package` made it, else the universal one); `--kernel-only` runs only step K (CI runs the
+ * full test on one package and step K on the other).
  * Screenshots go to test-results/e2e/. Everything it starts runs in its own process group and is
  * shut down at the end, pass or fail; state lives in a temp folder (XDG_* and TMPDIR point there).
  */
@@ -30,14 +36,27 @@ import { Workbench } from './pages/workbench';
 const REPO = resolve(__dirname, '..', '..');
 const RESULTS = join(REPO, 'test-results', 'e2e');
 const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { name: string; version: string; publisher: string };
-const VSIX = process.env.VSML_E2E_VSIX ?? join(REPO, 'dist-vsix', `${pkg.name}-${pkg.version}.vsix`);
+const argValue = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const vsixFor = (target: string): string => join(REPO, 'dist-vsix', target === 'universal' ? `${pkg.name}-${pkg.version}.vsix` : `${pkg.name}-${target}-${pkg.version}.vsix`);
+const VSIX = ((): string => {
+  const v = process.env.VSML_E2E_VSIX ?? argValue('--vsix');
+  if (v === 'universal' || v === 'linux-x64') return vsixFor(v);
+  if (v) return v;
+  return existsSync(vsixFor('linux-x64')) ? vsixFor('linux-x64') : vsixFor('universal');
+})();
+/** The runner a package must train on: the platform packages carry the native addon, the universal one does not. */
+const EXPECT_KERNEL = /-linux-x64-/.test(VSIX) ? 'fused-native' : 'fused-wasm';
+const KERNEL_ONLY = process.argv.includes('--kernel-only');
 const KEEP = process.env.VSML_E2E_KEEP === '1';
 
 const t0 = Date.now();
 const step = (msg: string): void => console.log(`[e2e +${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}`);
 
 /** Meta-trains in about a second: 3x3 inputs with random labels, 2 antithetic pairs, float64 reference path. */
-const tinyConfig = (name: string, iterations: number, checkpointEvery: number): string => `// e2e: a config small enough to train in seconds
+const tinyConfig = (name: string, iterations: number, checkpointEvery: number, path = 'reference'): string => `// e2e: a config small enough to train in seconds
 {
   "name": "${name}",
   "training": { "dataset": "random", "episode_length": 8, "iterations": ${iterations}, "population_size": 2 },
@@ -46,7 +65,7 @@ const tinyConfig = (name: string, iterations: number, checkpointEvery: number): 
   "model": { "sub_rnn": { "msg_size": 4, "slow_size": 4 } },
   "baselines": { "enabled": false },
   "checkpoint": { "frequency": ${checkpointEvery} },
-  "engine": { "path": "reference", "threads": 1 }
+  "engine": { "path": "${path}", "threads": 1 }
 }
 `;
 
@@ -186,6 +205,7 @@ async function main(): Promise<void> {
   writeFileSync(join(dirs.ws, 'tiny.vsml.json'), tinyConfig('tiny', 4, 2));
   writeFileSync(join(dirs.ws, 'long.vsml.json'), tinyConfig('long', 100000, 100));
   writeFileSync(join(dirs.ws, 'broken.vsml.json'), brokenConfig);
+  writeFileSync(join(dirs.ws, 'kernel.vsml.json'), tinyConfig('kernel', 2, 2, 'fused'));
   // The README invites copying the example: a user's copy, then two mistakes (as an edit would leave them).
   const copied = JSON.parse(readFileSync(join(REPO, 'examples', 'default.vsml.json'), 'utf8').replace(/^\uFEFF/, '')) as Record<string, any>;
   copied.training.population_size = 'many';
@@ -193,7 +213,7 @@ async function main(): Promise<void> {
   writeFileSync(join(dirs.ws, 'copied.vsml.json'), `${JSON.stringify(copied, null, 2)}\n`);
   const runsDir = join(dirs.ws, '.vsml', 'runs');
 
-  step(`installing ${VSIX}`);
+  step(`installing ${VSIX} (expects ${EXPECT_KERNEL})`);
   execFileSync(codeServer, ['--user-data-dir', dirs.user, '--extensions-dir', dirs.ext, '--install-extension', VSIX], { env, stdio: ['ignore', 'pipe', 'pipe'] });
 
   const { server, port } = await startCodeServer(codeServer, env, { ...dirs, config: join(base, 'config.yaml'), log: 'code-server.log', trusted: true });
@@ -213,6 +233,29 @@ async function main(): Promise<void> {
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(dirs.ws)}`);
     await wb.waitLoaded();
     step('workbench loaded');
+
+    // --- K. The fused kernel this package ships: trainer.log names the runner
+    await wb.openViewContainer('VS-ML');
+    await wb.sideBarRow('kernel.vsml.json').first().waitFor({ timeout: 30_000 });
+    await wb.openFile('kernel.vsml.json');
+    await wb.runCommand('Train VS-ML');
+    const kernelRun = await waitFor('kernel run finished in status.json', () => {
+      const st = runStatuses(runsDir).find((s) => s.name === 'kernel');
+      if (st?.state === 'failed') throw new Error(`the fused-kernel run failed: ${st.error}`);
+      return st?.state === 'finished' ? st : undefined;
+    }, 120_000, 500);
+    const kernelLog = readFileSync(join(runsDir, kernelRun.runId, 'trainer.log'), 'utf8').split('\n');
+    const runnerLine = kernelLog.find((l) => / info runner /.test(l)) ?? '';
+    assert.match(runnerLine, new RegExp(` info runner ${EXPECT_KERNEL} \\(`), `trainer.log of ${kernelRun.runId}`);
+    // Without the addon the log says so once, with the reason.
+    const addonNotes = kernelLog.filter((l) => /native: there is no native addon here/.test(l));
+    assert.equal(addonNotes.length, EXPECT_KERNEL === 'fused-wasm' ? 1 : 0, kernelLog.join('\n'));
+    step(`the fused-kernel run trained on the package's kernel: ${runnerLine.replace(/^\S+ info /, '')}`);
+    await wb.screenshot(join(RESULTS, '0-kernel-run.png'));
+    if (KERNEL_ONLY) {
+      step('PASS (--kernel-only)');
+      return;
+    }
 
     // --- 1. Train VS-ML on the tiny config, from the command palette
     await wb.openViewContainer('VS-ML');

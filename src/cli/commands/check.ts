@@ -9,6 +9,9 @@ import { speedFromRuns } from '../../engine/runs/speed-from-runs';
 import { trainingDatasets, type ExperimentConfig } from '../../engine/config/types';
 import { engineDatasetCatalog } from '../../engine/data/catalog';
 import { checkExperiment } from '../load-experiment';
+import { toModelConfig } from '../../engine/config/to-model-config';
+import { createRunner } from '../../engine/runner/create-runner';
+import { runnerChoice } from './train';
 
 export const CHECK_USAGE = `vsml check <config.vsml.json> [--set path=value ...] [--json] [--runs-dir DIR]
   Validates the experiment (schema, datasets on this machine, sizes) and estimates its cost without
@@ -27,6 +30,8 @@ export interface CheckReport {
   readonly memory?: { readonly peakBytes: number; readonly machineBytes: number; readonly items: readonly { what: string; path: string; bytes: number }[] };
   readonly speed?: { readonly cellTicksPerSecond: number; readonly measured: boolean; readonly origin: string; readonly source: string };
   readonly seconds?: { readonly perStep: number; readonly perEvaluation: number; readonly total: number };
+  /** The execution path a run would take: the runner's name and backend, and how it was chosen (log lines). */
+  readonly engine?: { readonly path: string; readonly runner: string; readonly backend: string; readonly notes: readonly string[] };
 }
 
 export async function checkCommand(argv: string[], out: (s: string) => void): Promise<number> {
@@ -75,7 +80,22 @@ async function reportFor(file: string, issues: readonly ConfigIssue[], config: E
   if (shapes.some((s) => s === undefined)) return { file, ok: true, issues: [...issues, ...extra], memory };
   const cost = estimateCost(config, shapes[0]!.inputSize, Math.max(...shapes.map((s) => s!.numClasses)), (n) => datasetShape(config, n, catalog));
   const speed = await speedFromRuns(runsDir);
-  return { file, ok: true, issues: [...issues, ...extra], cost, memory, speed, seconds: estimateSeconds(cost, speed.cellTicksPerSecond) };
+  const engine = await engineChoice(config, shapes[0]!.inputSize, shapes[0]!.numClasses);
+  return { file, ok: true, issues: [...issues, ...extra], cost, memory, speed, seconds: estimateSeconds(cost, speed.cellTicksPerSecond), engine };
+}
+
+/** Starts the runner a run would start (measuring, for auto, unless remembered), notes how it was chosen, and stops it. */
+async function engineChoice(config: ExperimentConfig, inputSize: number, numClasses: number): Promise<CheckReport['engine']> {
+  const notes: string[] = [];
+  const model = toModelConfig(config, config.data.preprocess.pad.output?.[0] ?? numClasses, inputSize);
+  const choice = runnerChoice(config, {});
+  try {
+    const runner = await createRunner(choice, (m) => notes.push(m), { model });
+    await runner.dispose();
+    return { path: choice.path, runner: runner.name, backend: runner.backend, notes };
+  } catch (e) {
+    return { path: choice.path, runner: 'none', backend: '', notes: [...notes, (e as Error).message] };
+  }
 }
 
 function describe(r: CheckReport, cfg: ExperimentConfig): string {
@@ -91,6 +111,10 @@ function describe(r: CheckReport, cfg: ExperimentConfig): string {
     );
   } else {
     lines.push('  cost         unknown: the shape of a training dataset is not known without loading it');
+  }
+  if (r.engine) {
+    lines.push(`  engine       ${r.engine.runner}${r.engine.backend ? ` (${r.engine.backend})` : ''}, engine.path ${r.engine.path}`);
+    for (const n of r.engine.notes) lines.push(`                 ${n}`);
   }
   if (r.memory) {
     lines.push(`  memory       about ${formatBytes(r.memory.peakBytes)} at peak (this machine: ${formatBytes(r.memory.machineBytes)}); largest:`);

@@ -62,8 +62,12 @@ export async function trainCommand(argv: string[], out: (s: string) => void): Pr
   });
   // --backend also picks the backend of backprop's gradients (engine.backend), as it does the runner's.
   const planned = planExperiment(values.backend ? { ...cfg, engine: { ...cfg.engine, backend: runnerChoice(cfg, values).backend } } : cfg, source);
-  const plan = { ...planned, warnings: loadWarnings, resolvedConfig: values.resume ? planned.resolvedConfig : withSweepTag(planned.resolvedConfig, values.sweep, values.set!) };
-  const runner = await createRunner(runnerChoice(cfg, values), (m) => warn(`${m}\n`));
+  const runnerNotes: { level: 'info' | 'warn'; message: string }[] = []; // how the runner was chosen, also in trainer.log
+  const runner = await createRunner(runnerChoice(cfg, values), (message, level = 'warn') => {
+    warn(`${level === 'warn' ? 'warning: ' : ''}${message}\n`);
+    runnerNotes.push({ level, message });
+  }, { model: planned.model });
+  const plan = { ...planned, warnings: loadWarnings, runnerNotes, resolvedConfig: values.resume ? planned.resolvedConfig : withSweepTag(planned.resolvedConfig, values.sweep, values.set!) };
   const bar = new ProgressBar();
   const ac = new AbortController();
   const onSignal = (): void => {

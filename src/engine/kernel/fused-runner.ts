@@ -4,19 +4,23 @@ import { VsmlModelConfig, validateModelConfig } from '../model/config';
 import { Rollout, RolloutResult, RolloutRunner, RunOptions } from '../model/rollout-runner';
 import { KernelBackend } from './kernel-abi';
 import { finishJob, prepareJob, runJob } from './fused-episode';
-import { loadKernel } from './load-kernel';
+import { KernelPreference, loadKernel } from './load-kernel';
 import { KernelWorkerPool } from './worker-pool';
 
 export interface FusedRunnerOptions {
-  /** 'native' or 'wasm' insist on that build (error if it does not load); default: native, else wasm. */
-  prefer?: 'native' | 'wasm';
+  /**
+   * 'native' or 'wasm' insist on that kind (error if it does not load), 'wasm-relaxed' and
+   * 'wasm-simd128' on one wasm build; default: native, else wasm relaxed SIMD, else simd128.
+   */
+  prefer?: Exclude<KernelPreference, 'auto'>;
   /** Worker threads; default os.availableParallelism(). 0 runs in the calling thread (blocks it). */
   threads?: number;
 }
 
 /**
  * The fused float32 kernel (native/vsml-kernel.c) as a RolloutRunner: native N-API addon
- * (AVX2 or SSE2) when it loads, else the wasm SIMD build, across worker threads.
+ * (AVX2 or SSE2) when it loads, else the wasm build (relaxed SIMD where the runtime has it,
+ * else simd128), across worker threads.
  */
 export class FusedRunner implements RolloutRunner {
   readonly precision = 'float32' as const;
@@ -27,19 +31,23 @@ export class FusedRunner implements RolloutRunner {
     readonly threads: number,
     private readonly pool: KernelWorkerPool | undefined,
     private readonly inline: KernelBackend | undefined,
+    /** Why faster builds were passed over (an addon that failed to load, no relaxed SIMD), for the run log. */
+    readonly notes: readonly string[],
   ) {}
 
   static async create(opts: FusedRunnerOptions = {}): Promise<FusedRunner> {
     const threads = opts.threads ?? availableParallelism();
     check(Number.isInteger(threads) && threads >= 0 && threads <= 256, 'engine.threads', `must be an integer in [0, 256], got ${threads}`, 'use e.g. 2, or leave it unset for one per core');
     // Load in this thread first: it decides native vs wasm once, and fails early with a clear error.
-    const { kernel, kind } = loadKernel(opts.prefer ?? 'auto');
+    const { kernel, kind, skipped } = loadKernel(opts.prefer ?? 'auto');
     const backend = kind === 'native' ? `native-${kernel.variant}` : `wasm-${kernel.variant}`;
     const name = kind === 'native' ? 'fused-native' : 'fused-wasm';
     // Inline mode still runs on one thread (the caller's), and says so to the run log.
-    if (threads === 0) return new FusedRunner(name, backend, 1, undefined, kernel);
-    const pool = await KernelWorkerPool.create(threads, kind);
-    return new FusedRunner(name, backend, threads, pool, undefined);
+    if (threads === 0) return new FusedRunner(name, backend, 1, undefined, kernel, skipped);
+    // The workers load exactly the build this thread chose.
+    const exact: KernelPreference = kind === 'native' ? 'native' : kernel.variant === 'relaxed-simd' ? 'wasm-relaxed' : 'wasm-simd128';
+    const pool = await KernelWorkerPool.create(threads, exact);
+    return new FusedRunner(name, backend, threads, pool, undefined, skipped);
   }
 
   async run(cfg: VsmlModelConfig, rollouts: readonly Rollout[], options: RunOptions = {}): Promise<RolloutResult[]> {

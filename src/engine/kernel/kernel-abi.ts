@@ -7,7 +7,7 @@ import { paramLayout } from '../model/param-layout';
  * build. One call runs one whole episode of one rollout in float32.
  */
 export interface KernelBackend {
-  /** 'avx2', 'sse2' (native) or 'simd128' (wasm). */
+  /** 'avx2', 'sse2' (native), 'relaxed-simd' or 'simd128' (wasm). */
   readonly variant: string;
   /**
    * ci: int config (kernelConfigInts), cf: [tanh_bound], theta [D], inputs [T, batch, A_0],

@@ -17,7 +17,7 @@ export function nativeAddonCandidates(dir: string = __dirname): string[] {
  */
 export function loadNativeKernel(dir?: string): { kernel?: KernelBackend; reason?: string } {
   const found = nativeAddonCandidates(dir).find((p) => existsSync(p));
-  if (!found) return { reason: 'the native addon is not built (run `npm run build:native`; needs a C compiler)' };
+  if (!found) return { reason: 'there is no native addon here (the universal .vsix ships none: the platform .vsix of this OS and CPU has it; from source: `npm run build:native`, needs a C compiler)' };
   try {
     // A plain require of a computed path: esbuild leaves it alone, Node loads the .node file.
     const addon = require(found) as KernelBackend;

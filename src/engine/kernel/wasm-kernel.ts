@@ -1,6 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KernelBackend } from './kernel-abi';
+import { relaxedSimdSupport } from './relaxed-simd';
+
+/** The two committed wasm builds (native/build-wasm.sh), fastest first. */
+export type WasmVariant = 'relaxed-simd' | 'simd128';
+export const WASM_BUILDS: Readonly<Record<WasmVariant, string>> = {
+  'relaxed-simd': 'vsml-kernel-relaxed.wasm',
+  simd128: 'vsml-kernel.wasm',
+};
 
 /** Names the loader needs from native/vsml-kernel.wasm (a test checks the committed file has them). */
 export const WASM_EXPORTS = ['memory', 'vsml_episode', 'vsml_work_floats', 'vsml_io_sizes', '__heap_base'] as const;
@@ -13,33 +21,49 @@ interface KernelExports {
   __heap_base: WebAssembly.Global;
 }
 
-/** The committed .wasm next to a dist/ bundle, or in native/ when run from source (tsx). */
-export function wasmKernelCandidates(dir: string = __dirname): string[] {
-  return [join(dir, 'vsml-kernel.wasm'), join(dir, '..', 'native', 'vsml-kernel.wasm'), join(dir, '..', '..', '..', 'native', 'vsml-kernel.wasm')];
+/** A committed .wasm next to a dist/ bundle, or in native/ when run from source (tsx). */
+export function wasmKernelCandidates(dir: string = __dirname, file: string = WASM_BUILDS.simd128): string[] {
+  return [join(dir, file), join(dir, '..', 'native', file), join(dir, '..', '..', '..', 'native', file)];
 }
 
 /**
- * The kernel built for wasm32 + simd128 (native/build-wasm.sh). No emscripten: the module
+ * The kernel built for wasm32 + simd128, or + relaxed SIMD (native/build-wasm.sh). No emscripten: the module
  * imports nothing; this glue copies the arrays into its linear memory after __heap_base,
  * growing the memory as needed, and copies the results out.
  */
 export class WasmKernel implements KernelBackend {
-  readonly variant = 'simd128';
   private readonly ex: KernelExports;
   private readonly heapBase: number;
 
-  constructor(bytes: Uint8Array<ArrayBuffer>) {
+  constructor(bytes: Uint8Array<ArrayBuffer>, readonly variant: WasmVariant = 'simd128') {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
     this.ex = instance.exports as unknown as KernelExports;
     for (const name of WASM_EXPORTS) if (!(name in this.ex)) throw new Error(`vsml-kernel.wasm lacks the export ${name}; rebuild it with npm run build:kernel`);
     this.heapBase = Number(this.ex.__heap_base.value);
   }
 
-  static load(dir?: string): { kernel?: WasmKernel; reason?: string } {
-    const found = wasmKernelCandidates(dir).find((p) => existsSync(p));
-    if (!found) return { reason: 'vsml-kernel.wasm is missing (it is committed in native/; run `npm run build` to copy it to dist/)' };
+  /**
+   * Loads one build: 'auto' takes the relaxed-SIMD build when this runtime has relaxed SIMD
+   * (probed, see relaxed-simd.ts) and it loads, else the simd128 build. `skipped` says why the
+   * relaxed build was passed over, for the run log.
+   */
+  static load(dir?: string, prefer: WasmVariant | 'auto' = 'auto'): { kernel?: WasmKernel; reason?: string; skipped?: string } {
+    let skipped: string | undefined;
+    if (prefer !== 'simd128') {
+      const support = relaxedSimdSupport();
+      const relaxed = support.ok ? WasmKernel.loadFile(dir, 'relaxed-simd') : { reason: support.reason };
+      if (relaxed.kernel || prefer === 'relaxed-simd') return relaxed;
+      skipped = `wasm relaxed-simd: ${relaxed.reason}`;
+    }
+    return { ...WasmKernel.loadFile(dir, 'simd128'), ...(skipped ? { skipped } : {}) };
+  }
+
+  private static loadFile(dir: string | undefined, variant: WasmVariant): { kernel?: WasmKernel; reason?: string } {
+    const file = WASM_BUILDS[variant];
+    const found = wasmKernelCandidates(dir, file).find((p) => existsSync(p));
+    if (!found) return { reason: `${file} is missing (it is committed in native/; run \`npm run build\` to copy it to dist/)` };
     try {
-      return { kernel: new WasmKernel(new Uint8Array(readFileSync(found))) };
+      return { kernel: new WasmKernel(new Uint8Array(readFileSync(found)), variant) };
     } catch (e) {
       return { reason: `${found} failed to instantiate: ${(e as Error).message}` };
     }

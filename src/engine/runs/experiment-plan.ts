@@ -54,4 +54,6 @@ export interface ExperimentPlan {
   warnings?: readonly string[];
   /** Checksums of the data the run uses (training split of the training data, evaluation split of the rest), for its provenance. */
   datasetFingerprints?: () => Record<string, DatasetFingerprint>;
+  /** How the runner was chosen (engine.path auto's measurement, a build that did not load); written to trainer.log when the run starts. */
+  runnerNotes?: readonly { level: 'info' | 'warn'; message: string }[];
 }

@@ -202,6 +202,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
     const runnerLine = `runner ${runner.name} (${runner.backend}, ${runner.threads} thread${runner.threads === 1 ? '' : 's'}), θ has ${layout.size} parameters`;
     ev.log?.('info', runnerLine);
     run.appendLog('info', `${opts.resumeDir ? `resumed after step ${startStep - 1}` : 'started'} on ${provenance.host} (pid ${process.pid}, Node ${provenance.node}, VS-ML Lab ${provenance.lab.version}${provenance.lab.commit ? ` at ${provenance.lab.commit.slice(0, 12)}${provenance.lab.dirty ? ' with local changes' : ''}` : ''}): ${runnerLine}`);
+    for (const n of plan.runnerNotes ?? []) run.appendLog(n.level, n.message); // the caller showed them when it made the runner
     for (const w of plan.warnings ?? []) {
       run.appendLog('warn', w);
       ev.log?.('warn', w);

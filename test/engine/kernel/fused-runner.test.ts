@@ -16,16 +16,18 @@ import { randomConfig, randomRollout, relErr } from './kernel-test-helpers';
 const episodeFixtures = readdirSync(SHARED_FIXTURES).filter((f) => f.endsWith('.json') && !f.startsWith('e_'));
 const native = loadNativeKernel();
 // The native addon is built by `npm ci` (install script) when a C compiler is present; say so plainly when it is not.
+// Both wasm builds: relaxed SIMD (FMA, gate-wise cell pairs) and plain simd128.
 const variants = [
-  { prefer: 'native' as const, skip: native.kernel ? false : `native addon unavailable: ${native.reason}` },
-  { prefer: 'wasm' as const, skip: false as const },
+  { prefer: 'native' as const, name: 'fused-native', skip: native.kernel ? false : `native addon unavailable: ${native.reason}` },
+  { prefer: 'wasm-relaxed' as const, name: 'fused-wasm', skip: false as const },
+  { prefer: 'wasm-simd128' as const, name: 'fused-wasm', skip: false as const },
 ];
 
-for (const { prefer, skip } of variants) {
+for (const { prefer, name, skip } of variants) {
   test(`fused-${prefer}: every episode fixture within 1e-4 relative (float32); logs the error reached`, { skip }, async () => {
     const runner = await FusedRunner.create({ prefer, threads: 0 });
     try {
-      assert.equal(runner.name, `fused-${prefer}`);
+      assert.equal(runner.name, name);
       assert.equal(runner.precision, 'float32');
       assert.ok(episodeFixtures.length >= 7);
       for (const f of episodeFixtures) {
@@ -49,7 +51,7 @@ for (const { prefer, skip } of variants) {
       const rng = new Rng(7, prefer);
       let worst = 0;
       for (let i = 0; i < 24; i++) {
-        // Every third config uses N = 16, where the AVX2 build updates cells in pairs.
+        // Every third config uses N = 16, where the AVX2 build updates cells in pairs (wasm: gate-wise pairs).
         const cfg = randomConfig(rng, i % 3 === 0 ? { slowSize: 16 } : {});
         const r = randomRollout(cfg, rng, 6);
         const want = referenceEpisode(cfg, Float64Array.from(r.theta), r.episode, r.initialState);
@@ -69,7 +71,7 @@ for (const { prefer, skip } of variants) {
 test('fused: without a preference the native addon is used when it loads, else wasm', async () => {
   const runner = await FusedRunner.create({ threads: 0 });
   assert.equal(runner.name, native.kernel ? 'fused-native' : 'fused-wasm');
-  assert.match(runner.backend, native.kernel ? /^native-(avx2|sse2)$/ : /^wasm-simd128$/);
+  assert.match(runner.backend, native.kernel ? /^native-(avx2|sse2)$/ : /^wasm-relaxed-simd$/);
   await runner.dispose();
 });
 

@@ -35,5 +35,5 @@ test('the addon is looked for next to a bundle and in native/build from source',
   const c = nativeAddonCandidates('/x/dist');
   assert.equal(c[0], '/x/dist/vsml_kernel.node');
   assert.ok(c.includes('/x/native/build/Release/vsml_kernel.node'));
-  assert.match(loadNativeKernel('/nonexistent').reason ?? '', /not built/);
+  assert.match(loadNativeKernel('/nonexistent').reason ?? '', /there is no native addon here \(the universal \.vsix ships none/);
 });
