@@ -14,12 +14,19 @@ import { resolveIn, type VsmlSettings } from '../settings';
 import { type ConfigNode, type RunNode, type TreeNode, buildTree } from './tree-model';
 
 const CONFIG_GLOB = '**/*.vsml.json';
+/**
+ * While another process trains a run of the workspace, the tree is also re-read this often: the
+ * file watcher can miss the writes in a run folder that appeared all at once (the watch on the new
+ * folder is set up after the trainer's first writes), and a short CLI run then stayed "running".
+ */
+const POLL_WHILE_OTHERS_TRAIN_MS = 2_000;
 
 export class ExperimentsTree extends Disposable implements vscode.TreeDataProvider<TreeNode> {
   private readonly changed = this.track(new vscode.EventEmitter<TreeNode | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
   private roots: ConfigNode[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
   private watchers: vscode.Disposable[] = [];
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
@@ -34,6 +41,7 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     super();
     this.track(vscode.workspace.onDidChangeWorkspaceFolders(() => this.rewatch()));
     this.track({ dispose: () => this.watchers.forEach((w) => w.dispose()) });
+    this.track({ dispose: () => clearTimeout(this.pollTimer) });
     this.rewatch();
   }
 
@@ -98,19 +106,32 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     try {
       const files = (await vscode.workspace.findFiles(CONFIG_GLOB, '**/node_modules/**')).map((u) => u.fsPath);
       const roots: ConfigNode[] = [];
+      let othersTrain = false;
       for (const folder of vscode.workspace.workspaceFolders ?? []) {
         const root = folder.uri.fsPath;
-        const runs = await discoverRuns(resolveIn(root, this.settings().runsFolder), { here: thisMachine(), ownedRunIds: this.ownedRunIds() });
+        const owned = this.ownedRunIds();
+        const runs = await discoverRuns(resolveIn(root, this.settings().runsFolder), { here: thisMachine(), ownedRunIds: owned });
         await this.writeBackVanished(runs);
+        othersTrain ||= runs.some((r) => r.status?.state === 'running' && r.vanished === undefined && !owned.has(r.runId));
         const mine = files.filter((f) => !relative(root, f).startsWith('..'));
         roots.push(...buildTree(mine, runs, root));
       }
       this.roots = roots;
+      if (othersTrain) this.pollSoon();
       void vscode.commands.executeCommand('setContext', 'vsml.hasRunningRuns', this.ownedRunIds().size > 0);
       this.changed.fire(undefined);
     } catch (e) {
       this.log.error('explorer', `refresh failed: ${(e as Error).message}`);
     }
+  }
+
+  /** One more refresh in a while (POLL_WHILE_OTHERS_TRAIN_MS), unless one is already due. */
+  private pollSoon(): void {
+    if (this.pollTimer) return;
+    this.pollTimer = setTimeout(() => {
+      this.pollTimer = undefined;
+      void this.refresh();
+    }, POLL_WHILE_OTHERS_TRAIN_MS);
   }
 
   private async writeBackVanished(runs: readonly DiscoveredRun[]): Promise<void> {
