@@ -14,10 +14,13 @@ import { checkCommand, CHECK_USAGE } from './commands/check';
 import { exportCommand, EXPORT_USAGE } from './commands/export';
 import { runsCommand, RUNS_USAGE } from './commands/runs';
 import { cloneCommand, CLONE_USAGE } from './commands/clone';
+import { workerCommand, WORKER_USAGE } from './commands/worker';
 
 const USAGE = `VS-ML Lab: meta-learn learning algorithms with Variable Shared Meta Learning.
 
 ${TRAIN_USAGE}
+
+${WORKER_USAGE}
 
 ${CHECK_USAGE}
 
@@ -41,6 +44,7 @@ Every command: --debug (or VSML_DEBUG=1) prints the stack of an unexpected error
 type Command = (argv: string[], out: (s: string) => void) => Promise<number>;
 const COMMANDS: Record<string, Command> = {
   train: trainCommand,
+  worker: workerCommand,
   check: checkCommand,
   eval: evalCommand,
   export: exportCommand,

@@ -1,6 +1,6 @@
 /**
  * The training child process the extension forks (bundled to dist/trainer.js):
- *   node dist/trainer.js <config-file> --runs-dir DIR [--resume RUN_DIR] [--set k=v ...]
+ *   node dist/trainer.js <config-file> --runs-dir DIR [--resume RUN_DIR] [--set k=v ...] [--cluster URL]
  * It runs the same engine as `vsml train` and reports over the IPC channel with the typed
  * messages of src/protocol/trainer.ts. `run/stop` (or the parent going away) checkpoints and
  * exits; a crash is reported as `run/error` and the run folder is marked `failed` by the engine.
@@ -16,6 +16,7 @@ import { parseHostMessage, TrainerMessage } from '../protocol/trainer';
 import { HEARTBEAT_INTERVAL_MS } from '../engine/runs/liveness';
 import { ConfigErrors, trainingConfig } from './load-experiment';
 import { runnerChoice } from './commands/train';
+import { openCluster } from '../engine/cluster/open-cluster';
 import { crashLine, debugEnabled, writeCrashLog } from './crash-log';
 
 /** Messages handed to the channel but not yet written; the process must not disconnect before they are. */
@@ -54,7 +55,7 @@ async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     args: process.argv.slice(2),
     allowPositionals: true,
-    options: { 'runs-dir': { type: 'string', default: '.vsml/runs' }, resume: { type: 'string' }, set: { type: 'string', multiple: true, default: [] } },
+    options: { 'runs-dir': { type: 'string', default: '.vsml/runs' }, resume: { type: 'string' }, set: { type: 'string', multiple: true, default: [] }, cluster: { type: 'string' } },
   });
   const ac = new AbortController();
   process.on('message', (raw) => {
@@ -87,6 +88,13 @@ async function main(): Promise<number> {
   const { config: cfg, source } = await trainingConfig(positionals[0], values.set!, values.resume, warn);
   const plan = { ...planExperiment(cfg, source), warnings: loadWarnings };
   const runner = await createRunner(runnerChoice(cfg, {}), (m) => log('warn', m));
+  let cluster: Awaited<ReturnType<typeof openCluster>>;
+  try {
+    cluster = await openCluster(cfg, values.cluster, log);
+  } catch (e) {
+    await runner.dispose();
+    throw e;
+  }
   const metrics = new MetricsBuffer(() => runId);
   let lastSnapshot = 0;
   let lastProgress = 0;
@@ -103,9 +111,11 @@ async function main(): Promise<number> {
       runsDir: resolve(values['runs-dir']!),
       resumeDir: values.resume ? resolve(values.resume) : undefined,
       signal: ac.signal,
+      pairs: cluster,
       events: {
         started: (s) => {
           runId = s.runId;
+          if (cluster) cluster.runId = s.runId;
           send({ type: 'run/started', runId: s.runId, runDir: s.runDir, runner: s.runner, totalSteps: s.totalSteps });
         },
         progress: (p) => {
@@ -131,6 +141,7 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     clearInterval(heartbeat);
+    await cluster?.close();
     await runner.dispose();
   }
 }
