@@ -42,6 +42,9 @@ export interface StepTimings {
 const KEEP_SECONDS = 24 * 3600;
 /** Every pending job is looked up this often, besides the completion events (which a Redis restart can lose). */
 const FULL_CHECK_MS = 1000;
+const UNREACHABLE_FIX = 'start redis-server there (`redis-server --bind HOST`), or check the URL, its password and TLS (rediss://)';
+const OUTAGE_FIX = 'start Redis again and continue with `vsml train --resume <run-folder> --cluster URL`';
+
 /** The config record outlives the longest run between two steps. */
 const CONFIG_TTL_SECONDS = 7 * 24 * 3600;
 
@@ -90,9 +93,20 @@ export class EsCoordinator implements PairEvaluator {
   static async connect(opts: EsCoordinatorOptions): Promise<EsCoordinator> {
     const where = redactUrl(opts.url);
     const self: { c?: EsCoordinator } = {};
-    const onError = (e: Error): void => self.c?.lost(e);
-    // BullMQ leaves connections it was given open on close(): ours are disconnected in close().
+    let firstError = '';
+    const onError = (e: Error): void => {
+      firstError ||= e.message;
+      self.c?.lost(e);
+    };
+    // Reach Redis before BullMQ is involved: its objects cannot be closed while Redis never answered.
     const redis = redisConnection(opts.url, onError);
+    try {
+      await withDeadline(redis.ping(), Math.min((opts.redisTimeoutSeconds ?? 300) * 1000, 30_000), () => `cannot reach Redis at ${where}${firstError ? ` (${firstError})` : ''}`, undefined, UNREACHABLE_FIX);
+    } catch (e) {
+      redis.disconnect();
+      throw e;
+    }
+    // BullMQ leaves connections it was given open on close(): ours are disconnected in close().
     const queueRedis = redisConnection(opts.url, onError);
     const eventsRedis = redisConnection(opts.url, onError);
     const queue = new Queue(ES_QUEUE, { connection: queueRedis });
@@ -104,14 +118,7 @@ export class EsCoordinator implements PairEvaluator {
     for (const r of [redis, queueRedis, eventsRedis]) r.on('ready', () => c.back());
     events.on('completed', ({ jobId }) => c.notify(jobId));
     events.on('failed', ({ jobId }) => c.notify(jobId));
-    const timeout = (opts.redisTimeoutSeconds ?? 300) * 1000;
-    try {
-      await withDeadline(Promise.all([redis.ping(), queue.waitUntilReady(), events.waitUntilReady()]), Math.min(timeout, 30_000), () => `cannot reach Redis at ${where}${c.downReason ? ` (${c.downReason})` : ''}`);
-    } catch (e) {
-      await c.close();
-      throw e instanceof EngineError ? e : new EngineError('engine.cluster', `cannot reach Redis at ${where}: ${(e as Error).message}`, 'start redis-server there, or check the URL, password and TLS (rediss://)');
-    }
-    c.downSince = undefined;
+    await c.guard(Promise.all([queue.waitUntilReady(), events.waitUntilReady()]));
     opts.log('info', `coordinating on ${where} (queue ${ES_QUEUE}, protocol ${CLUSTER_PROTOCOL_VERSION})`);
     return c;
   }
@@ -261,14 +268,14 @@ export class EsCoordinator implements PairEvaluator {
  * Resolves as `p` does, unless the outage clock (`since()`, undefined while connected; by default
  * the call's own start) passes `ms`: then fails with an EngineError naming Redis.
  */
-function withDeadline<T>(p: Promise<T>, ms: number, message: () => string, since?: () => number | undefined): Promise<T> {
+function withDeadline<T>(p: Promise<T>, ms: number, message: () => string, since?: () => number | undefined, fix = OUTAGE_FIX): Promise<T> {
   const start = Date.now();
   return new Promise<T>((resolve, reject) => {
     const timer = setInterval(() => {
       const from = since ? since() : start;
       if (from !== undefined && Date.now() - from >= ms) {
         clearInterval(timer);
-        reject(new EngineError('engine.cluster', message(), 'start Redis again (the run resumes with `vsml train --resume <run-folder> --cluster URL`), or check the URL'));
+        reject(new EngineError('engine.cluster', message(), fix));
       }
     }, Math.min(1000, ms));
     p.then(
