@@ -3,7 +3,7 @@
  * no persistence), against the same run made locally: the numbers must not depend on how many
  * workers evaluated a step, which of them died, or whether the coordinator or Redis went away.
  */
-import { test, after } from 'node:test';
+import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -113,79 +113,82 @@ async function waitForSteps(dir: () => string | undefined, n: number, ms = 120_0
   }
 }
 
-test('a cluster run with 2 vsml worker processes equals the local run step by step', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vsml-cluster-'));
-  const config = writeConfig(dir, 'tiny', { iterations: 4, T: 5, pairs: 6, resize: 4 });
-  const local = localRun(config, join(dir, 'local'));
-  const redis = await TestRedis.start();
-  servers.push(redis);
-  const [a, b] = [worker(redis.url), worker(redis.url)];
-  await Promise.all([a.waitFor(/worker \S+ on redis:\/\/127\.0\.0\.1/), b.waitFor(/worker \S+ on redis:\/\/127\.0\.0\.1/)]);
-  const coord = new Vsml(['train', config, '--runs-dir', join(dir, 'cluster'), '--cluster', redis.url]);
-  assert.equal(await coord.exited, 0, coord.err);
-  assertSameSteps(metrics(runDir(join(dir, 'cluster'))), local);
-  assert.match(coord.err, /ES pairs on the cluster/);
-  const jobs = (a.err + b.err).match(/ done in /g)?.length ?? 0;
-  assert.ok(jobs >= 4, `at least one job per step, got ${jobs}`);
-  a.proc.kill('SIGINT');
-  b.proc.kill('SIGINT');
-  assert.equal(await a.exited, 0, a.err);
-  assert.match(a.err, /stopped after \d+ job/);
-  await b.exited;
-  await redis.stop();
-});
+// The three runs mostly wait on each other's processes and on Redis: run them side by side.
+describe('cluster runs', { concurrency: true }, () => {
+  test('a cluster run with 2 vsml worker processes equals the local run step by step', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vsml-cluster-'));
+    const config = writeConfig(dir, 'tiny', { iterations: 4, T: 5, pairs: 6, resize: 4 });
+    const local = localRun(config, join(dir, 'local'));
+    const redis = await TestRedis.start();
+    servers.push(redis);
+    const [a, b] = [worker(redis.url), worker(redis.url)];
+    await Promise.all([a.waitFor(/worker \S+ on redis:\/\/127\.0\.0\.1/), b.waitFor(/worker \S+ on redis:\/\/127\.0\.0\.1/)]);
+    const coord = new Vsml(['train', config, '--runs-dir', join(dir, 'cluster'), '--cluster', redis.url]);
+    assert.equal(await coord.exited, 0, coord.err);
+    assertSameSteps(metrics(runDir(join(dir, 'cluster'))), local);
+    assert.match(coord.err, /ES pairs on the cluster/);
+    const jobs = (a.err + b.err).match(/ done in /g)?.length ?? 0;
+    assert.ok(jobs >= 4, `at least one job per step, got ${jobs}`);
+    a.proc.kill('SIGINT');
+    b.proc.kill('SIGINT');
+    assert.equal(await a.exited, 0, a.err);
+    assert.match(a.err, /stopped after \d+ job/);
+    await b.exited;
+    await redis.stop();
+  });
 
-test('a worker SIGKILLed mid-step and a worker joining mid-run: the run finishes with the local numbers', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vsml-cluster-'));
-  // Jobs of one pair of 2 rollouts of 784 x 10 cells x 100 steps: long enough to be killed in.
-  const config = writeConfig(dir, 'kill', { iterations: 4, T: 100, pairs: 4, resize: 28 });
-  const local = localRun(config, join(dir, 'local'));
-  const redis = await TestRedis.start();
-  servers.push(redis);
-  const a = worker(redis.url);
-  await a.waitFor(/worker \S+ on /);
-  const coord = new Vsml(['train', config, '--runs-dir', join(dir, 'cluster'), '--cluster', redis.url]);
-  const [, range] = await a.waitFor(/step 2: (pairs \[\d+, \d+\)) started/);
-  a.proc.kill('SIGKILL');
-  await a.exited;
-  assert.doesNotMatch(a.err, new RegExp(`step 2: ${range.replace(/[[\]()]/g, '\\$&')} done`), 'killed before its job finished');
-  const b = worker(redis.url); // joins mid-run, takes the dead worker's job once its lock runs out
-  assert.equal(await coord.exited, 0, coord.err);
-  assertSameSteps(metrics(runDir(join(dir, 'cluster'))), local);
-  assert.match(b.err, new RegExp(`step 2: ${range.replace(/[[\]()]/g, '\\$&')} done`), 'the killed job was done again by the new worker');
-  b.proc.kill('SIGINT');
-  await b.exited;
-  await redis.stop();
-});
+  test('a worker SIGKILLed mid-step and a worker joining mid-run: the run finishes with the local numbers', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vsml-cluster-'));
+    // Jobs of one pair of 2 rollouts of 784 x 10 cells x 100 steps: long enough to be killed in.
+    const config = writeConfig(dir, 'kill', { iterations: 4, T: 100, pairs: 4, resize: 28 });
+    const local = localRun(config, join(dir, 'local'));
+    const redis = await TestRedis.start();
+    servers.push(redis);
+    const a = worker(redis.url);
+    await a.waitFor(/worker \S+ on /);
+    const coord = new Vsml(['train', config, '--runs-dir', join(dir, 'cluster'), '--cluster', redis.url]);
+    const [, range] = await a.waitFor(/step 2: (pairs \[\d+, \d+\)) started/);
+    a.proc.kill('SIGKILL');
+    await a.exited;
+    assert.doesNotMatch(a.err, new RegExp(`step 2: ${range.replace(/[[\]()]/g, '\\$&')} done`), 'killed before its job finished');
+    const b = worker(redis.url); // joins mid-run, takes the dead worker's job once its lock runs out
+    assert.equal(await coord.exited, 0, coord.err);
+    assertSameSteps(metrics(runDir(join(dir, 'cluster'))), local);
+    assert.match(b.err, new RegExp(`step 2: ${range.replace(/[[\]()]/g, '\\$&')} done`), 'the killed job was done again by the new worker');
+    b.proc.kill('SIGINT');
+    await b.exited;
+    await redis.stop();
+  });
 
-test('the coordinator SIGKILLed and resumed with --resume, then Redis restarted mid-run: the run finishes with the local numbers', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vsml-cluster-'));
-  const config = writeConfig(dir, 'resume', { iterations: 8, T: 40, pairs: 4, resize: 28 });
-  const local = localRun(config, join(dir, 'local'));
-  const redis = await TestRedis.start();
-  servers.push(redis);
-  const a = worker(redis.url);
-  await a.waitFor(/worker \S+ on /);
-  const runsDir = join(dir, 'cluster');
-  const first = new Vsml(['train', config, '--runs-dir', runsDir, '--cluster', redis.url]);
-  const dirOf = (): string | undefined => (existsSync(runsDir) && readdirSync(runsDir).length > 0 ? runDir(runsDir) : undefined);
-  await waitForSteps(dirOf, 2);
-  first.proc.kill('SIGKILL');
-  await first.exited;
-  const killedAt = metrics(dirOf()!).length;
-  assert.ok(killedAt < 8, 'killed before the end');
+  test('the coordinator SIGKILLed and resumed with --resume, then Redis restarted mid-run: the run finishes with the local numbers', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vsml-cluster-'));
+    const config = writeConfig(dir, 'resume', { iterations: 8, T: 40, pairs: 4, resize: 28 });
+    const local = localRun(config, join(dir, 'local'));
+    const redis = await TestRedis.start();
+    servers.push(redis);
+    const a = worker(redis.url);
+    await a.waitFor(/worker \S+ on /);
+    const runsDir = join(dir, 'cluster');
+    const first = new Vsml(['train', config, '--runs-dir', runsDir, '--cluster', redis.url]);
+    const dirOf = (): string | undefined => (existsSync(runsDir) && readdirSync(runsDir).length > 0 ? runDir(runsDir) : undefined);
+    await waitForSteps(dirOf, 2);
+    first.proc.kill('SIGKILL');
+    await first.exited;
+    const killedAt = metrics(dirOf()!).length;
+    assert.ok(killedAt < 8, 'killed before the end');
 
-  const second = new Vsml(['train', '--resume', dirOf()!, '--cluster', redis.url]);
-  await second.waitFor(/resuming after step \d+/);
-  await waitForSteps(dirOf, Math.min(killedAt + 2, 6));
-  await redis.stop();
-  await second.waitFor(/Redis at redis:\/\/127\.0\.0\.1:\d+ unreachable .*waiting up to/);
-  await new Promise((r) => setTimeout(r, 1500));
-  await redis.start(); // empty: the step's jobs and the published config are gone
-  assert.equal(await second.exited, 0, second.err);
-  assert.match(second.err, /Redis at \S+ is back after/);
-  assertSameSteps(metrics(dirOf()!), local);
-  a.proc.kill('SIGINT');
-  await a.exited;
-  await redis.stop();
+    const second = new Vsml(['train', '--resume', dirOf()!, '--cluster', redis.url]);
+    await second.waitFor(/resuming after step \d+/);
+    await waitForSteps(dirOf, Math.min(killedAt + 2, 6));
+    await redis.stop();
+    await second.waitFor(/Redis at redis:\/\/127\.0\.0\.1:\d+ unreachable .*waiting up to/);
+    await new Promise((r) => setTimeout(r, 1500));
+    await redis.start(); // empty: the step's jobs and the published config are gone
+    assert.equal(await second.exited, 0, second.err);
+    assert.match(second.err, /Redis at \S+ is back after/);
+    assertSameSteps(metrics(dirOf()!), local);
+    a.proc.kill('SIGINT');
+    await a.exited;
+    await redis.stop();
+  });
 });
