@@ -1,6 +1,7 @@
 /**
  * The training child process the extension forks (bundled to dist/trainer.js):
  *   node dist/trainer.js <config-file> --runs-dir DIR [--resume RUN_DIR] [--set k=v ...] [--cluster URL]
+ * (the extension passes the cluster URL as VSML_CLUSTER instead: it may hold a password)
  * It runs the same engine as `vsml train` and reports over the IPC channel with the typed
  * messages of src/protocol/trainer.ts. `run/stop` (or the parent going away) checkpoints and
  * exits; a crash is reported as `run/error` and the run folder is marked `failed` by the engine.
@@ -90,7 +91,7 @@ async function main(): Promise<number> {
   const runner = await createRunner(runnerChoice(cfg, {}), (m) => log('warn', m));
   let cluster: Awaited<ReturnType<typeof openCluster>>;
   try {
-    cluster = await openCluster(cfg, values.cluster, log);
+    cluster = await openCluster(cfg, values.cluster ?? process.env['VSML_CLUSTER'], log);
   } catch (e) {
     await runner.dispose();
     throw e;
