@@ -74,6 +74,8 @@ export class EsCoordinator implements PairEvaluator {
   private readonly configKey: string;
   private readonly configRecord: string;
   private readonly finished = new Set<string>();
+  /** Failed jobs given one more round by this coordinator. */
+  private readonly retried = new Set<string>();
   private wake: (() => void) | undefined;
   private downSince: number | undefined;
   private downReason = '';
@@ -169,7 +171,12 @@ export class EsCoordinator implements PairEvaluator {
         const c0 = performance.now();
         if (!job) missing.set(id, jobs.get(id)!);
         else if (job.returnvalue) results.set(id, this.readResult(id, jobs.get(id)!, job.returnvalue));
-        else if (job.finishedOn)
+        else if (job.finishedOn && !this.retried.has(id)) {
+          // It may have failed for an earlier coordinator (a worker since fixed, then --resume): one more round, then its failure counts.
+          this.retried.add(id);
+          this.opts.log('warn', `job ${id} had failed (${job.failedReason}); queuing it once more`);
+          await this.guard(job.retry('failed'));
+        } else if (job.finishedOn)
           throw new EngineError('engine.cluster', `job ${id} (pairs [${jobs.get(id)!.k0}, ${jobs.get(id)!.k1}) of step ${range.step}) failed after ${job.attemptsMade} attempt(s): ${job.failedReason}`, 'see the worker\'s log; fix its data folder (--data-dir) or version, then resume the run');
         collectMs += performance.now() - c0;
       }
