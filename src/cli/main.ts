@@ -16,12 +16,14 @@ import { runsCommand, RUNS_USAGE } from './commands/runs';
 import { cloneCommand, CLONE_USAGE } from './commands/clone';
 import { sweepCommand, SWEEP_USAGE } from './commands/sweep';
 import { stopCommand, STOP_USAGE } from './commands/stop';
+import { workerCommand, WORKER_USAGE } from './commands/worker';
 
 const USAGE = `VS-ML Lab: meta-learn learning algorithms with Variable Shared Meta Learning.
 
 ${TRAIN_USAGE}
 
 ${SWEEP_USAGE}
+${WORKER_USAGE}
 
 ${CHECK_USAGE}
 
@@ -48,6 +50,7 @@ type Command = (argv: string[], out: (s: string) => void) => Promise<number>;
 const COMMANDS: Record<string, Command> = {
   train: trainCommand,
   sweep: sweepCommand,
+  worker: workerCommand,
   check: checkCommand,
   eval: evalCommand,
   export: exportCommand,

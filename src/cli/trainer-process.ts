@@ -1,6 +1,7 @@
 /**
  * The training child process the extension forks (bundled to dist/trainer.js):
- *   node dist/trainer.js <config-file> --runs-dir DIR [--resume RUN_DIR] [--set k=v ...]
+ *   node dist/trainer.js <config-file> --runs-dir DIR [--resume RUN_DIR] [--set k=v ...] [--cluster URL]
+ * (the extension passes the cluster URL as VSML_CLUSTER instead: it may hold a password)
  * It runs the same engine as `vsml train` and reports over the IPC channel with the typed
  * messages of src/protocol/trainer.ts. `run/stop` (or the parent going away) checkpoints and
  * exits; a crash is reported as `run/error` and the run folder is marked `failed` by the engine.
@@ -16,6 +17,7 @@ import { parseHostMessage, TrainerMessage } from '../protocol/trainer';
 import { HEARTBEAT_INTERVAL_MS } from '../engine/runs/liveness';
 import { ConfigErrors, trainingConfig } from './load-experiment';
 import { runnerChoice } from './commands/train';
+import { openCluster } from '../engine/cluster/open-cluster';
 import { crashLine, debugEnabled, writeCrashLog } from './crash-log';
 
 /** Messages handed to the channel but not yet written; the process must not disconnect before they are. */
@@ -54,7 +56,7 @@ async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     args: process.argv.slice(2),
     allowPositionals: true,
-    options: { 'runs-dir': { type: 'string', default: '.vsml/runs' }, resume: { type: 'string' }, set: { type: 'string', multiple: true, default: [] } },
+    options: { 'runs-dir': { type: 'string', default: '.vsml/runs' }, resume: { type: 'string' }, set: { type: 'string', multiple: true, default: [] }, cluster: { type: 'string' } },
   });
   const ac = new AbortController();
   process.on('message', (raw) => {
@@ -92,6 +94,13 @@ async function main(): Promise<number> {
     runnerNotes.push({ level, message });
   }, { model: planned.model });
   const plan = { ...planned, warnings: loadWarnings, runnerNotes };
+  let cluster: Awaited<ReturnType<typeof openCluster>>;
+  try {
+    cluster = await openCluster(cfg, values.cluster ?? process.env['VSML_CLUSTER'], log);
+  } catch (e) {
+    await runner.dispose();
+    throw e;
+  }
   const metrics = new MetricsBuffer(() => runId);
   let lastSnapshot = 0;
   let lastProgress = 0;
@@ -108,9 +117,11 @@ async function main(): Promise<number> {
       runsDir: resolve(values['runs-dir']!),
       resumeDir: values.resume ? resolve(values.resume) : undefined,
       signal: ac.signal,
+      pairs: cluster,
       events: {
         started: (s) => {
           runId = s.runId;
+          if (cluster) cluster.runId = s.runId;
           send({ type: 'run/started', runId: s.runId, runDir: s.runDir, runner: s.runner, totalSteps: s.totalSteps });
         },
         progress: (p) => {
@@ -136,6 +147,7 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     clearInterval(heartbeat);
+    await cluster?.close();
     await runner.dispose();
   }
 }

@@ -16,9 +16,11 @@ export interface VsmlSettings {
   readonly runsFolder: string;
   /** Dataset folder (IDX files), relative to the workspace folder unless absolute; '' = the engine's default. */
   readonly dataFolder: string;
+  /** Redis URL for "VS-ML: Train on Cluster" (README "Many machines"); '' = ask. */
+  readonly cluster: string;
 }
 
-export const DEFAULT_SETTINGS: VsmlSettings = { backend: 'auto', threads: 0, runsFolder: '.vsml/runs', dataFolder: '' };
+export const DEFAULT_SETTINGS: VsmlSettings = { backend: 'auto', threads: 0, runsFolder: '.vsml/runs', dataFolder: '', cluster: '' };
 
 /** Reads settings through a getter, replacing wrong types with the defaults (a bad settings.json must not break training). */
 export function readSettings(get: (key: string) => unknown): VsmlSettings {
@@ -26,11 +28,13 @@ export function readSettings(get: (key: string) => unknown): VsmlSettings {
   const threads = get('threads');
   const runsFolder = get('runsFolder');
   const dataFolder = get('dataFolder');
+  const cluster = get('cluster');
   return {
     backend: typeof backend === 'string' && (BACKENDS as readonly string[]).includes(backend) ? (backend as Backend) : DEFAULT_SETTINGS.backend,
     threads: typeof threads === 'number' && Number.isInteger(threads) && threads >= 0 ? threads : DEFAULT_SETTINGS.threads,
     runsFolder: typeof runsFolder === 'string' && runsFolder.trim() ? runsFolder.trim() : DEFAULT_SETTINGS.runsFolder,
     dataFolder: typeof dataFolder === 'string' ? dataFolder.trim() : DEFAULT_SETTINGS.dataFolder,
+    cluster: typeof cluster === 'string' ? cluster.trim() : DEFAULT_SETTINGS.cluster,
   };
 }
 
@@ -50,7 +54,14 @@ export function trainerArgs(configFile: string, settings: VsmlSettings, workspac
   return args;
 }
 
-/** Environment for the trainer: the data folder travels as VSML_DATA_DIR (the engine's data registry reads it). */
-export function trainerEnv(base: NodeJS.ProcessEnv, settings: VsmlSettings, workspaceRoot: string): NodeJS.ProcessEnv {
-  return settings.dataFolder ? { ...base, VSML_DATA_DIR: resolveIn(workspaceRoot, settings.dataFolder) } : { ...base };
+/**
+ * Environment for the trainer: the data folder travels as VSML_DATA_DIR (the engine's data registry
+ * reads it); a cluster URL as VSML_CLUSTER, not on the command line, which the output channel and
+ * `ps` show (it may hold a password).
+ */
+export function trainerEnv(base: NodeJS.ProcessEnv, settings: VsmlSettings, workspaceRoot: string, cluster?: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = settings.dataFolder ? { ...base, VSML_DATA_DIR: resolveIn(workspaceRoot, settings.dataFolder) } : { ...base };
+  if (cluster) env['VSML_CLUSTER'] = cluster;
+  else delete env['VSML_CLUSTER']; // only "Train on Cluster" coordinates (or the config's engine.cluster)
+  return env;
 }

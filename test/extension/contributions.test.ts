@@ -76,13 +76,13 @@ describe('package.json contributions', () => {
     assert.deepEqual(c.languages, [{ id: 'jsonc', filenamePatterns: ['*.vsml.json'] }]);
   });
 
-  it('offers the four settings', () => {
-    assert.deepEqual(Object.keys(c.configuration.properties).sort(), ['vsml.backend', 'vsml.dataFolder', 'vsml.runsFolder', 'vsml.threads']);
+  it('offers the five settings', () => {
+    assert.deepEqual(Object.keys(c.configuration.properties).sort(), ['vsml.backend', 'vsml.cluster', 'vsml.dataFolder', 'vsml.runsFolder', 'vsml.threads']);
   });
 
   it('is limited in untrusted workspaces: training commands need trust', () => {
     assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
-    for (const id of ['vsml.train', 'vsml.sweep', 'vsml.resume', 'vsml.evaluate']) assert.equal(declared.get(id)!.enablement, 'isWorkspaceTrusted', id);
+    for (const id of ['vsml.train', 'vsml.sweep', 'vsml.trainOnCluster', 'vsml.resume', 'vsml.evaluate']) assert.equal(declared.get(id)!.enablement, 'isWorkspaceTrusted', id);
   });
 
   it('can be packaged by vsce 3: repository, LICENSE, package script', () => {

@@ -9,15 +9,19 @@ import { formatEvalTable } from '../format-table';
 import { trainingConfig } from '../load-experiment';
 import { checkSweepName } from '../../engine/sweep/sweep-file';
 import type { SweepTag } from '../../protocol/sweep-record';
+import { openCluster } from '../../engine/cluster/open-cluster';
 
 export const TRAIN_USAGE = `vsml train <config.vsml.json> [--set path=value ...] [--resume <run-folder>] [--runs-dir DIR]
            [--path auto|fused|tfjs|reference] [--backend auto|tensorflow|wasm|cpu] [--threads N] [--sweep NAME]
+           [--cluster redis://HOST:PORT]
   Meta-trains the experiment with its optimizer.type (es: evolution strategies; backprop: gradients
   through the unrolled episodes) into <runs-dir>/<run-id>/ (default .vsml/runs),
   shows progress (meta-step, loss, ETA), and prints the final evaluation table.
   --set training.population_size=128 overrides one config value. --resume continues a run from its
   latest checkpoint (the config then comes from the run folder). --sweep NAME (set by vsml sweep)
-  records the sweep and the --set overrides in a new run's config.json, for vsml runs --sweep NAME.`;
+  records the sweep and the --set overrides in a new run's config.json, for vsml runs --sweep NAME.
+  --cluster (or engine.cluster) runs each meta-step's ES pairs on the \`vsml worker\` processes of that
+  Redis queue; evaluations run here.`;
 
 /** CLI flags win over the config's `engine` section. */
 export function runnerChoice(cfg: ExperimentConfig, flags: { path?: string; backend?: string; threads?: string }): RunnerChoice {
@@ -48,6 +52,7 @@ export async function trainCommand(argv: string[], out: (s: string) => void): Pr
       backend: { type: 'string' },
       threads: { type: 'string' },
       sweep: { type: 'string' },
+      cluster: { type: 'string' },
     },
   });
   if (positionals.length > 1 || (positionals.length === 0 && !values.resume)) {
@@ -68,6 +73,14 @@ export async function trainCommand(argv: string[], out: (s: string) => void): Pr
     runnerNotes.push({ level, message });
   }, { model: planned.model });
   const plan = { ...planned, warnings: loadWarnings, runnerNotes, resolvedConfig: values.resume ? planned.resolvedConfig : withSweepTag(planned.resolvedConfig, values.sweep, values.set!) };
+  const logLine = (level: 'info' | 'warn' | 'error', m: string): void => warn(`${level === 'info' ? '' : `${level}: `}${m}\n`);
+  let cluster: Awaited<ReturnType<typeof openCluster>>;
+  try {
+    cluster = await openCluster(cfg, values.cluster, logLine);
+  } catch (e) {
+    await runner.dispose();
+    throw e;
+  }
   const bar = new ProgressBar();
   const ac = new AbortController();
   const onSignal = (): void => {
@@ -85,14 +98,18 @@ export async function trainCommand(argv: string[], out: (s: string) => void): Pr
       runsDir: resolve(values['runs-dir']!),
       resumeDir: values.resume ? resolve(values.resume) : undefined,
       signal: ac.signal,
+      pairs: cluster,
       events: {
-        started: (s) => warn(`run ${s.runId} in ${s.runDir}\nrunner ${s.runner.path} (backend ${s.runner.backend}, ${s.runner.threads} threads)${s.resumedFromStep !== undefined ? `, resuming after step ${s.resumedFromStep}` : ''}\n`),
+        started: (s) => {
+          if (cluster) cluster.runId = s.runId; // names the run in the workers' logs
+          warn(`run ${s.runId} in ${s.runDir}\nrunner ${s.runner.path} (backend ${s.runner.backend}, ${s.runner.threads} threads)${cluster ? ', ES pairs on the cluster' : ''}${s.resumedFromStep !== undefined ? `, resuming after step ${s.resumedFromStep}` : ''}\n`);
+        },
         progress: (p) => bar.update(p.step, p.totalSteps, p.metaLoss, p.etaSeconds, lastAcc),
         evaluation: (rows) => {
           const r = rows[0];
           if (r?.methods.learned) lastAcc = `${r.dataset} acc ${(100 * r.methods.learned.meanAccuracy).toFixed(1)}%`;
         },
-        log: (level, m) => warn(`${level === 'info' ? '' : `${level}: `}${m}\n`),
+        log: logLine,
       },
     });
     bar.done();
@@ -102,6 +119,7 @@ export async function trainCommand(argv: string[], out: (s: string) => void): Pr
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    await cluster?.close();
     await runner.dispose();
   }
 }

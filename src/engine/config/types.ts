@@ -97,6 +97,8 @@ export interface ExperimentConfig {
     backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
     /** 0 = all cores. */
     threads: number;
+    /** Redis URL of a cluster queue (src/engine/cluster/); null = this machine only. */
+    cluster: string | null;
   };
   baselines: { enabled: boolean; hidden_size: number; tune_episodes: number };
   /** `vsml clone`: learning-algorithm cloning (src/engine/clone/). */

@@ -1,3 +1,4 @@
+import { EngineError } from '../errors';
 import { BackpropMetaOptimizer } from './backprop-optimizer';
 import { EsMetaOptimizer } from './es-optimizer';
 import { PersistentEsMetaOptimizer } from './persistent-es-optimizer';
@@ -5,6 +6,9 @@ import { MetaOptimizer, MetaOptimizerContext, MetaOptimizerSpec } from './meta-o
 
 /** Builds the meta-optimizer a plan names; a new `optimizer.type` adds one case here. */
 export function createMetaOptimizer(spec: MetaOptimizerSpec, ctx: MetaOptimizerContext): MetaOptimizer {
+  // Persistent ES carries per-pair LSTM states between steps and backprop a tape: neither is a few numbers per pair.
+  if (ctx.pairs && (spec.type !== 'es' || spec.truncation))
+    throw new EngineError('engine.cluster', `runs whole-episode ES only, not ${spec.type === 'es' ? 'truncated/persistent ES (optimizer.truncation > 0)' : `optimizer.type "${spec.type}"`}`, 'train this config without --cluster, or use optimizer.type "es" with optimizer.truncation 0');
   switch (spec.type) {
     case 'es':
       return spec.truncation ? new PersistentEsMetaOptimizer(ctx, spec.es, spec.truncation) : new EsMetaOptimizer(ctx, spec.es);

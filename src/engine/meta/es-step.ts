@@ -2,7 +2,7 @@ import { Rng } from '../random';
 import { VsmlModelConfig } from '../model/config';
 import { broadcastState } from '../model/episode';
 import { initialState } from '../model/init';
-import { Rollout, RolloutResult, RolloutRunner } from '../model/rollout-runner';
+import { Rollout, RolloutRunner } from '../model/rollout-runner';
 import { stopPoint } from '../stop';
 import { AdamOptions, AdamState, adamStep, globalNorm } from '../optim/adam';
 import { EpisodeSampler } from './episode-sampler';
@@ -42,6 +42,57 @@ export function stepRng(seed: number, step: number): Rng {
   return new Rng(seed, `es-step-${step}`);
 }
 
+/**
+ * The generator of pair k of meta-step `step`: its ε_k, then its episode, then its initial state.
+ * One stream per pair (not one per step) makes pair k independent of pairs < k, so any machine
+ * can evaluate any range of pairs and the step's numbers do not depend on how it was split.
+ */
+export function pairRng(seed: number, step: number, k: number): Rng {
+  return new Rng(seed, `es-step-${step}/pair-${k}`);
+}
+
+/** The episode length of meta-step `step`: drawn from the step's own stream when `training.episode_lengths` is set. */
+export function stepEpisodeLength(seed: number, step: number, opt: Pick<EsOptions, 'episodeLength' | 'episodeLengths'>): number {
+  if (!opt.episodeLengths || opt.episodeLengths.length === 0) return opt.episodeLength;
+  return opt.episodeLengths[stepRng(seed, step).int(opt.episodeLengths.length)];
+}
+
+/** ε_k of pair k ([D] standard normals): the first draws of its stream, so regenerating it needs no episode. */
+export function pairNoise(seed: number, step: number, k: number, size: number): Float64Array {
+  const eps = new Float64Array(size);
+  pairRng(seed, step, k).fillNormal(eps);
+  return eps;
+}
+
+/** Which pairs of which step to evaluate: [k0, k1) of meta-step `step`, episodes of length T. */
+export interface PairRange {
+  seed: number;
+  step: number;
+  k0: number;
+  k1: number;
+  /** The step's episode length (stepEpisodeLength). */
+  T: number;
+}
+
+/** What evaluating one pair yields: its two losses and the online accuracy counts of both rollouts. */
+export interface PairOutcome {
+  lossPos: number;
+  lossNeg: number;
+  /** Correct predictions over both rollouts (T·batch each). */
+  correct: number;
+  /** Predictions over both rollouts. */
+  count: number;
+}
+
+/**
+ * Who evaluates an ES step's pairs when not this process's runner: a cluster of workers
+ * (cluster/es-coordinator.ts). It returns one outcome per pair of `range`, in pair order, as
+ * evaluatePairs does, or throws StopRequested on `signal` before θ changes.
+ */
+export interface PairEvaluator {
+  evaluate(theta: Float64Array, range: PairRange, signal?: AbortSignal): Promise<PairOutcome[]>;
+}
+
 /** About this much work (a few seconds on the fused kernel) runs between two looks at a stop request. */
 export const STOP_CHECK_CELL_TICKS = 5e7;
 
@@ -58,9 +109,82 @@ export function rolloutsPerRunnerCall(cfg: VsmlModelConfig, T: number, threads: 
   return Math.max(t, Math.ceil(STOP_CHECK_CELL_TICKS / perRollout / t) * t);
 }
 
+/** Pair k's two rollouts θ ± σε_k, sharing one episode and one initial state (common random numbers). */
+function pairRollouts(cfg: VsmlModelConfig, theta: Float64Array, sample: EpisodeSampler, r: PairRange, k: number, sigma: number): [Rollout, Rollout] {
+  const rng = pairRng(r.seed, r.step, k);
+  const eps = new Float64Array(theta.length);
+  rng.fillNormal(eps); // first, as pairNoise regenerates it
+  const episode = sample(rng, r.T, cfg.batchSize);
+  const initial = broadcastState(initialState(cfg, rng), cfg.batchSize);
+  const [plus, minus] = perturb(theta, eps, sigma);
+  return [
+    { theta: plus, episode, initialState: initial },
+    { theta: minus, episode, initialState: initial },
+  ];
+}
+
 /**
- * One ES meta-step: draws P pairs (noise, episode, initial state), runs θ ± σε on the same
- * episode and state (common random numbers), estimates the gradient, applies Adam in place.
+ * Evaluates pairs [k0, k1) of one meta-step at θ: the local ES step runs all of them, a cluster
+ * worker (cluster/es-worker.ts) a range. Rollouts go to the runner in batches (rolloutsPerRunnerCall);
+ * `signal` is looked at between batches (StopRequested), nothing is changed.
+ */
+export async function evaluatePairs(
+  runner: RolloutRunner,
+  cfg: VsmlModelConfig,
+  theta: Float64Array,
+  sample: EpisodeSampler,
+  range: PairRange,
+  opt: Pick<EsOptions, 'sigma' | 'lossType'>,
+  signal?: AbortSignal,
+): Promise<PairOutcome[]> {
+  const pairsPerCall = Math.max(1, Math.ceil(rolloutsPerRunnerCall(cfg, range.T, runner.threads) / 2));
+  const out: PairOutcome[] = [];
+  for (let k = range.k0; k < range.k1; k += pairsPerCall) {
+    await stopPoint(signal);
+    const rollouts: Rollout[] = [];
+    for (let j = k; j < Math.min(range.k1, k + pairsPerCall); j++) rollouts.push(...pairRollouts(cfg, theta, sample, range, j, opt.sigma));
+    const results = await runner.run(cfg, rollouts);
+    for (let i = 0; i < results.length; i += 2) {
+      let correct = 0;
+      for (const r of [results[i], results[i + 1]]) for (let j = 0; j < r.correct.length; j++) correct += r.correct[j];
+      out.push({
+        lossPos: episodeLoss(results[i].ce, cfg.batchSize, opt.lossType),
+        lossNeg: episodeLoss(results[i + 1].ce, cfg.batchSize, opt.lossType),
+        correct,
+        count: results[i].correct.length + results[i + 1].correct.length,
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * The update of one meta-step from the outcomes of all its pairs (in pair order): regenerates each
+ * ε_k from its stream, estimates the gradient, applies Adam to θ in place. The local step and the
+ * cluster coordinator both end here, so a cluster step equals a local one.
+ */
+export function esUpdate(theta: Float64Array, adam: AdamState, outcomes: readonly PairOutcome[], seed: number, step: number, opt: EsOptions): EsStepResult {
+  const D = theta.length;
+  const pairs: EsPairResult[] = outcomes.map((o, k) => ({ eps: pairNoise(seed, step, k, D), lossPos: o.lossPos, lossNeg: o.lossNeg }));
+  const grad = esGradient(pairs, opt.sigma, opt.centeredRanks);
+  if (opt.weightDecay > 0) for (let i = 0; i < D; i++) grad[i] += opt.weightDecay * theta[i];
+  const gradNorm = globalNorm(grad);
+  adamStep(theta, grad, adam, opt.adam);
+
+  let correct = 0;
+  let count = 0;
+  for (const o of outcomes) {
+    correct += o.correct;
+    count += o.count;
+  }
+  const lossPos = outcomes.reduce((s, p) => s + p.lossPos, 0) / outcomes.length;
+  const lossNeg = outcomes.reduce((s, p) => s + p.lossNeg, 0) / outcomes.length;
+  return { metaLoss: (lossPos + lossNeg) / 2, lossPos, lossNeg, trainAccuracy: correct / count, gradNorm, thetaNorm: globalNorm(theta) };
+}
+
+/**
+ * One ES meta-step: P pairs (noise, episode, initial state from their own streams), θ ± σε on
+ * the same episode and state (common random numbers), the gradient estimate, Adam in place.
  * `signal` is looked at between runner calls; a stop throws StopRequested before θ or Adam change.
  */
 export async function esStep(
@@ -69,46 +193,12 @@ export async function esStep(
   theta: Float64Array,
   adam: AdamState,
   sample: EpisodeSampler,
-  rng: Rng,
+  seed: number,
+  step: number,
   opt: EsOptions,
   signal?: AbortSignal,
 ): Promise<EsStepResult> {
-  const D = theta.length;
-  const rollouts: Rollout[] = [];
-  const eps: Float64Array[] = [];
-  const T = opt.episodeLengths && opt.episodeLengths.length > 0 ? opt.episodeLengths[rng.int(opt.episodeLengths.length)] : opt.episodeLength;
-  for (let k = 0; k < opt.pairs; k++) {
-    const e = new Float64Array(D);
-    rng.fillNormal(e);
-    eps.push(e);
-    const episode = sample(rng, T, cfg.batchSize);
-    const state = broadcastState(initialState(cfg, rng), cfg.batchSize);
-    const [plus, minus] = perturb(theta, e, opt.sigma);
-    rollouts.push({ theta: plus, episode, initialState: state }, { theta: minus, episode, initialState: state });
-  }
-  const results: RolloutResult[] = [];
-  const perCall = rolloutsPerRunnerCall(cfg, T, runner.threads);
-  for (let i = 0; i < rollouts.length; i += perCall) {
-    await stopPoint(signal);
-    results.push(...(await runner.run(cfg, rollouts.slice(i, i + perCall))));
-  }
-  const pairs: EsPairResult[] = eps.map((e, k) => ({
-    eps: e,
-    lossPos: episodeLoss(results[2 * k].ce, cfg.batchSize, opt.lossType),
-    lossNeg: episodeLoss(results[2 * k + 1].ce, cfg.batchSize, opt.lossType),
-  }));
-  const grad = esGradient(pairs, opt.sigma, opt.centeredRanks);
-  if (opt.weightDecay > 0) for (let i = 0; i < D; i++) grad[i] += opt.weightDecay * theta[i];
-  const gradNorm = globalNorm(grad);
-  adamStep(theta, grad, adam, opt.adam);
-
-  let correct = 0;
-  let count = 0;
-  for (const r of results) {
-    for (let i = 0; i < r.correct.length; i++) correct += r.correct[i];
-    count += r.correct.length;
-  }
-  const lossPos = pairs.reduce((s, p) => s + p.lossPos, 0) / pairs.length;
-  const lossNeg = pairs.reduce((s, p) => s + p.lossNeg, 0) / pairs.length;
-  return { metaLoss: (lossPos + lossNeg) / 2, lossPos, lossNeg, trainAccuracy: correct / count, gradNorm, thetaNorm: globalNorm(theta) };
+  const T = stepEpisodeLength(seed, step, opt);
+  const outcomes = await evaluatePairs(runner, cfg, theta, sample, { seed, step, k0: 0, k1: opt.pairs, T }, opt, signal);
+  return esUpdate(theta, adam, outcomes, seed, step, opt);
 }

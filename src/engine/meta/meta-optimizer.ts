@@ -3,7 +3,7 @@ import { RolloutRunner } from '../model/rollout-runner';
 import { AdamState } from '../optim/adam';
 import { EpisodeSampler } from './episode-sampler';
 import { BackpropOptions } from './backprop-optimizer';
-import { EsOptions } from './es-step';
+import { EsOptions, PairEvaluator } from './es-step';
 import { TruncationOptions } from './truncated-es';
 
 /**
@@ -75,6 +75,8 @@ export interface MetaOptimizerContext {
   seed: number;
   /** Size of θ. */
   size: number;
+  /** Whole-episode ES only: evaluate the pairs here instead of on `runner` (`engine.cluster`). */
+  pairs?: PairEvaluator;
   /** The run log (CLI stderr, the editor's output channel). */
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }

@@ -3,7 +3,7 @@ import { VsmlModelConfig } from '../model/config';
 import { broadcastState, Episode } from '../model/episode';
 import { initialState, LayerState } from '../model/init';
 import { adamInit, AdamState, adamStep, globalNorm } from '../optim/adam';
-import { EsOptions, stepRng } from './es-step';
+import { EsOptions, pairRng } from './es-step';
 import { MetaOptimizer, MetaOptimizerContext, MetaOptimizerState, MetaStepResult } from './meta-optimizer';
 import { decodeParticles, encodeParticles } from './particle-codec';
 import { InnerSystem, initialParticles, Particle, sliceLoss, SliceRequest, SliceResult, truncatedEsStep, TruncationOptions } from './truncated-es';
@@ -82,7 +82,7 @@ export class PersistentEsMetaOptimizer implements MetaOptimizer {
     const accuracy = { correct: 0, count: 0 };
     const sys = this.system(cfg, accuracy);
     this.particles ??= initialParticles(this.opt.pairs, theta.length, this.settings(), sys);
-    const r = await truncatedEsStep(this.particles, theta, stepRng(this.ctx.seed, step), this.settings(), sys);
+    const r = await truncatedEsStep(this.particles, theta, (k) => pairRng(this.ctx.seed, step, k), this.settings(), sys);
     const grad = r.grad;
     if (this.opt.weightDecay > 0) for (let i = 0; i < grad.length; i++) grad[i] += this.opt.weightDecay * theta[i];
     const gradNorm = globalNorm(grad);

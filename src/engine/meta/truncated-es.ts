@@ -112,18 +112,18 @@ export function sliceLoss(stepLoss: ArrayLike<number>, start: number, episodeLen
 }
 
 /**
- * One meta-step of truncated/persistent ES: draws ε_k for every particle from `rng` (in
- * particle order), runs each pair's next slice with θ ± σε_k, updates the particles in place
- * (states, position, PES noise; a pair that reaches the end of its episode starts the next one)
+ * One meta-step of truncated/persistent ES: draws ε_k of particle k from `noise(k)` (its own
+ * stream, as whole-episode ES does per pair: pairRng in es-step.ts), runs each pair's next slice
+ * with θ ± σε_k, updates the particles in place (states, position, PES noise; a pair that reaches the end of its episode starts the next one)
  * and returns the gradient estimate (esGradient with ξ_k, or ε_k for `truncated`).
  */
-export async function truncatedEsStep<S>(particles: Particle<S>[], theta: Float64Array, rng: Rng, s: TruncatedEsSettings, sys: InnerSystem<S>): Promise<TruncatedEsResult> {
+export async function truncatedEsStep<S>(particles: Particle<S>[], theta: Float64Array, noise: (k: number) => Rng, s: TruncatedEsSettings, sys: InnerSystem<S>): Promise<TruncatedEsResult> {
   const D = theta.length;
   const eps: Float64Array[] = [];
   const requests: SliceRequest<S>[] = [];
   particles.forEach((p, k) => {
     const e = new Float64Array(D);
-    rng.fillNormal(e);
+    noise(k).fillNormal(e);
     eps.push(e);
     const length = Math.min(s.length, s.episodeLength - p.t);
     const [plus, minus] = perturb(theta, e, s.sigma);

@@ -58,11 +58,19 @@ export function baselineTuningData(train: EpisodeDataset | undefined, ds: Episod
   return train && train.inputSize === ds.inputSize && train.numClasses === ds.numClasses ? train : ds;
 }
 
-/** Resolves a validated experiment config into what the training loop runs. */
-export function planExperiment(cfg: ExperimentConfig, source: string): ExperimentPlan {
+/**
+ * What meta-training steps need of a config: the network, the training data and the meta-optimizer.
+ * A cluster worker (cluster/es-worker.ts) builds only this, so it draws the same episodes as the coordinator.
+ */
+export function planTraining(cfg: ExperimentConfig): { numOutputs: number; train: EpisodeDataset; model: VsmlModelConfig; optimizer: MetaOptimizerSpec } {
   const numOutputs = numOutputsFor(cfg);
   const train = openTrainingDataset(cfg, numOutputs);
-  const model = toModelConfig(cfg, numOutputs, train.inputSize);
+  return { numOutputs, train, model: toModelConfig(cfg, numOutputs, train.inputSize), optimizer: optimizerSpec(cfg) };
+}
+
+/** Resolves a validated experiment config into what the training loop runs. */
+export function planExperiment(cfg: ExperimentConfig, source: string): ExperimentPlan {
+  const { numOutputs, train, model, optimizer } = planTraining(cfg);
   const split = cfg.evaluation.subset;
   const opened = cfg.evaluation.datasets.map((name) => openConfiguredDataset(cfg, name, numOutputs));
   const datasets: EvalDataset[] = opened.map((ds, i) => ({ key: cfg.evaluation.datasets[i], sample: episodeSampler(ds, split), numClasses: ds.numClasses, model: evalModelFor(cfg, ds) }));
@@ -78,7 +86,7 @@ export function planExperiment(cfg: ExperimentConfig, source: string): Experimen
     init: { inputGateBias: cfg.model.sub_rnn.init_input_gate_bias },
     initFrom: cfg.optimizer.init_from ? resolve(dirname(source), cfg.optimizer.init_from) : undefined,
     iterations: cfg.training.iterations,
-    optimizer: optimizerSpec(cfg),
+    optimizer,
     train: episodeSampler(train, 'train'),
     evaluation: {
       frequency: cfg.evaluation.frequency,

@@ -1,6 +1,7 @@
 import { EngineError } from '../errors';
 import { paramLayout } from '../model/param-layout';
 import { RolloutRunner } from '../model/rollout-runner';
+import { PairEvaluator } from '../meta/es-step';
 import { createMetaOptimizer } from '../meta/create-meta-optimizer';
 import { evalEpisodes, evaluateVsml, EvalEpisode, methodResult, untrainedTheta } from '../eval/evaluate';
 import { CHECKPOINT_VERSION } from './checkpoint';
@@ -40,6 +41,8 @@ export interface ExperimentOptions {
    * (stop-request.ts) does the same, whoever wrote it.
    */
   signal?: AbortSignal;
+  /** Whole-episode ES: where the pairs are evaluated instead of `runner` (a cluster coordinator); evaluations stay on `runner`. */
+  pairs?: PairEvaluator;
   /** The machine judging a run.lock found in a resumed run (tests pass a fake one). */
   here?: Here;
   events?: Partial<ExperimentEvents>;
@@ -69,7 +72,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
 
   let run: RunFolder;
   let theta!: Float64Array;
-  const optimizer = createMetaOptimizer(plan.optimizer, { runner, model: plan.model, train: plan.train, seed: plan.seed, size: layout.size, log: (level, m) => ev.log?.(level, m) });
+  const optimizer = createMetaOptimizer(plan.optimizer, { runner, model: plan.model, train: plan.train, seed: plan.seed, size: layout.size, pairs: opts.pairs, log: (level, m) => ev.log?.(level, m) });
   let startStep = 1;
   let elapsedBefore = 0;
   const here = opts.here ?? thisMachine();

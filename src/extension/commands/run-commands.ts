@@ -85,7 +85,7 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: RunC
     return uri;
   };
 
-  reg('vsml.train', async (arg?: unknown) => {
+  const train = async (arg: unknown, cluster?: string): Promise<void> => {
     const uri = await configToRun(arg, 'train');
     if (!uri) return;
     const root = workspaceRootOf(uri);
@@ -93,9 +93,27 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: RunC
       configFile: uri.fsPath,
       workspaceRoot: root,
       args: trainerArgs(uri.fsPath, settings(), root),
-      env: trainerEnv(process.env, settings(), root),
-      title: `VS-ML: training ${basename(uri.fsPath, '.vsml.json')}`,
+      env: trainerEnv(process.env, settings(), root, cluster),
+      title: `VS-ML: training ${basename(uri.fsPath, '.vsml.json')}${cluster ? ' on the cluster' : ''}`,
     });
+  };
+
+  reg('vsml.train', (arg?: unknown) => train(arg));
+
+  // The ES pairs of each step go to the `vsml worker`s of the `vsml.cluster` Redis queue (asked for when unset).
+  reg('vsml.trainOnCluster', async (arg?: unknown) => {
+    let url = settings().cluster;
+    if (!url) {
+      url = (await vscode.window.showInputBox({
+        title: 'VS-ML: Train on Cluster',
+        prompt: 'Redis URL of the cluster queue that `vsml worker --cluster URL` processes serve (saved as the vsml.cluster setting)',
+        placeHolder: 'redis://HOST:6379',
+        validateInput: (v) => (/^rediss?:\/\/[^\s]+$/.test(v.trim()) ? undefined : 'a redis:// or rediss:// URL'),
+      }))?.trim() ?? '';
+      if (!url) return;
+      await vscode.workspace.getConfiguration('vsml').update('cluster', url, vscode.ConfigurationTarget.Global);
+    }
+    await train(arg, url);
   });
 
   reg('vsml.sweep', async (arg?: unknown) => {

@@ -5,7 +5,7 @@ import { Rollout, RolloutRunner, RolloutResult } from '../../../src/engine/model
 import { adamInit } from '../../../src/engine/optim/adam';
 import { initParams } from '../../../src/engine/model/init';
 import { Rng } from '../../../src/engine/random';
-import { esStep, EsOptions, stepRng } from '../../../src/engine/meta/es-step';
+import { esStep, EsOptions } from '../../../src/engine/meta/es-step';
 
 const CFG: VsmlModelConfig = {
   layerSizes: [3, 2], slowSize: 4, msgSize: 2, numMicroTicks: 1, tanhBound: 0, outputIdx: 0, feedLabel: false, layerNorm: false,
@@ -37,7 +37,7 @@ test('training.episode_lengths: each ES step draws one length from the list for 
   const perStep: number[] = [];
   for (let step = 1; step <= 12; step++) {
     const runner = new RecordingRunner();
-    await esStep(runner, CFG, initParams(CFG, new Rng(1)), adamInit(initParams(CFG, new Rng(1)).length), sample, stepRng(3, step), opt);
+    await esStep(runner, CFG, initParams(CFG, new Rng(1)), adamInit(initParams(CFG, new Rng(1)).length), sample, 3, step, opt);
     assert.equal(runner.lengths.length, 6);
     assert.equal(new Set(runner.lengths).size, 1, 'one length per step');
     assert.ok(opt.episodeLengths!.includes(runner.lengths[0]));
@@ -46,9 +46,9 @@ test('training.episode_lengths: each ES step draws one length from the list for 
   }
   assert.equal(seen.size, 3, 'every length of the mix is drawn');
   const again = new RecordingRunner();
-  await esStep(again, CFG, initParams(CFG, new Rng(1)), adamInit(initParams(CFG, new Rng(1)).length), sample, stepRng(3, 5), opt);
+  await esStep(again, CFG, initParams(CFG, new Rng(1)), adamInit(initParams(CFG, new Rng(1)).length), sample, 3, 5, opt);
   assert.equal(again.lengths[0], perStep[4], 'the same step draws the same length (resume is exact)');
   const fixed = new RecordingRunner();
-  await esStep(fixed, CFG, initParams(CFG, new Rng(1)), adamInit(initParams(CFG, new Rng(1)).length), sample, stepRng(3, 1), { ...opt, episodeLengths: undefined });
+  await esStep(fixed, CFG, initParams(CFG, new Rng(1)), adamInit(initParams(CFG, new Rng(1)).length), sample, 3, 1, { ...opt, episodeLengths: undefined });
   assert.deepEqual(new Set(fixed.lengths), new Set([50]), 'without the list, episode_length');
 });

@@ -7,7 +7,7 @@ import { adamInit } from '../../../src/engine/optim/adam';
 import { Rng } from '../../../src/engine/random';
 import { StopRequested } from '../../../src/engine/stop';
 import { EpisodeSampler } from '../../../src/engine/meta/episode-sampler';
-import { esStep, EsOptions, rolloutsPerRunnerCall, STOP_CHECK_CELL_TICKS, stepRng } from '../../../src/engine/meta/es-step';
+import { esStep, EsOptions, rolloutsPerRunnerCall, STOP_CHECK_CELL_TICKS } from '../../../src/engine/meta/es-step';
 import { toyModel } from '../../helpers/toy-task';
 
 const opts = (pairs: number, T: number): EsOptions => ({
@@ -60,14 +60,14 @@ test('a stop during a long ES meta-step throws StopRequested between runner call
   const adam = adamInit(theta.length);
   const ac = new AbortController();
   const runner = new AbortingRunner(ac);
-  await assert.rejects(esStep(runner, cfg, theta, adam, sampler, stepRng(3, 1), opts(pairs, T), ac.signal), StopRequested);
+  await assert.rejects(esStep(runner, cfg, theta, adam, sampler, 3, 1, opts(pairs, T), ac.signal), StopRequested);
   assert.equal(runner.calls, 1, 'the second batch never ran');
   assert.deepEqual(Array.from(theta), Array.from(before));
   assert.equal(adam.count, 0);
 
   // Without a stop the same step makes both calls and updates θ.
   const free = new AbortingRunner(new AbortController());
-  await esStep(free, cfg, theta, adam, sampler, stepRng(3, 1), opts(pairs, T));
+  await esStep(free, cfg, theta, adam, sampler, 3, 1, opts(pairs, T));
   assert.equal(free.calls, 2);
   assert.equal(adam.count, 1);
 });

@@ -71,7 +71,7 @@ async function averageEstimate(estimator: TruncatedEstimator, a: number, steps: 
   const particles = initialParticles(2 * S, 1, s, recurrence);
   const grads: number[] = [];
   for (let n = 1; n <= S + steps; n++) {
-    const { grad } = await truncatedEsStep(particles, theta, new Rng(7, `toy-${n}`), s, recurrence);
+    const { grad } = await truncatedEsStep(particles, theta, (k) => new Rng(7, `toy-${n}/${k}`), s, recurrence);
     if (n > S) grads.push(grad[0]); // the first S steps hold the staggered, shortened first episodes
   }
   const block = 4 * S;
@@ -114,7 +114,7 @@ test('particles start staggered, restart at episode ends and PES noise resets wi
   const s: TruncatedEsSettings = { length: K, estimator: 'pes', episodeLength: T, sigma: 0.01, centeredRanks: false };
   const particles: Particle<number>[] = initialParticles(7, 1, s, recurrence);
   assert.deepEqual(particles.map((p) => p.t), [0, 4, 8, 12, 16, 0, 4]);
-  await truncatedEsStep(particles, Float64Array.of(0.5), new Rng(1, 'a'), s, recurrence);
+  await truncatedEsStep(particles, Float64Array.of(0.5), (k) => new Rng(1, `a/${k}`), s, recurrence);
   assert.deepEqual(particles.map((p) => [p.episode, p.t]), [[0, 4], [0, 8], [0, 12], [0, 16], [1, 0], [0, 4], [0, 8]]);
   assert.equal(particles[4].xi![0], 0);
   assert.notEqual(particles[0].xi![0], 0);
