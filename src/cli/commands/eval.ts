@@ -9,7 +9,6 @@ import { isUserDatasetName } from '../../engine/config/dataset-facts';
 import { resolveDataset } from '../../engine/data/registry';
 import { formatEvalOutput } from '../../protocol/eval-output';
 import { applyEvalOverrides } from '../../engine/eval/eval-overrides';
-import { engineDatasetCatalog } from '../../engine/data/catalog';
 import { formatIssue } from '../../engine/config/issues';
 import { ConfigErrors } from '../load-experiment';
 
@@ -26,7 +25,7 @@ export const EVAL_USAGE = `vsml eval <run-folder|checkpoint.json> --dataset NAME
   --idx-stats: standardize idx:, images: and csv: pixel data with the meta-training data's mean/std (default) or its own.
   --json prints one line per dataset, an eval.jsonl row (docs/contracts.md §5).`;
 
-const positiveInt = (v: string | undefined, flag: string, dflt: number): number => {
+export const positiveInt = (v: string | undefined, flag: string, dflt: number): number => {
   if (v === undefined) return dflt;
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new EngineError(flag, `must be a positive integer, got ${v}`, `e.g. ${flag} ${dflt}`);
@@ -61,7 +60,7 @@ export async function evalCommand(argv: string[], out: (s: string) => void): Pro
     if (idxStats !== 'training' && idxStats !== 'own') throw new EngineError('--idx-stats', `is "${idxStats}"`, 'use training (the meta-training data\'s mean/std) or own (the folder\'s)');
     la.config.data.preprocess.idx_stats = idxStats;
   }
-  withEvalOverrides(la, values.set!, values['data-dir']);
+  withEvalOverrides(la, values.set!);
   const datasets = values.dataset!.length > 0 ? values.dataset! : la.config.evaluation.datasets;
   const runner = await createRunner(runnerChoice(la.config, values), (m) => void process.stderr.write(`${m}\n`));
   try {
@@ -92,10 +91,10 @@ export async function evalCommand(argv: string[], out: (s: string) => void): Pro
 }
 
 /** Applies `--set` to the trained LA's config (in place), printing warnings; throws ConfigErrors when refused or invalid. */
-export function withEvalOverrides(la: TrainedLa, sets: readonly string[], dataDir: string | undefined): void {
+export function withEvalOverrides(la: TrainedLa, sets: readonly string[]): void {
   if (sets.length === 0) return;
-  const dir = dataDir ?? la.config.data.dir ?? undefined;
-  const res = applyEvalOverrides(la.config, sets, la.file, engineDatasetCatalog(dir ? { dataDir: dir } : {}));
+  // No dataset catalog: the meta-training data need not be on this machine to evaluate (the datasets evaluated are opened anyway).
+  const res = applyEvalOverrides(la.config, sets, la.file);
   if (!res.ok) throw new ConfigErrors(res.issues);
   for (const i of res.issues) process.stderr.write(`${formatIssue(i)}\n`);
   la.config = res.config;

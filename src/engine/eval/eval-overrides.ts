@@ -57,6 +57,14 @@ export function applyEvalOverrides(config: ExperimentConfig, sets: readonly stri
   if (refused.length > 0) return { ok: false, issues: refused };
   if (sets.length === 0) return { ok: true, config, issues: [] };
   const res = validateConfigValue(config, file, { overrides: sets, catalog });
-  if (!res.ok) return { ok: false, issues: res.issues.filter((i) => i.severity === 'error') };
-  return { ok: true, config: res.config, issues: res.issues };
+  const issues = res.issues.map((i) => (i.file === file && sets.some((set) => touches(set, i.pointer)) ? { ...i, file: OVERRIDE_SOURCE } : i));
+  if (!res.ok) return { ok: false, issues: issues.filter((i) => i.severity === 'error') };
+  return { ok: true, config: res.config, issues };
+}
+
+/** Whether an issue at `pointer` is about the value `set` gave (one path is a prefix of the other): it is then the command line's, not the run's. */
+function touches(set: string, pointer: readonly string[]): boolean {
+  const p = splitOverridePath(set.slice(0, Math.max(0, set.indexOf('='))).trim());
+  const n = Math.min(p.length, pointer.length);
+  return p.slice(0, n).every((seg, k) => seg === pointer[k]);
 }

@@ -36,6 +36,7 @@ test('a refused key names the key and why; a bad value gets the schema\'s error 
   const bad = applyEvalOverrides(la.config, ['data.preprocess.resize=[0,14]'], la.file);
   assert.equal(bad.ok, false);
   assert.equal(bad.issues[0].path, 'data.preprocess.resize[0]');
+  assert.equal(bad.issues[0].file, '--set');
   const unknown = applyEvalOverrides(la.config, ['data.preprocess.rezise=[14,14]'], la.file);
   assert.equal(unknown.ok, false);
   assert.match(unknown.issues[0].fix, /did you mean `data.preprocess.resize`/);
