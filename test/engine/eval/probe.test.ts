@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROBE_NAMES, probeJsonLine, probeTrainedLa } from '../../../src/engine/eval/probe';
 import { ReferenceRunner } from '../../../src/engine/model/reference-runner';
+import { evaluateTrainedLa } from '../../../src/engine/eval/evaluate-checkpoint';
 import { Rollout, RolloutRunner } from '../../../src/engine/model/rollout-runner';
 import { VsmlModelConfig } from '../../../src/engine/model/config';
 import { tinyTrainedLa } from '../../helpers/tiny-la';
@@ -61,7 +62,6 @@ test('vsml probe runs every probe on the evaluation stream and each probe change
 
 test('the baseline probe is exactly what vsml eval reports for the learned LA', async () => {
   const la = tinyTrainedLa();
-  const { evaluateTrainedLa } = await import('../../../src/engine/eval/evaluate-checkpoint');
   const rows = await evaluateTrainedLa(la, new ReferenceRunner(), { datasets: ['mnist'], length: 5, episodes: 2, baselines: false });
   const report = await probeTrainedLa(la, new ReferenceRunner(), { dataset: 'mnist', length: 5, episodes: 2 });
   assert.equal(report.probes[0].meanAccuracy, rows[0].methods.learned.meanAccuracy);
