@@ -90,7 +90,7 @@ export interface ExperimentConfig {
   };
   checkpoint: { frequency: number };
   summary: { frequency: number };
-  random_dataset: { size: number; target_count: number; img_size: number[] };
+  random_dataset: { size: number; target_count: number; img_size: number[]; table: 'per_episode' | 'fixed' };
   sum_dataset: { input_size: number[] };
   engine: {
     path: 'auto' | 'fused' | 'tfjs' | 'reference';

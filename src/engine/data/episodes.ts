@@ -150,16 +150,18 @@ function randomDataset(stats: DatasetStats, opts: DatasetOptions): EpisodeDatase
   return {
     name: 'random', source: 'generated', inputSize: p.outSize, numClasses,
     size: () => Infinity,
-    fill(_split, count, rng, inputs, inputOffset, labels, labelOffset) {
-      // A fresh table per episode; as in the reference, class filtering shrinks the table.
+    fill(split, count, rng, inputs, inputOffset, labels, labelOffset) {
+      // A fresh table per episode (or the split's fixed one); as in the reference, class filtering shrinks the table.
+      const fixed = ro.table === 'fixed';
+      const tableRng = fixed ? new Rng(opts.preprocess?.seed ?? 0, `random/table/${split}`) : rng;
       let keep: number[] = [];
-      let task = drawRandomTask(ro, rng);
+      let task = drawRandomTask(ro, tableRng);
       for (let tries = 0; ; tries++) {
         keep = [];
         for (let i = 0; i < ro.size; i++) if (map[task.labels[i]] >= 0) keep.push(i);
         if (keep.length > 0) break;
-        check(tries < 1000, 'data.filter_classes', 'random tables never contain the kept classes', 'raise random_dataset.size');
-        task = drawRandomTask(ro, rng);
+        check(tries < 1000, 'data.filter_classes', fixed ? 'the fixed random table holds none of the kept classes' : 'random tables never contain the kept classes', 'raise random_dataset.size');
+        task = drawRandomTask(ro, tableRng);
       }
       const table = new Float32Array(keep.length * p.outSize); // [kept, D]
       keep.forEach((i, j) => p.apply(task.images, i * pix, table, j * p.outSize));

@@ -25,7 +25,7 @@ export function datasetOptionsFromConfig(cfg: ExperimentConfig, numOutputs: numb
     preprocess,
     filterClasses: cfg.data.filter_classes,
     datasetStats: p.dataset_stats,
-    randomDataset: { size: cfg.random_dataset.size, targetCount: cfg.random_dataset.target_count, imgSize: cfg.random_dataset.img_size },
+    randomDataset: { size: cfg.random_dataset.size, targetCount: cfg.random_dataset.target_count, imgSize: cfg.random_dataset.img_size, table: cfg.random_dataset.table },
     sumDataset: { inputSize: cfg.sum_dataset.input_size },
     numOutputs,
   };

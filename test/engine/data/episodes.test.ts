@@ -98,6 +98,22 @@ test('random: a fresh memorization table per episode; same input, same label', (
   assert.notEqual(other.inputs[0], ep.inputs[0]);
 });
 
+test('random with table fixed (the reference\'s task): every episode of a split draws from one table, seeded; the splits differ', () => {
+  const opts = { preprocess: { ...pre7, seed: 11 }, randomDataset: { size: 5, targetCount: 4, imgSize: [28, 28, 1], table: 'fixed' as const } };
+  const rows = (ep: { inputs: Float32Array | Float64Array }, T: number) => new Set(Array.from({ length: T }, (_, t) => Array.from(ep.inputs.subarray(t * 49, t * 49 + 3)).join(',')));
+  const ds = openDataset('random', opts);
+  const a = rows(sampleEpisode(ds, 'train', 80, 1, new Rng(3)), 80);
+  const b = rows(sampleEpisode(ds, 'train', 80, 1, new Rng(4)), 80);
+  assert.ok(a.size <= 5);
+  assert.deepEqual([...b].filter((r) => !a.has(r)), [], 'another episode draws from the same table');
+  const again = rows(sampleEpisode(openDataset('random', opts), 'train', 80, 1, new Rng(5)), 80);
+  assert.deepEqual([...again].filter((r) => !a.has(r)), [], 'the same seed gives the same table after a restart');
+  const test = rows(sampleEpisode(ds, 'test', 80, 1, new Rng(3)), 80);
+  assert.equal([...test].filter((r) => a.has(r)).length, 0, 'the held-out split has its own table');
+  const otherSeed = rows(sampleEpisode(openDataset('random', { ...opts, preprocess: { ...pre7, seed: 12 } }), 'train', 80, 1, new Rng(3)), 80);
+  assert.equal([...otherSeed].filter((r) => a.has(r)).length, 0);
+});
+
 test('sum: label is whether the image sums to >= 0', () => {
   const ds = openDataset('sum', { sumDataset: { inputSize: [4, 4] } });
   assert.equal(ds.numClasses, 2);
