@@ -184,6 +184,16 @@ export function semanticChecks(
     issue(['model', 'vsml_rnn', 'separate_backward_rnn'], '`separate_backward_rnn` has no effect without `backward_pass`',
       'set "backward_pass": true, or remove separate_backward_rnn', 'no-effect', 'warning');
   }
+  const pre = cfg.data?.preprocess;
+  if (!bad(['data', 'preprocess']) && pre && !pre.rand_proj) {
+    for (const key of ['rand_proj_pool', 'rand_proj_share'] as const) {
+      if (pre[key] !== undefined && pre[key] !== schemaAt(['data', 'preprocess', key])?.default)
+        issue(['data', 'preprocess', key], `\`data.preprocess.${key}\` has no effect without \`rand_proj\``, `set "rand_proj": true, or remove ${key}`, 'no-effect', 'warning');
+    }
+  } else if (!bad(['data', 'preprocess']) && pre && pre.rand_proj_share !== undefined && pre.rand_proj_share !== 1 && !pre.rand_proj_pool) {
+    issue(['data', 'preprocess', 'rand_proj_share'], '`data.preprocess.rand_proj_share` has no effect without a `rand_proj_pool`: one fixed projection applies to every episode',
+      'set rand_proj_pool (e.g. 16), or remove rand_proj_share', 'no-effect', 'warning');
+  }
 
   // --- truncated / persistent ES: slices of the training episodes (backprop's truncated BPTT may run past the end: whole episodes)
   const TRUNC: Pointer = ['optimizer', 'truncation'];

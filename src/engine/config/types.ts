@@ -44,6 +44,10 @@ export interface ExperimentConfig {
       pad: { input: number[] | null; output: number[] | null };
       resize: [number, number] | null;
       rand_proj: boolean;
+      /** Ours: 0 = one fixed projection; K >= 1 = each episode draws one of K seeded projections. */
+      rand_proj_pool: number;
+      /** Ours: with a pool, the share of episodes projected. */
+      rand_proj_share: number;
       shuffle: boolean;
     };
   };

@@ -5,6 +5,7 @@ import { DEFAULT_RANDOM_DATASET, DEFAULT_SUM_DATASET, RandomDatasetOptions, SumD
 import { DEFAULT_PREPROCESS, DatasetStats, PreprocessOptions, Preprocessor, buildPreprocessor, preprocessKey } from './preprocess';
 import { DataLocation, ImageSource, Split, resolveDataset } from './registry';
 import { valueScale } from './idx';
+import { withProjectionPool } from './projection-pool';
 
 /**
  * Datasets as the meta-learner sees them: preprocessed, class-filtered, split into meta-train
@@ -200,6 +201,12 @@ function sumDataset(stats: DatasetStats, opts: DatasetOptions): EpisodeDataset {
 
 /** Opens a dataset by config name (`mnist`, `fashion_mnist`, `idx:<dir>`, `images:<dir>`, `csv:<file>`, `random`, `sum`, ...). */
 export function openDataset(name: string, opts: DatasetOptions = {}): EpisodeDataset {
+  const pre = opts.preprocess;
+  if (pre?.randProj && (pre.randProjPool ?? 0) > 0) {
+    // A pool: the dataset without projection, each episode projected by one of the pool's matrices.
+    const base = openDataset(name, { ...opts, preprocess: { ...pre, randProj: false, randProjPool: 0 } });
+    return withProjectionPool(base, { pool: pre.randProjPool!, share: pre.randProjShare ?? 1, seed: pre.seed });
+  }
   const src = resolveDataset(name, opts);
   if (src.kind === 'images') return imageDataset(src, opts);
   return src.name === 'random' ? randomDataset(src.stats, opts) : sumDataset(src.stats, opts);

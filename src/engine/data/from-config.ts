@@ -19,6 +19,8 @@ export function datasetOptionsFromConfig(cfg: ExperimentConfig, numOutputs: numb
     randProj: p.rand_proj,
     shuffle: p.shuffle,
     seed: cfg.seed,
+    randProjPool: p.rand_proj_pool,
+    randProjShare: p.rand_proj_share,
   };
   return {
     ...(cfg.data.dir ? { dataDir: cfg.data.dir } : {}),

@@ -73,7 +73,7 @@ export const PROBE_SETS: Readonly<Record<ProbeName, (cfg: ExperimentConfig) => s
   size21: size(21),
   size32: size(32),
   size48: size(48),
-  randomProjection: (cfg) => ['data.preprocess.rand_proj=true', 'data.preprocess.shuffle=false', `seed=${probeSeed(cfg)}`],
+  randomProjection: (cfg) => ['data.preprocess.rand_proj=true', 'data.preprocess.rand_proj_pool=0', 'data.preprocess.shuffle=false', `seed=${probeSeed(cfg)}`],
   shuffled: (cfg) => ['data.preprocess.shuffle=true', 'data.preprocess.rand_proj=false', `seed=${probeSeed(cfg)}`],
 };
 
