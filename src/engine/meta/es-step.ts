@@ -5,7 +5,7 @@ import { initialState } from '../model/init';
 import { Rollout, RolloutResult, RolloutRunner } from '../model/rollout-runner';
 import { stopPoint } from '../stop';
 import { AdamOptions, AdamState, adamStep, globalNorm } from '../optim/adam';
-import { EpisodeSampler } from './episode-sampler';
+import { EpisodeSampler, modelForEpisode } from './episode-sampler';
 import { episodeLoss, esGradient, EsPairResult, perturb } from './es-gradient';
 
 export interface EsOptions {
@@ -76,21 +76,32 @@ export async function esStep(
   const D = theta.length;
   const rollouts: Rollout[] = [];
   const eps: Float64Array[] = [];
+  // Episodes of a task distribution keep their own sizes: rollouts are grouped by network, one runner call per size.
+  const groups = new Map<string, { model: VsmlModelConfig; indices: number[] }>();
   const T = opt.episodeLengths && opt.episodeLengths.length > 0 ? opt.episodeLengths[rng.int(opt.episodeLengths.length)] : opt.episodeLength;
   for (let k = 0; k < opt.pairs; k++) {
     const e = new Float64Array(D);
     rng.fillNormal(e);
     eps.push(e);
     const episode = sample(rng, T, cfg.batchSize);
-    const state = broadcastState(initialState(cfg, rng), cfg.batchSize);
+    const model = modelForEpisode(cfg, episode);
+    const state = broadcastState(initialState(model, rng), model.batchSize);
     const [plus, minus] = perturb(theta, e, opt.sigma);
     rollouts.push({ theta: plus, episode, initialState: state }, { theta: minus, episode, initialState: state });
+    const key = model.layerSizes.join('x');
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { model, indices: [] }));
+    g.indices.push(2 * k, 2 * k + 1);
   }
-  const results: RolloutResult[] = [];
-  const perCall = rolloutsPerRunnerCall(cfg, T, runner.threads);
-  for (let i = 0; i < rollouts.length; i += perCall) {
-    await stopPoint(signal);
-    results.push(...(await runner.run(cfg, rollouts.slice(i, i + perCall))));
+  const results: RolloutResult[] = new Array(rollouts.length);
+  for (const { model, indices } of groups.values()) {
+    const perCall = rolloutsPerRunnerCall(model, T, runner.threads);
+    for (let i = 0; i < indices.length; i += perCall) {
+      await stopPoint(signal);
+      const chunk = indices.slice(i, i + perCall);
+      const out = await runner.run(model, chunk.map((j) => rollouts[j]));
+      chunk.forEach((j, n) => (results[j] = out[n]));
+    }
   }
   const pairs: EsPairResult[] = eps.map((e, k) => ({
     eps: e,

@@ -141,7 +141,40 @@ test('a mixture draws whole episodes from each component', () => {
     if (distinct.size <= 3) fromRandom++;
   }
   assert.ok(fromRandom > 3 && fromRandom < 17, `${fromRandom} of 20 episodes from random`);
-  assert.throws(() => mixDatasets([a, openDataset('sum')]), /has 784 inputs after preprocessing but mnist has 49/);
+  assert.equal(mix.mixedShapes, false);
+  assert.equal(sampleEpisode(mix, 'train', 3, 1, new Rng(1)).shape, undefined, 'one size: no per-episode shape');
+});
+
+test('a mixture of sizes: each episode keeps its dataset\'s input size and classes, marked on the episode', () => {
+  const a = openDataset('mnist', { preprocess: pre7 });
+  const s = openDataset('sum', { sumDataset: { inputSize: [4, 4] } }); // 16 inputs, 2 classes
+  const mix = mixDatasets([a, s], [1, 1]);
+  assert.equal(mix.mixedShapes, true);
+  assert.equal(mix.numClasses, 10);
+  const seen = new Set<string>();
+  for (let i = 0; i < 20; i++) {
+    const ep = sampleEpisode(mix, 'train', 4, 2, new Rng(4, i));
+    assert.ok(ep.shape);
+    seen.add(`${ep.shape.inputSize}x${ep.shape.numClasses}`);
+    assert.equal(ep.inputs.length, 4 * 2 * ep.shape.inputSize);
+    assert.ok(Array.from(ep.labels).every((y) => y < ep.shape!.numClasses));
+  }
+  assert.deepEqual([...seen].sort(), ['16x2', '49x10']);
+  // pad.output fixes the output size of every episode
+  const padded = episodeSampler(mix, 'train', 12);
+  for (let i = 0; i < 5; i++) assert.equal(padded(new Rng(4, i), 3, 1).shape!.numClasses, 12);
+  // the old fill API refuses a component of another size instead of writing past its buffer
+  const buf = new Float32Array(49);
+  let refused = 0;
+  for (let i = 0; i < 10; i++) {
+    try {
+      mix.fill('train', 1, new Rng(5, i), buf, 0, new Int32Array(1), 0);
+    } catch (e) {
+      assert.match((e as Error).message, /sum has 16 inputs, not the mixture's 49/);
+      refused++;
+    }
+  }
+  assert.ok(refused > 0 && refused < 10);
 });
 
 test('preprocessed splits are cached: the second open does not decode again', () => {
