@@ -15,6 +15,8 @@ export interface ExperimentConfig {
     dataset_weights: number[] | null;
     batch_size: number;
     episode_length: number;
+    /** A task distribution (ours): each ES pair draws one task; null = training.dataset. */
+    tasks: TrainingTask[] | null;
     /** Each meta-step draws its T from this list; null = episode_length. */
     episode_lengths: number[] | null;
     /** Antithetic pairs: a meta-step runs 2 * population_size episodes. */
@@ -119,6 +121,16 @@ export interface ExperimentConfig {
     weight_loss: number;
     clip_gradnorm: number;
   };
+}
+
+/** One meta-training task: the run's data settings with these overrides (absent = the run's). */
+export interface TrainingTask {
+  dataset?: string;
+  filter_classes?: number[] | null;
+  resize?: [number, number] | null;
+  rand_proj?: boolean;
+  shuffle?: boolean;
+  weight?: number;
 }
 
 export interface LayerSpec {

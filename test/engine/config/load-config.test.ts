@@ -396,3 +396,18 @@ test('rand_proj_pool and rand_proj_share: accepted with rand_proj, no-effect war
   bad.data = { preprocess: { rand_proj: true, rand_proj_pool: 4, rand_proj_share: 1.5 } };
   assert.equal(onlyIssue(validateConfigValue(bad, 'x', { catalog }).issues).code, 'maximum');
 });
+
+test('training.tasks: validated by the schema; a task\'s classes are checked against its dataset', () => {
+  const ok = base();
+  ok.training = { ...(ok.training as object), tasks: [{ filter_classes: [6, 2, 3] }, { resize: [14, 14], rand_proj: true, weight: 2 }, { dataset: 'random' }] };
+  const r = validateConfigValue(ok, 'x', { catalog });
+  assert.ok(r.ok && r.issues.length === 0, JSON.stringify(r.issues));
+  assert.equal(r.config.training.tasks!.length, 3);
+  const range = base();
+  range.training = { ...(range.training as object), tasks: [{ dataset: 'sum', filter_classes: [0, 3] }] };
+  const i = onlyIssue(validateConfigValue(range, 'x', { catalog }).issues);
+  assert.deepEqual([i.code, i.path], ['filter-class-out-of-range', 'training.tasks[0].filter_classes[1]']);
+  const typo = base();
+  typo.training = { ...(typo.training as object), tasks: [{ rezise: [14, 14] }] };
+  assert.equal(onlyIssue(validateConfigValue(typo, 'x', { catalog }).issues).code, 'additionalProperties');
+});
