@@ -19,7 +19,12 @@ export function formatEvalTable(rows: readonly EvalRow[]): string {
       body.push([r.dataset, String(r.length), String(r.episodes), LABEL[m], pct(res.meanAccuracy), pct(res.finalAccuracy), res.meanLoss === null ? 'n/a' : res.meanLoss.toFixed(3), res.lr === undefined ? '' : String(res.lr)]);
     }
   }
+  return formatTable(header, body);
+}
+
+/** A Markdown table with padded columns: plain text that also reads in a README. */
+export function formatTable(header: readonly string[], body: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  const line = (cells: readonly string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n');
 }

@@ -6,6 +6,7 @@ import { ProbeReport, probeJsonLine, probeTrainedLa } from '../../engine/eval/pr
 import { createRunner } from '../../engine/runner/create-runner';
 import { runnerChoice } from './train';
 import { positiveInt, withEvalOverrides } from './eval';
+import { formatTable } from '../format-table';
 
 export const PROBE_USAGE = `vsml probe <run-folder|checkpoint.json> --dataset NAME|idx:<dir>|images:<dir>|csv:<file> [--json]
            [--episodes K] [--length T] [--set path=value ...] [--data-dir DIR] [--path ...] [--backend ...] [--threads N]
@@ -28,9 +29,7 @@ export function formatProbeTable(r: ProbeReport): string {
   const header = ['probe', 'classes', 'inputs', 'chance', 'mean acc', 'final acc', 'setting'];
   const body = r.probes.map((p) => [p.name, p.classes === null ? '' : String(p.classes), p.inputSize === null ? '' : String(p.inputSize),
     p.classes === null ? '' : pct(1 / p.classes), pct(p.meanAccuracy), pct(p.finalAccuracy), p.skipped ? `not applicable: ${p.skipped}` : p.sets.join(' ')]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n');
+  return formatTable(header, body);
 }
 
 export async function probeCommand(argv: string[], out: (s: string) => void): Promise<number> {
