@@ -60,7 +60,7 @@ export async function evalCommand(argv: string[], out: (s: string) => void): Pro
     if (idxStats !== 'training' && idxStats !== 'own') throw new EngineError('--idx-stats', `is "${idxStats}"`, 'use training (the meta-training data\'s mean/std) or own (the folder\'s)');
     la.config.data.preprocess.idx_stats = idxStats;
   }
-  withEvalOverrides(la, values.set!);
+  withEvalOverrides(la, values.set!, values.dataset!.length > 0 ? values.dataset! : undefined);
   const datasets = values.dataset!.length > 0 ? values.dataset! : la.config.evaluation.datasets;
   const runner = await createRunner(runnerChoice(la.config, values), (m) => void process.stderr.write(`${m}\n`));
   try {
@@ -91,10 +91,10 @@ export async function evalCommand(argv: string[], out: (s: string) => void): Pro
 }
 
 /** Applies `--set` to the trained LA's config (in place), printing warnings; throws ConfigErrors when refused or invalid. */
-export function withEvalOverrides(la: TrainedLa, sets: readonly string[]): void {
+export function withEvalOverrides(la: TrainedLa, sets: readonly string[], datasets: readonly string[] | undefined): void {
   if (sets.length === 0) return;
   // No dataset catalog: the meta-training data need not be on this machine to evaluate (the datasets evaluated are opened anyway).
-  const res = applyEvalOverrides(la.config, sets, la.file);
+  const res = applyEvalOverrides(la.config, sets, la.file, { datasets });
   if (!res.ok) throw new ConfigErrors(res.issues);
   for (const i of res.issues) process.stderr.write(`${formatIssue(i)}\n`);
   la.config = res.config;

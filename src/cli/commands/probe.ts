@@ -54,7 +54,7 @@ export async function probeCommand(argv: string[], out: (s: string) => void): Pr
   }
   if (!values.dataset) throw new EngineError('--dataset', 'is missing', 'name the dataset to probe, e.g. --dataset mnist or --dataset idx:<dir>');
   const la = openTrainedLa(resolve(positionals[0]));
-  withEvalOverrides(la, values.set!);
+  withEvalOverrides(la, values.set!, [values.dataset]);
   if (values['data-dir']) la.config = { ...la.config, data: { ...la.config.data, dir: values['data-dir'] } };
   const runner = await createRunner(runnerChoice(la.config, values), (m) => void process.stderr.write(`${m}\n`));
   try {

@@ -35,6 +35,12 @@ export function frozenAtEvaluation(set: string): string | undefined {
   return FROZEN.find((f) => path === f.prefix || path.startsWith(`${f.prefix}.`))?.why;
 }
 
+export interface EvalOverrideOptions {
+  /** The datasets the evaluation will run on (`vsml eval --dataset`, the probed dataset): the checks judge these, not the run's evaluation.datasets. */
+  readonly datasets?: readonly string[];
+  readonly catalog?: DatasetCatalog;
+}
+
 export type EvalOverrideResult =
   | { readonly ok: true; readonly config: ExperimentConfig; readonly issues: readonly ConfigIssue[] }
   | { readonly ok: false; readonly issues: readonly ConfigIssue[] };
@@ -44,7 +50,7 @@ export type EvalOverrideResult =
  * meta-training are refused (naming why), the rest are applied and the result validated by the
  * schema and the semantic checks exactly as `vsml train --set` is. Never throws for bad input.
  */
-export function applyEvalOverrides(config: ExperimentConfig, sets: readonly string[], file: string, catalog?: DatasetCatalog): EvalOverrideResult {
+export function applyEvalOverrides(config: ExperimentConfig, sets: readonly string[], file: string, options: EvalOverrideOptions = {}): EvalOverrideResult {
   const refused: ConfigIssue[] = [];
   for (const set of sets) {
     const why = frozenAtEvaluation(set);
@@ -56,7 +62,9 @@ export function applyEvalOverrides(config: ExperimentConfig, sets: readonly stri
   }
   if (refused.length > 0) return { ok: false, issues: refused };
   if (sets.length === 0) return { ok: true, config, issues: [] };
-  const res = validateConfigValue(config, file, { overrides: sets, catalog });
+  // Judge the overrides against the datasets to be evaluated (e.g. a class subset of mnist is fine though the run also evaluated sum).
+  const judged = options.datasets ? { ...config, evaluation: { ...config.evaluation, datasets: [...options.datasets] } } : config;
+  const res = validateConfigValue(judged, file, { overrides: sets, catalog: options.catalog });
   const issues = res.issues.map((i) => (i.file === file && sets.some((set) => touches(set, i.pointer)) ? { ...i, file: OVERRIDE_SOURCE } : i));
   if (!res.ok) return { ok: false, issues: issues.filter((i) => i.severity === 'error') };
   return { ok: true, config: res.config, issues };

@@ -107,7 +107,7 @@ export async function probeTrainedLa(la: TrainedLa, runner: RolloutRunner, opts:
       probes.push({ name, sets, meanAccuracy: null, finalAccuracy: null, classes: null, inputSize: null, skipped });
       continue;
     }
-    const res = applyEvalOverrides(la.config, sets, la.file, opts.catalog);
+    const res = applyEvalOverrides(la.config, sets, la.file, { datasets: [opts.dataset], catalog: opts.catalog });
     if (!res.ok) throw new EngineError('', `probe ${name} (${sets.join(' ')}) is not a valid evaluation of this run: ${res.issues.map(formatIssue).join('; ')}`, 'report this: the probes should fit every run', la.file);
     opts.onProbe?.(name);
     const { dataset, learned } = await evaluateLearnedOn(la, runner, res.config, opts.dataset, spec);

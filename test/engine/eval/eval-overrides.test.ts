@@ -56,3 +56,11 @@ test('the learned LA runs on the overridden input size (14x14 = 196 inputs) with
   assert.equal(rows.length, 1);
   assert.deepEqual(seen, [196, 196]);
 });
+
+test('overrides are judged against the datasets to be evaluated, not every dataset the run evaluated', () => {
+  const la = tinyTrainedLa({ evaluation: { datasets: ['mnist', 'sum'], episode_length: 6, count: 2, seed: 5 } });
+  const all = applyEvalOverrides(la.config, ['data.filter_classes=[0,1,2]'], la.file);
+  assert.equal(all.ok, false, 'sum has no class 2');
+  const mnist = applyEvalOverrides(la.config, ['data.filter_classes=[0,1,2]'], la.file, { datasets: ['mnist'] });
+  assert.ok(mnist.ok);
+});

@@ -88,3 +88,11 @@ test('probes that do not apply are null with the reason: classes on a 2-class ta
   assert.deepEqual(Object.keys(line.probes), [...PROBE_NAMES]);
   assert.equal(line.probes.size21, null);
 });
+
+test('a run that also evaluated a 2-class task (sum) can still be probed with 3 and 5 classes of mnist', async () => {
+  const la = tinyTrainedLa({ evaluation: { datasets: ['mnist', 'sum'], episode_length: 6, count: 2, seed: 5 } });
+  const report = await probeTrainedLa(la, new ReferenceRunner(), { dataset: 'mnist', length: 3, episodes: 1 });
+  const p = Object.fromEntries(report.probes.map((r) => [r.name, r]));
+  assert.equal(p.classes3.classes, 3);
+  assert.equal(p.classes5.classes, 5);
+});
