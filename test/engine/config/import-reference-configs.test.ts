@@ -65,9 +65,9 @@ test('invariances.yaml: the per-worker rand_proj x resize x class subsets become
   const tasks = r.config.training.tasks!;
   // launch.py: rank r takes rand_proj[r % 2], resize[(r / 2) % 3], filter_classes[(r / 6) % 12]: 72 distinct workers in a period
   assert.equal(tasks.length, 72);
-  assert.deepEqual(tasks[0], { filter_classes: [6, 2, 3], resize: null, rand_proj: false });
-  assert.deepEqual(tasks[3], { filter_classes: [6, 2, 3], resize: [14, 14], rand_proj: true });
-  assert.deepEqual(tasks[71], { filter_classes: [3, 6, 2, 9, 1, 0, 8], resize: [32, 32], rand_proj: true });
+  assert.deepEqual(tasks[0], { filter_classes: [6, 2, 3], resize: null, rand_proj: false, weight: 1 });
+  assert.deepEqual(tasks[3], { filter_classes: [6, 2, 3], resize: [14, 14], rand_proj: true, weight: 1 });
+  assert.deepEqual(tasks[71], { filter_classes: [3, 6, 2, 9, 1, 0, 8], resize: [32, 32], rand_proj: true, weight: 1 });
   assert.equal(new Set(tasks.map((t) => JSON.stringify(t.filter_classes))).size, 12);
   assert.equal(r.config.data.preprocess.rand_proj_pool, IMPORTED_PROJECTION_POOL);
   assert.equal(r.config.training.population_size, 1024);
