@@ -9,6 +9,7 @@ import { fixtureCommand, FIXTURE_USAGE } from './commands/fixture';
 import { datasetsCommand, DATASETS_USAGE } from './commands/datasets';
 import { trainCommand, TRAIN_USAGE } from './commands/train';
 import { evalCommand, EVAL_USAGE } from './commands/eval';
+import { probeCommand, PROBE_USAGE } from './commands/probe';
 import { importCommand, IMPORT_USAGE } from './commands/import';
 import { checkCommand, CHECK_USAGE } from './commands/check';
 import { exportCommand, EXPORT_USAGE } from './commands/export';
@@ -28,6 +29,8 @@ ${WORKER_USAGE}
 ${CHECK_USAGE}
 
 ${EVAL_USAGE}
+
+${PROBE_USAGE}
 
 ${EXPORT_USAGE}
 
@@ -53,6 +56,7 @@ const COMMANDS: Record<string, Command> = {
   worker: workerCommand,
   check: checkCommand,
   eval: evalCommand,
+  probe: probeCommand,
   export: exportCommand,
   runs: runsCommand,
   stop: stopCommand,

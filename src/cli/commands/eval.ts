@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { EngineError } from '../../engine/errors';
-import { evaluateTrainedLa, openTrainedLa } from '../../engine/eval/evaluate-checkpoint';
+import { TrainedLa, evaluateTrainedLa, openTrainedLa } from '../../engine/eval/evaluate-checkpoint';
 import { createRunner } from '../../engine/runner/create-runner';
 import { runnerChoice } from './train';
 import { formatEvalTable } from '../format-table';
@@ -10,20 +10,26 @@ import { resolveDataset } from '../../engine/data/registry';
 import { formatEvalOutput } from '../../protocol/eval-output';
 import { EVAL_SOURCES, type EvalSource } from '../../protocol/run-records';
 import { recordEvaluation, runFolderOf } from '../../engine/runs/record-evaluation';
+import { applyEvalOverrides } from '../../engine/eval/eval-overrides';
+import { formatIssue } from '../../engine/config/issues';
+import { ConfigErrors } from '../load-experiment';
 
 export const EVAL_USAGE = `vsml eval <run-folder|checkpoint.json> --dataset NAME|idx:<dir>|images:<dir>|csv:<file> [--dataset ...] [--episodes K] [--length T ...]
-          [--json] [--record] [--no-baselines] [--idx-stats training|own] [--data-dir DIR] [--path ...] [--backend ...] [--threads N]
+          [--set path=value ...] [--json] [--record] [--no-baselines] [--idx-stats training|own] [--data-dir DIR] [--path ...] [--backend ...] [--threads N]
   Evaluates a meta-learned learning algorithm online (predict, then see the label) on K held-out
   episodes of T steps, beside the untrained LA and online SGD/Adam with tuned learning rates.
   --length may be repeated (--length 50 --length 500); default: the run's evaluation.lengths or episode_length.
   Your own data: idx:<dir> (IDX files), images:<dir> (PNG/JPEG, one subfolder per class), csv:<file>
   (a label column plus pixel or feature columns; csv:<file>#label=<column>&shape=flat); see docs/datasets.md.
+  --set data.preprocess.resize=[14,14] evaluates under another preprocessing or data setting (data.*, evaluation.*,
+  random_dataset.*, sum_dataset.*, baselines.*, engine.*, seed: the seed of a fixed shuffle/rand_proj), validated as
+  vsml train --set is; model.*, training.*, optimizer.* and the like were fixed by meta-training and are refused.
   --idx-stats: standardize idx:, images: and csv: pixel data with the meta-training data's mean/std (default) or its own.
   --json prints one line per dataset, an eval.jsonl row (docs/contracts.md §5).
   --record appends the results to the run's eval.jsonl (marked "source": "cli", with the checkpoint's
   step and the time), so the metrics panel and "vsml export --csv --eval" show them with the run's own.`;
 
-const positiveInt = (v: string | undefined, flag: string, dflt: number): number => {
+export const positiveInt = (v: string | undefined, flag: string, dflt: number): number => {
   if (v === undefined) return dflt;
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new EngineError(flag, `must be a positive integer, got ${v}`, `e.g. ${flag} ${dflt}`);
@@ -36,6 +42,7 @@ export async function evalCommand(argv: string[], out: (s: string) => void): Pro
     allowPositionals: true,
     options: {
       dataset: { type: 'string', multiple: true, default: [] },
+      set: { type: 'string', multiple: true, default: [] },
       episodes: { type: 'string' },
       length: { type: 'string', multiple: true, default: [] },
       json: { type: 'boolean', default: false },
@@ -64,6 +71,7 @@ export async function evalCommand(argv: string[], out: (s: string) => void): Pro
     if (idxStats !== 'training' && idxStats !== 'own') throw new EngineError('--idx-stats', `is "${idxStats}"`, 'use training (the meta-training data\'s mean/std) or own (the folder\'s)');
     la.config.data.preprocess.idx_stats = idxStats;
   }
+  withEvalOverrides(la, values.set!, values.dataset!.length > 0 ? values.dataset! : undefined);
   const datasets = values.dataset!.length > 0 ? values.dataset! : la.config.evaluation.datasets;
   const runner = await createRunner(runnerChoice(la.config, values), (m) => void process.stderr.write(`${m}\n`));
   try {
@@ -89,10 +97,20 @@ export async function evalCommand(argv: string[], out: (s: string) => void): Pro
     } else {
       // Your own data: say what was read (classes, size, split), so a wrong folder shows at once.
       const own = datasets.filter(isUserDatasetName).map((d) => `${d}: ${resolveDataset(d, { dataDir: values['data-dir'] ?? la.config.data.dir ?? undefined }).source}\n`);
-      out(`Learned LA from ${la.file} (meta-step ${la.checkpoint.step}), runner ${runner.name}/${runner.backend}:\n${own.join('')}${formatEvalTable(rows)}\n`);
+      out(`Learned LA from ${la.file} (meta-step ${la.checkpoint.step}), runner ${runner.name}/${runner.backend}${values.set!.length ? `, with ${values.set!.map((s) => `--set ${s}`).join(' ')}` : ''}:\n${own.join('')}${formatEvalTable(rows)}\n`);
     }
     return 0;
   } finally {
     await runner.dispose();
   }
+}
+
+/** Applies `--set` to the trained LA's config (in place), printing warnings; throws ConfigErrors when refused or invalid. */
+export function withEvalOverrides(la: TrainedLa, sets: readonly string[], datasets: readonly string[] | undefined): void {
+  if (sets.length === 0) return;
+  // No dataset catalog: the meta-training data need not be on this machine to evaluate (the datasets evaluated are opened anyway).
+  const res = applyEvalOverrides(la.config, sets, la.file, { datasets });
+  if (!res.ok) throw new ConfigErrors(res.issues);
+  for (const i of res.issues) process.stderr.write(`${formatIssue(i)}\n`);
+  la.config = res.config;
 }

@@ -2,7 +2,7 @@ import { check } from '../errors';
 import { Rng } from '../random';
 import { VsmlModelConfig, numLayers } from '../model/config';
 import { initialState } from '../model/init';
-import { EpisodeSampler } from '../meta/episode-sampler';
+import { EpisodeSampler, requireRunShape } from '../meta/episode-sampler';
 import { activate, activateGrad, CellRule, teacherEpisode, weightsFromState } from './teacher';
 
 /**
@@ -62,7 +62,9 @@ export function cellStreams(model: VsmlModelConfig, rule: CellRule, sample: Epis
       u0[first + i] = weights[p.l][cell];
     });
     const prevErr: (Float64Array | undefined)[] = new Array(L);
-    teacherEpisode(model, rule, sample(rng, T, 1), weights, (t, s) => {
+    const episode = sample(rng, T, 1);
+    requireRunShape(model, episode, 'vsml clone');
+    teacherEpisode(model, rule, episode, weights, (t, s) => {
       picks.forEach((p, i) => {
         const k = t * cells + first + i;
         x[k] = s.inputs[p.l][p.a];

@@ -146,8 +146,10 @@ export function estimateAllocation(cfg: ExperimentConfig, catalog?: DatasetCatal
       const imageInput = pre.pad.input ? prod(pre.pad.input) : prod(shape);
       add(`one resized "${name}" image (float64 [${shape.slice(0, 2).join(', ')}])`, pre.resize ? ['data', 'preprocess', 'resize'] : inputPath, prod(shape.slice(0, 2)) * F64 * 3, prod(shape.slice(0, 2)));
       if (pre.rand_proj) {
-        add(`the random projection of "${name}" (float64 [${imageInput}, ${imageInput}])`, ['data', 'preprocess', 'rand_proj'], imageInput * imageInput * F64, imageInput * imageInput,
-          `set \`data.preprocess.rand_proj\` to false, or lower \`${pointerToPath(inputPath)}\``);
+        const pool = Math.max(1, pre.rand_proj_pool);
+        add(`the random projection${pool > 1 ? `s (a pool of ${pool})` : ''} of "${name}" (float64 [${imageInput}, ${imageInput}]${pool > 1 ? ' each' : ''})`,
+          ['data', 'preprocess', pool > 1 ? 'rand_proj_pool' : 'rand_proj'], pool * imageInput * imageInput * F64, imageInput * imageInput,
+          `set \`data.preprocess.rand_proj\` to false${pool > 1 ? ', lower `data.preprocess.rand_proj_pool`' : ''}, or lower \`${pointerToPath(inputPath)}\``);
       }
       const examples = name === 'random' ? cfg.random_dataset.size : DATASET_EXAMPLES[name];
       if (examples !== undefined) {

@@ -27,6 +27,63 @@ const OTHER_MODELS: Record<string, string> = {
   meta_rnn: 'MetaRNN', hebbian_fw: 'HebbianFW', fwp: 'FWP', fw_memory: 'FWMemory', sgd: 'SGD',
 };
 
+/**
+ * The reference's meta-learner baselines and the keys of their sections the lab's learners read
+ * (model.type keeps the reference's names; issue 14's learner interface). `use_conv` is handled
+ * apart: true needs conv layers.
+ */
+const LEARNER_SECTIONS: Record<string, { readonly section: string; readonly keys: readonly string[] }> = {
+  MetaRNN: { section: 'meta_rnn', keys: ['slow_size', 'num_micro_ticks', 'tanh_bound'] },
+  HebbianFW: { section: 'hebbian_fw', keys: ['use_oja', 'tanh_bound'] },
+  FWMemory: { section: 'fw_memory', keys: ['slow_size', 'memory_size', 'tanh_bound'] },
+};
+
+/** Datasets of the reference the lab cannot load, and what is missing for them. */
+const MISSING_DATASETS: Record<string, string> = {
+  cifar10: 'CIFAR-10 needs a loader for its 32x32 colour images and the conv VSML layers the paper used on it, which VS-ML Lab does not have yet',
+  omniglot_fewshot: 'the Omniglot few-shot task needs an Omniglot loader, the few-shot episode builder (classes per episode, test_last) and conv VSML layers, which VS-ML Lab does not have yet',
+  omniglot: 'Omniglot needs a loader VS-ML Lab does not have yet',
+  svhn_cropped: 'SVHN needs a loader for its 32x32 colour images, which VS-ML Lab does not have yet',
+};
+
+/** Projections per pool when the reference split `rand_proj` over its workers (each held its own matrix). */
+export const IMPORTED_PROJECTION_POOL = 16;
+
+/** Per-worker splits that become training.tasks (a task keeps its own sizes), and the task key each sets. */
+const TASK_SPLITS: Record<string, string> = {
+  'training.dataset': 'dataset', 'data.preprocess.rand_proj': 'rand_proj', 'data.preprocess.resize': 'resize', 'data.filter_classes': 'filter_classes',
+};
+
+interface MpiSplit {
+  readonly key: string;
+  readonly options: readonly unknown[];
+  readonly repeat: number;
+}
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/**
+ * The reference's workers as tasks: worker r takes option (r / repeat) mod n of every split
+ * (launch.py), so one period of lcm(repeat x n) workers holds every combination the run used, each
+ * as often as the launcher gave it. Identical tasks are merged into one with a weight.
+ */
+export function workerTasks(splits: readonly MpiSplit[]): { task: Record<string, unknown>; weight: number }[] {
+  const period = splits.reduce((p, s) => {
+    const n = s.repeat * Math.max(1, s.options.length);
+    return (p / gcd(p, n)) * n;
+  }, 1);
+  const byKey = new Map<string, { task: Record<string, unknown>; weight: number }>();
+  for (let r = 0; r < Math.min(period, 100_000); r++) {
+    const task: Record<string, unknown> = {};
+    for (const s of splits) task[TASK_SPLITS[s.key]] = s.options[Math.floor(r / s.repeat) % s.options.length];
+    const k = JSON.stringify(task);
+    const seen = byKey.get(k);
+    if (seen) seen.weight++;
+    else byKey.set(k, { task, weight: 1 });
+  }
+  return [...byKey.values()];
+}
+
 /** Reference keys that only steer its launcher, wandb or tf.data; nothing to carry over. */
 const LAUNCHER_ONLY: Record<string, string> = {
   'checkpoint.with_step': 'VS-ML Lab always keeps numbered checkpoints and latest.json',
@@ -88,10 +145,51 @@ export function importReferenceConfig(sources: readonly (string | YamlSource)[])
 
   const modelType = isObj(merged.model) ? merged.model.type : undefined;
 
+  // --- the reference's per-worker splits (mpi_split): a mixture, a projection pool, or tasks
+  const splits: MpiSplit[] = [];
+  const findSplits = (v: unknown, pointer: string[]): void => {
+    if (!isObj(v)) return;
+    if ('mpi_split' in v) {
+      const options = Array.isArray(v.mpi_split) ? v.mpi_split : [v.mpi_split];
+      const repeat = Number.isInteger(v.mpi_repeat) && (v.mpi_repeat as number) > 0 ? (v.mpi_repeat as number) : 1;
+      splits.push({ key: pointer.join('.'), options, repeat });
+      return;
+    }
+    for (const [k, x] of Object.entries(v)) findSplits(x, [...pointer, k]);
+  };
+  findSplits(merged, []);
+  const handledSplits = new Set<string>();
+  const perTask = splits.filter((sp) => TASK_SPLITS[sp.key]);
+  const pointerOf = (key: string): string[] => key.split('.');
+  if (perTask.some((sp) => sp.key === 'data.preprocess.resize' || sp.key === 'data.filter_classes')) {
+    // Class subsets or sizes differ between workers: one task per worker configuration, each with its own sizes.
+    const tasks = workerTasks(perTask);
+    put(['training', 'tasks'], tasks.map(({ task, weight }) => (weight === 1 ? task : { ...task, weight })));
+    for (const sp of perTask) handledSplits.add(sp.key);
+    const projected = tasks.some(({ task }) => task.rand_proj === true);
+    if (projected) put(['data', 'preprocess', 'rand_proj_pool'], IMPORTED_PROJECTION_POOL);
+    note(['training', 'tasks'], `per-worker ${perTask.map((sp) => sp.key).join(', ')} (mpi_split) became ${tasks.length} training.tasks, one per worker configuration of the launcher's period, each keeping its own input size and classes${projected ? `; projected tasks draw each episode's projection from data.preprocess.rand_proj_pool = ${IMPORTED_PROJECTION_POOL} seeded matrices (the reference gave every worker its own)` : ''}`,
+      'nothing to do; weights follow how many workers held each configuration', 'info');
+  } else {
+    const rp = perTask.find((sp) => sp.key === 'data.preprocess.rand_proj');
+    if (rp && rp.options.every((o) => typeof o === 'boolean')) {
+      const share = rp.options.filter((o) => o === true).length / rp.options.length;
+      handledSplits.add(rp.key);
+      put(['data', 'preprocess', 'rand_proj'], share > 0);
+      if (share > 0) {
+        put(['data', 'preprocess', 'rand_proj_pool'], IMPORTED_PROJECTION_POOL);
+        put(['data', 'preprocess', 'rand_proj_share'], share);
+      }
+      note(pointerOf(rp.key), `per-worker rand_proj (mpi_split ${JSON.stringify(rp.options)}) became a pool of ${IMPORTED_PROJECTION_POOL} seeded projections drawn per episode (rand_proj_pool), projecting ${Math.round(share * 100)}% of the episodes (rand_proj_share)`,
+        'set data.preprocess.rand_proj_pool to how many projections should be seen', 'info');
+    }
+  }
+
   const walk = (value: unknown, pointer: string[]): void => {
     const key = pointer.join('.');
     // a per-worker choice of the reference's MPI launcher: {mpi_split: [...], mpi_repeat: n}
     if (isObj(value) && 'mpi_split' in value) {
+      if (handledSplits.has(key)) return;
       const options = Array.isArray(value.mpi_split) ? value.mpi_split : [value.mpi_split];
       if (key === 'training.dataset') {
         put(pointer, options);
@@ -134,15 +232,55 @@ export function importReferenceConfig(sources: readonly (string | YamlSource)[])
         break;
       case 'model.type':
         if (value === 'VSMLRNN') put(pointer, value);
-        else note(pointer, `model.type ${JSON.stringify(value)} is not supported yet; only VSMLRNN is`, 'import a VSMLRNN config', 'error');
+        else if (typeof value === 'string' && LEARNER_SECTIONS[value]) {
+          put(pointer, value);
+          note(pointer, `model.type ${value}: the reference's ${value} baseline, with its section model.${LEARNER_SECTIONS[value].section}`,
+            'nothing to do (it needs the meta-learner baselines of issue 14)', 'info');
+        } else if (value === 'SGD') {
+          put(['baselines', 'enabled'], true);
+          note(pointer, 'model.type SGD (a fixed online SGD/Adam learner the reference evaluated with call: evaluate) became the lab\'s baselines: online SGD and Adam, evaluated beside the learned LA in every evaluation (`vsml eval <run>`), with learning rates tuned on meta-training episodes instead of model.sgd.lr',
+            'compare against the baselines rows of an evaluation; the learned LA in this config is the default VSML network', 'warning');
+        } else note(pointer, `model.type ${JSON.stringify(value)} is not supported yet; only VSMLRNN, MetaRNN, HebbianFW and FWMemory are`, 'import one of those configs', 'error');
         return;
+      case 'training.dataset':
+        if (typeof value === 'string' && MISSING_DATASETS[value]) {
+          note(pointer, `training.dataset ${value} is not supported: ${MISSING_DATASETS[value]}`, 'meta-train on mnist, fashion_mnist, kmnist, emnist, random, sum or your own data (idx:, images:, csv:)', 'error');
+          return;
+        }
+        break;
+      case 'evaluation.datasets':
+        if (Array.isArray(value)) {
+          const kept = value.filter((d) => !(typeof d === 'string' && MISSING_DATASETS[d]));
+          for (const d of value.filter((x) => typeof x === 'string' && MISSING_DATASETS[x]) as string[]) {
+            // the Omniglot few-shot configs exist for that task alone; elsewhere an unsupported dataset is left out of the evaluations
+            const only = kept.length === 0;
+            note(pointer, `evaluation dataset ${d} ${only ? 'is not supported' : 'was left out'}: ${MISSING_DATASETS[d]}`,
+              only ? 'evaluate on mnist, fashion_mnist, kmnist, emnist, random, sum or your own data' : 'nothing to do: the other evaluation datasets are kept', only ? 'error' : 'warning');
+          }
+          put(pointer, kept);
+          return;
+        }
+        break;
       case 'model.vsml_rnn.layer_specs':
         importLayerSpecs(value, pointer);
         return;
     }
+    if (pointer.length === 2 && pointer[0] === 'model' && OTHER_MODELS[pointer[1]] && modelType === OTHER_MODELS[pointer[1]] && LEARNER_SECTIONS[modelType]) {
+      // the selected baseline's section: the keys its learner reads; use_conv true needs conv layers
+      const { keys } = LEARNER_SECTIONS[modelType];
+      for (const [k, v] of Object.entries(isObj(value) ? value : {})) {
+        if (keys.includes(k)) put([...pointer, k], v);
+        else if (k === 'use_conv') {
+          if (v === true) note([...pointer, k], `${modelType} with use_conv: True needs conv layers, which VS-ML Lab does not have yet`, 'import a dense config (use_conv: False)', 'error');
+        } else note([...pointer, k], `${pointer[1]}.${k} has no counterpart and was dropped`, 'check that the experiment does not depend on it', 'warning');
+      }
+      return;
+    }
     if (pointer.length === 2 && pointer[0] === 'model' && OTHER_MODELS[pointer[1]]) {
       const other = OTHER_MODELS[pointer[1]];
       if (pointer[1] === 'sgd' && isObj(value) && typeof value.hidden_size === 'number') put(['baselines', 'hidden_size'], value.hidden_size);
+      if (pointer[1] === 'sgd' && modelType === 'SGD' && isObj(value) && value.use_conv === true)
+        note([...pointer, 'use_conv'], 'the SGD learner with use_conv: True needs conv layers, which VS-ML Lab does not have yet', 'import a dense config (use_conv: False)', 'error');
       const extra = pointer[1] === 'sgd' ? '; its hidden_size became baselines.hidden_size (the SGD/Adam baselines tune their own learning rates)' : '';
       // info either way: when model.type selects this model, the model.type error already says so
       note(pointer, `settings of the reference's ${other} model, which VS-ML Lab does not support yet, were dropped${extra}`,

@@ -4,7 +4,7 @@ import {
 } from './dataset-facts';
 import { ConfigIssue, makeIssue } from './issues';
 import { schemaAt } from './schema';
-import { ExperimentConfig } from './types';
+import { ExperimentConfig, trainingDatasets } from './types';
 
 /** Codes of the checks the schema cannot express; the extension keys quick fixes on them. */
 export type SemanticCode =
@@ -84,6 +84,8 @@ export function semanticChecks(
     if (typeof d === 'string') datasets.push({ name: d, at: ['training', 'dataset'] });
     else d.forEach((name, i) => datasets.push({ name, at: ['training', 'dataset', i] }));
   }
+  const tasks = bad(['training', 'tasks']) ? null : cfg.training?.tasks ?? null;
+  tasks?.forEach((t, i) => t.dataset !== undefined && datasets.push({ name: t.dataset, at: ['training', 'tasks', i, 'dataset'] }));
   if (!bad(['evaluation', 'datasets'])) cfg.evaluation.datasets.forEach((name, i) => datasets.push({ name, at: ['evaluation', 'datasets', i] }));
 
   const weights = bad(['training']) ? null : cfg.training.dataset_weights;
@@ -130,6 +132,20 @@ export function semanticChecks(
       .map((d) => ({ ...d, facts: datasetFacts(d.name, cfg, catalog) }))
       .filter((d): d is typeof d & { facts: NonNullable<typeof d.facts> } => d.facts !== undefined);
     const isTrain = (d: { at: Pointer }): boolean => d.at[0] === 'training';
+
+    // a task's filter_classes must name classes of its dataset(s)
+    tasks?.forEach((t, i) => {
+      if (!t.filter_classes || bad(['training', 'dataset'])) return;
+      for (const name of t.dataset !== undefined ? [t.dataset] : trainingDatasets(cfg)) {
+        const facts = datasetFacts(name, cfg, catalog);
+        t.filter_classes.forEach((c, k) => {
+          if (facts && c >= facts.numClasses) {
+            issue(['training', 'tasks', i, 'filter_classes', k], `class ${c} does not exist in "${name}", which has classes 0..${facts.numClasses - 1}`,
+              `use class labels below ${facts.numClasses}`, 'filter-class-out-of-range');
+          }
+        });
+      }
+    });
 
     // filter_classes must name classes that exist
     const filterReported = new Set<number>();
@@ -183,6 +199,16 @@ export function semanticChecks(
   if (!bad(['model', 'vsml_rnn']) && cfg.model.vsml_rnn.separate_backward_rnn && !cfg.model.vsml_rnn.backward_pass) {
     issue(['model', 'vsml_rnn', 'separate_backward_rnn'], '`separate_backward_rnn` has no effect without `backward_pass`',
       'set "backward_pass": true, or remove separate_backward_rnn', 'no-effect', 'warning');
+  }
+  const pre = cfg.data?.preprocess;
+  if (!bad(['data', 'preprocess']) && pre && !pre.rand_proj && !tasks?.some((t) => t.rand_proj)) {
+    for (const key of ['rand_proj_pool', 'rand_proj_share'] as const) {
+      if (pre[key] !== undefined && pre[key] !== schemaAt(['data', 'preprocess', key])?.default)
+        issue(['data', 'preprocess', key], `\`data.preprocess.${key}\` has no effect without \`rand_proj\``, `set "rand_proj": true, or remove ${key}`, 'no-effect', 'warning');
+    }
+  } else if (!bad(['data', 'preprocess']) && pre && pre.rand_proj_share !== undefined && pre.rand_proj_share !== 1 && !pre.rand_proj_pool) {
+    issue(['data', 'preprocess', 'rand_proj_share'], '`data.preprocess.rand_proj_share` has no effect without a `rand_proj_pool`: one fixed projection applies to every episode',
+      'set rand_proj_pool (e.g. 16), or remove rand_proj_share', 'no-effect', 'warning');
   }
 
   // --- truncated / persistent ES: slices of the training episodes (backprop's truncated BPTT may run past the end: whole episodes)

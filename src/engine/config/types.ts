@@ -15,6 +15,8 @@ export interface ExperimentConfig {
     dataset_weights: number[] | null;
     batch_size: number;
     episode_length: number;
+    /** A task distribution (ours): each ES pair draws one task; null = training.dataset. */
+    tasks: TrainingTask[] | null;
     /** Each meta-step draws its T from this list; null = episode_length. */
     episode_lengths: number[] | null;
     /** Antithetic pairs: a meta-step runs 2 * population_size episodes. */
@@ -44,6 +46,10 @@ export interface ExperimentConfig {
       pad: { input: number[] | null; output: number[] | null };
       resize: [number, number] | null;
       rand_proj: boolean;
+      /** Ours: 0 = one fixed projection; K >= 1 = each episode draws one of K seeded projections. */
+      rand_proj_pool: number;
+      /** Ours: with a pool, the share of episodes projected. */
+      rand_proj_share: number;
       shuffle: boolean;
     };
   };
@@ -90,7 +96,7 @@ export interface ExperimentConfig {
   };
   checkpoint: { frequency: number };
   summary: { frequency: number };
-  random_dataset: { size: number; target_count: number; img_size: number[] };
+  random_dataset: { size: number; target_count: number; img_size: number[]; table: 'per_episode' | 'fixed' };
   sum_dataset: { input_size: number[] };
   engine: {
     path: 'auto' | 'fused' | 'tfjs' | 'reference';
@@ -117,6 +123,16 @@ export interface ExperimentConfig {
     weight_loss: number;
     clip_gradnorm: number;
   };
+}
+
+/** One meta-training task: the run's data settings with these overrides (absent = the run's). */
+export interface TrainingTask {
+  dataset?: string;
+  filter_classes?: number[] | null;
+  resize?: [number, number] | null;
+  rand_proj?: boolean;
+  shuffle?: boolean;
+  weight?: number;
 }
 
 export interface LayerSpec {

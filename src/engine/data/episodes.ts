@@ -1,10 +1,11 @@
 import { EngineError, check } from '../errors';
-import { Episode } from '../model/episode';
+import type { EpisodeSampler, SampledEpisode } from '../meta/episode-sampler';
 import { Rng } from '../random';
 import { DEFAULT_RANDOM_DATASET, DEFAULT_SUM_DATASET, RandomDatasetOptions, SumDatasetOptions, checkRandomOptions, drawRandomTask, drawSumExample, proceduralShape } from './procedural';
 import { DEFAULT_PREPROCESS, DatasetStats, PreprocessOptions, Preprocessor, buildPreprocessor, preprocessKey } from './preprocess';
 import { DataLocation, ImageSource, Split, resolveDataset } from './registry';
 import { valueScale } from './idx';
+import { withProjectionPool } from './projection-pool';
 
 /**
  * Datasets as the meta-learner sees them: preprocessed, class-filtered, split into meta-train
@@ -40,6 +41,13 @@ export interface EpisodeDataset {
    * One call draws one episode's worth (a mixture picks its component once per call).
    */
   fill(split: Split, count: number, rng: Rng, inputs: Float32Array, inputOffset: number, labels: Int32Array, labelOffset: number): void;
+  /**
+   * A mixture: picks the component one episode comes from (with the episode's generator), so
+   * sampleEpisode can size the episode by it. Absent for a single dataset.
+   */
+  choose?(rng: Rng): EpisodeDataset;
+  /** A mixture whose components differ in input size or classes: each episode keeps its component's sizes. */
+  readonly mixedShapes?: boolean;
 }
 
 interface PreparedSplit {
@@ -150,16 +158,18 @@ function randomDataset(stats: DatasetStats, opts: DatasetOptions): EpisodeDatase
   return {
     name: 'random', source: 'generated', inputSize: p.outSize, numClasses,
     size: () => Infinity,
-    fill(_split, count, rng, inputs, inputOffset, labels, labelOffset) {
-      // A fresh table per episode; as in the reference, class filtering shrinks the table.
+    fill(split, count, rng, inputs, inputOffset, labels, labelOffset) {
+      // A fresh table per episode (or the split's fixed one); as in the reference, class filtering shrinks the table.
+      const fixed = ro.table === 'fixed';
+      const tableRng = fixed ? new Rng(opts.preprocess?.seed ?? 0, `random/table/${split}`) : rng;
       let keep: number[] = [];
-      let task = drawRandomTask(ro, rng);
+      let task = drawRandomTask(ro, tableRng);
       for (let tries = 0; ; tries++) {
         keep = [];
         for (let i = 0; i < ro.size; i++) if (map[task.labels[i]] >= 0) keep.push(i);
         if (keep.length > 0) break;
-        check(tries < 1000, 'data.filter_classes', 'random tables never contain the kept classes', 'raise random_dataset.size');
-        task = drawRandomTask(ro, rng);
+        check(tries < 1000, 'data.filter_classes', fixed ? 'the fixed random table holds none of the kept classes' : 'random tables never contain the kept classes', 'raise random_dataset.size');
+        task = drawRandomTask(ro, tableRng);
       }
       const table = new Float32Array(keep.length * p.outSize); // [kept, D]
       keep.forEach((i, j) => p.apply(task.images, i * pix, table, j * p.outSize));
@@ -198,6 +208,12 @@ function sumDataset(stats: DatasetStats, opts: DatasetOptions): EpisodeDataset {
 
 /** Opens a dataset by config name (`mnist`, `fashion_mnist`, `idx:<dir>`, `images:<dir>`, `csv:<file>`, `random`, `sum`, ...). */
 export function openDataset(name: string, opts: DatasetOptions = {}): EpisodeDataset {
+  const pre = opts.preprocess;
+  if (pre?.randProj && (pre.randProjPool ?? 0) > 0) {
+    // A pool: the dataset without projection, each episode projected by one of the pool's matrices.
+    const base = openDataset(name, { ...opts, preprocess: { ...pre, randProj: false, randProjPool: 0 } });
+    return withProjectionPool(base, { pool: pre.randProjPool!, share: pre.randProjShare ?? 1, seed: pre.seed });
+  }
   const src = resolveDataset(name, opts);
   if (src.kind === 'images') return imageDataset(src, opts);
   return src.name === 'random' ? randomDataset(src.stats, opts) : sumDataset(src.stats, opts);
@@ -205,44 +221,60 @@ export function openDataset(name: string, opts: DatasetOptions = {}): EpisodeDat
 
 /**
  * A mixture for meta-training: each episode comes from one component, picked with the episode's
- * generator by `weights` (uniform by default). All components must have the same input size.
+ * generator by `weights` (uniform by default). Components may differ in input size and classes:
+ * each keeps its own (V_M does not depend on layer sizes), and sampleEpisode marks such an
+ * episode with its shape so the meta-step runs it on a network of that size.
  */
 export function mixDatasets(parts: readonly EpisodeDataset[], weights?: readonly number[]): EpisodeDataset {
   check(parts.length >= 1, 'training.dataset', 'a mixture needs at least one dataset', 'list one or more dataset names');
-  parts.forEach((d, i) => check(d.inputSize === parts[0].inputSize, `training.dataset[${i}]`,
-    `${d.name} has ${d.inputSize} inputs after preprocessing but ${parts[0].name} has ${parts[0].inputSize}`,
-    'use data.preprocess.resize / pad so every dataset has the same image size'));
   const w = weights ?? parts.map(() => 1);
   check(w.length === parts.length && w.every((x) => x >= 0 && Number.isFinite(x)) && w.some((x) => x > 0), 'training.dataset_weights',
     `must be ${parts.length} non-negative numbers, not all 0, got ${JSON.stringify(w)}`, 'give one weight per dataset');
   const total = w.reduce((a, b) => a + b, 0);
+  const numClasses = Math.max(...parts.map((d) => d.numClasses));
+  const mixedShapes = parts.some((d) => d.mixedShapes || d.inputSize !== parts[0].inputSize || d.numClasses !== numClasses);
+  const choose = (rng: Rng): EpisodeDataset => {
+    let u = rng.uniform() * total;
+    let k = 0;
+    while (k < parts.length - 1 && u >= w[k]) u -= w[k++];
+    return parts[k].choose ? parts[k].choose!(rng) : parts[k];
+  };
   return {
     name: parts.map((d) => d.name).join('+'),
     source: parts.map((d) => `${d.name}: ${d.source}`).join('; '),
     inputSize: parts[0].inputSize,
-    numClasses: Math.max(...parts.map((d) => d.numClasses)),
+    numClasses,
+    mixedShapes,
     size: (split) => parts.reduce((a, d) => a + d.size(split), 0),
+    choose,
     fill(split, count, rng, inputs, inputOffset, labels, labelOffset) {
-      let u = rng.uniform() * total;
-      let k = 0;
-      while (k < parts.length - 1 && u >= w[k]) u -= w[k++];
-      parts[k].fill(split, count, rng, inputs, inputOffset, labels, labelOffset);
+      const part = choose(rng);
+      check(part.inputSize === parts[0].inputSize, 'training.dataset', `${part.name} has ${part.inputSize} inputs, not the mixture's ${parts[0].inputSize}`,
+        'draw episodes of a mixture of sizes with sampleEpisode, which sizes each by its dataset');
+      part.fill(split, count, rng, inputs, inputOffset, labels, labelOffset);
     },
   };
 }
 
 /** One episode: inputs [T, batch, A_0] (float32), labels [T, batch]. */
-export function sampleEpisode(dataset: EpisodeDataset, split: Split, length: number, batchSize: number, rng: Rng): Episode {
+export function sampleEpisode(dataset: EpisodeDataset, split: Split, length: number, batchSize: number, rng: Rng): SampledEpisode {
   check(Number.isInteger(length) && length > 0, 'training.episode_length', `must be a positive integer, got ${length}`, 'use e.g. 50');
   check(Number.isInteger(batchSize) && batchSize > 0, 'training.batch_size', `must be a positive integer, got ${batchSize}`, 'use 1');
   const count = length * batchSize;
-  const inputs = new Float32Array(count * dataset.inputSize); // [T, batch, A_0]
+  const ds = dataset.choose ? dataset.choose(rng) : dataset; // a mixture: the component of this episode
+  const inputs = new Float32Array(count * ds.inputSize); // [T, batch, A_0]
   const labels = new Int32Array(count); // [T, batch]
-  dataset.fill(split, count, rng, inputs, 0, labels, 0);
-  return { length, inputs, labels };
+  ds.fill(split, count, rng, inputs, 0, labels, 0);
+  return dataset.mixedShapes ? { length, inputs, labels, shape: { inputSize: ds.inputSize, numClasses: ds.numClasses } } : { length, inputs, labels };
 }
 
-/** The `(rng, length, batchSize) => Episode` form meta-training and evaluation take. */
-export function episodeSampler(dataset: EpisodeDataset, split: Split): (rng: Rng, length: number, batchSize: number) => Episode {
-  return (rng, length, batchSize) => sampleEpisode(dataset, split, length, batchSize, rng);
+/**
+ * The `(rng, length, batchSize) => Episode` form meta-training and evaluation take. `outputs`
+ * (`data.preprocess.pad.output`) fixes the output size of every episode of a mixture of sizes.
+ */
+export function episodeSampler(dataset: EpisodeDataset, split: Split, outputs?: number | null): EpisodeSampler {
+  return (rng, length, batchSize) => {
+    const e = sampleEpisode(dataset, split, length, batchSize, rng);
+    return e.shape && outputs ? { ...e, shape: { ...e.shape, numClasses: outputs } } : e;
+  };
 }

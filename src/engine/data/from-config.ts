@@ -1,4 +1,4 @@
-import { ExperimentConfig, trainingDatasets } from '../config/types';
+import { ExperimentConfig, TrainingTask, trainingDatasets } from '../config/types';
 import { isUserDatasetName } from '../config/dataset-facts';
 import { DatasetOptions, EpisodeDataset, mixDatasets, openDataset } from './episodes';
 import { DATASET_STATS, DatasetStats, PreprocessOptions } from './preprocess';
@@ -19,23 +19,55 @@ export function datasetOptionsFromConfig(cfg: ExperimentConfig, numOutputs: numb
     randProj: p.rand_proj,
     shuffle: p.shuffle,
     seed: cfg.seed,
+    randProjPool: p.rand_proj_pool,
+    randProjShare: p.rand_proj_share,
   };
   return {
     ...(cfg.data.dir ? { dataDir: cfg.data.dir } : {}),
     preprocess,
     filterClasses: cfg.data.filter_classes,
     datasetStats: p.dataset_stats,
-    randomDataset: { size: cfg.random_dataset.size, targetCount: cfg.random_dataset.target_count, imgSize: cfg.random_dataset.img_size },
+    randomDataset: { size: cfg.random_dataset.size, targetCount: cfg.random_dataset.target_count, imgSize: cfg.random_dataset.img_size, table: cfg.random_dataset.table },
     sumDataset: { inputSize: cfg.sum_dataset.input_size },
     numOutputs,
   };
 }
 
-/** `training.dataset` (one name or a mixture, with `training.dataset_weights`). */
+/**
+ * The meta-training data: `training.dataset` (one name or a mixture, with
+ * `training.dataset_weights`), or with `training.tasks` a mixture of tasks, each the run's data
+ * settings with its overrides and its own input size and classes.
+ */
 export function openTrainingDataset(cfg: ExperimentConfig, numOutputs: number): EpisodeDataset {
+  if (cfg.training.tasks) {
+    const parts = cfg.training.tasks.map((task) => openTaskDataset(taskConfig(cfg, task), task.dataset, numOutputs));
+    return parts.length === 1 ? parts[0] : mixDatasets(parts, cfg.training.tasks.map((t) => t.weight ?? 1));
+  }
+  return openTaskDataset(cfg, undefined, numOutputs);
+}
+
+function openTaskDataset(cfg: ExperimentConfig, dataset: string | undefined, numOutputs: number): EpisodeDataset {
   const opts = datasetOptionsFromConfig(cfg, numOutputs);
-  const parts = trainingDatasets(cfg).map((name) => openDataset(name, opts));
+  const parts = (dataset ? [dataset] : trainingDatasets(cfg)).map((name) => openDataset(name, opts));
   return parts.length === 1 ? parts[0] : mixDatasets(parts, cfg.training.dataset_weights ?? undefined);
+}
+
+/** The run's config with one task's data overrides. */
+export function taskConfig(cfg: ExperimentConfig, task: TrainingTask): ExperimentConfig {
+  const p = cfg.data.preprocess;
+  return {
+    ...cfg,
+    data: {
+      ...cfg.data,
+      filter_classes: task.filter_classes !== undefined ? task.filter_classes : cfg.data.filter_classes,
+      preprocess: {
+        ...p,
+        resize: task.resize !== undefined ? task.resize : p.resize,
+        rand_proj: task.rand_proj ?? p.rand_proj,
+        shuffle: task.shuffle ?? p.shuffle,
+      },
+    },
+  };
 }
 
 /**

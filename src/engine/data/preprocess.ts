@@ -1,5 +1,6 @@
 import { check } from '../errors';
 import { Rng } from '../random';
+import { projectInPlace, projectionMatrix } from './projection-pool';
 
 /**
  * The reference's `data.preprocess` pipeline (data.py `_preprocess`), applied to one image at a
@@ -41,6 +42,13 @@ export interface PreprocessOptions {
   readonly shuffle: boolean;
   /** Seed of the permutation and the projection. */
   readonly seed: number;
+  /**
+   * `data.preprocess.rand_proj_pool`: with randProj, 0 (default) is one fixed projection; K >= 1
+   * draws each episode's projection from a pool of K seeded matrices (projection-pool.ts).
+   */
+  readonly randProjPool?: number;
+  /** `data.preprocess.rand_proj_share`: with a pool, the share of episodes projected (default 1). */
+  readonly randProjShare?: number;
 }
 
 export const DEFAULT_PREPROCESS: PreprocessOptions = {
@@ -132,13 +140,7 @@ export function buildPreprocessor(opts: PreprocessOptions, inRows: number, inCol
   const outSize = outRows * outCols;
   const permute = opts.shuffle && !opts.randProj;
   const perm = permute ? new Rng(opts.seed, 'data/permutation').permutation(outSize) : null;
-  let proj: Float64Array | null = null; // [outSize, outSize], row-major: y = x @ W
-  if (opts.randProj) {
-    const rng = new Rng(opts.seed, 'data/projection');
-    const limit = Math.sqrt(6 / (2 * outSize));
-    proj = new Float64Array(outSize * outSize);
-    for (let i = 0; i < proj.length; i++) proj[i] = (2 * rng.uniform() - 1) * limit;
-  }
+  const proj = opts.randProj ? projectionMatrix(opts.seed, outSize) : null; // [outSize, outSize], row-major: y = x @ W
   const resized = new Float64Array(rR * rC); // [rR, rC]
   const padded = new Float64Array(outSize); // [outRows, outCols]
   const projected = new Float64Array(outSize); // [outSize], float64 accumulator of x @ W
@@ -167,14 +169,8 @@ export function buildPreprocessor(opts: PreprocessOptions, inRows: number, inCol
       for (let c = 0; c < rC; c++) padded[r * outCols + c] = (resized[r * rC + c] - mean) * inv;
     }
     if (proj) {
-      projected.fill(0);
-      for (let i = 0; i < outSize; i++) {
-        const xi = padded[i];
-        if (xi === 0) continue;
-        const row = i * outSize;
-        for (let j = 0; j < outSize; j++) projected[j] += xi * proj[row + j];
-      }
-      for (let j = 0; j < outSize; j++) out[outOffset + j] = projected[j];
+      projectInPlace(proj, outSize, padded, 0, projected);
+      for (let j = 0; j < outSize; j++) out[outOffset + j] = padded[j];
     } else if (perm) {
       for (let j = 0; j < outSize; j++) out[outOffset + j] = padded[perm[j]];
     } else {

@@ -7,7 +7,7 @@ import { Rng } from '../random';
  *   episode draws its examples from this small table, so the learner must memorize it. The
  *   reference builds one table per dataset build; we draw a fresh table for every episode (from
  *   the episode's generator), so meta-training cannot memorize one table and every evaluation
- *   episode is a new task.
+ *   episode is a new task. `table: fixed` restores the reference's one table (per split).
  * - `sum`: each example is a truncated-normal image (std 1, cut at ±2 std) around a mean drawn
  *   uniformly in [-1, 1]; the label says whether its sum is >= 0.
  * Values are already in the "scaled" domain (no /255); their dataset stats are mean 0, std 1.
@@ -20,6 +20,11 @@ export interface RandomDatasetOptions {
   readonly targetCount: number;
   /** `random_dataset.img_size`: [rows, cols] or [rows, cols, 1]. */
   readonly imgSize: readonly number[];
+  /**
+   * `random_dataset.table`: `per_episode` (ours, the default) draws a fresh table for every
+   * episode; `fixed` is the reference's: one table per split, drawn once from the seed.
+   */
+  readonly table?: 'per_episode' | 'fixed';
 }
 
 export interface SumDatasetOptions {

@@ -13,7 +13,8 @@ import { RunFolder } from '../runs/run-folder';
 import type { EvalRow } from '../../protocol/run-records';
 import { baselineTuningData, baselinesFor, evalModelFor } from '../runs/plan-experiment';
 import { paramLayout } from '../model/param-layout';
-import { evalEpisodes, evaluateVsml, methodResult, untrainedTheta } from './evaluate';
+import { EvalEpisode, EvalSpec, evalEpisodes, evaluateVsml, methodResult, untrainedTheta } from './evaluate';
+import { OnlineSummary } from './online-metrics';
 
 /** A checkpoint with the experiment config it was trained under. */
 export interface TrainedLa {
@@ -61,6 +62,29 @@ export interface CheckpointEvalOptions {
   dataDir?: string;
 }
 
+/** The learned LA on one dataset under `config` (the run's own, or with evaluation overrides). */
+export interface LearnedOnDataset {
+  readonly dataset: EpisodeDataset;
+  /** The network for this dataset's input size and classes. */
+  readonly model: VsmlModelConfig;
+  readonly episodes: EvalEpisode[];
+  readonly learned: OnlineSummary;
+}
+
+/**
+ * Runs the learned LA on the K evaluation episodes of one dataset: the same episodes (seed, dataset
+ * name) every evaluation of this dataset draws, on the dataset's own input and output sizes.
+ */
+export async function evaluateLearnedOn(la: TrainedLa, runner: RolloutRunner, config: ExperimentConfig, name: string, spec: EvalSpec): Promise<LearnedOnDataset> {
+  const dataset = openConfiguredDataset(config, name, Number.MAX_SAFE_INTEGER);
+  // V_M is shared by every cell, so the learned LA runs on this dataset's own input and output sizes.
+  const model = evalModelFor(config, dataset);
+  if (paramLayout(model).size !== la.checkpoint.theta.length)
+    throw new EngineError('model', 'the checkpoint does not fit the config it carries', 'evaluate with the run\'s own checkpoint', la.file);
+  const episodes = evalEpisodes(model, episodeSampler(dataset, config.evaluation.subset), spec, name);
+  return { dataset, model, episodes, learned: await evaluateVsml(runner, model, la.checkpoint.theta, episodes) };
+}
+
 /** Evaluates a trained LA (and the untrained LA and the baselines) on the given datasets. */
 export async function evaluateTrainedLa(la: TrainedLa, runner: RolloutRunner, opts: CheckpointEvalOptions): Promise<EvalRow[]> {
   const seed = opts.seed ?? la.config.evaluation.seed;
@@ -71,14 +95,9 @@ export async function evaluateTrainedLa(la: TrainedLa, runner: RolloutRunner, op
   const untrained = untrainedTheta(la.model, seed, { inputGateBias: config.model.sub_rnn.init_input_gate_bias });
   const rows: EvalRow[] = [];
   for (const name of opts.datasets) {
-    const ds = openConfiguredDataset(config, name, Number.MAX_SAFE_INTEGER);
-    // V_M is shared by every cell, so the learned LA runs on this dataset's own input and output sizes.
-    const model = evalModelFor(config, ds);
-    if (paramLayout(model).size !== la.checkpoint.theta.length)
-      throw new EngineError('model', 'the checkpoint does not fit the config it carries', 'evaluate with the run\'s own checkpoint', la.file);
-    const episodes = evalEpisodes(model, episodeSampler(ds, config.evaluation.subset), spec, name);
+    const { dataset: ds, model, episodes, learned } = await evaluateLearnedOn(la, runner, config, name, spec);
     const methods: EvalRow['methods'] = {
-      learned: methodResult(await evaluateVsml(runner, model, la.checkpoint.theta, episodes)),
+      learned: methodResult(learned),
       untrained: methodResult(await evaluateVsml(runner, model, untrained, episodes)),
     };
     if (opts.baselines) {

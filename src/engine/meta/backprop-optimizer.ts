@@ -1,3 +1,4 @@
+import { requireRunShape } from './episode-sampler';
 import * as tf from '@tensorflow/tfjs-core';
 import { stopPoint } from '../stop';
 import { broadcastState } from '../model/episode';
@@ -60,6 +61,7 @@ export class BackpropMetaOptimizer implements MetaOptimizer {
     let tapeBytes = 0;
     for (let k = 0; k < K; k++) {
       const episode = train(rng, T, bs);
+      requireRunShape(model, episode, 'gradient-based meta-training (optimizer.type backprop)');
       const state = broadcastState(initialState(model, rng), bs);
       const r = truncatedEpisodeGradient(model, theta, episode, state, lossType, truncation);
       for (let i = 0; i < grad.length; i++) grad[i] += r.grad[i] / K;

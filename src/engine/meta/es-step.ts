@@ -2,10 +2,10 @@ import { Rng } from '../random';
 import { VsmlModelConfig } from '../model/config';
 import { broadcastState } from '../model/episode';
 import { initialState } from '../model/init';
-import { Rollout, RolloutRunner } from '../model/rollout-runner';
+import { Rollout, RolloutResult, RolloutRunner } from '../model/rollout-runner';
 import { stopPoint } from '../stop';
 import { AdamOptions, AdamState, adamStep, globalNorm } from '../optim/adam';
-import { EpisodeSampler } from './episode-sampler';
+import { EpisodeSampler, modelForEpisode } from './episode-sampler';
 import { episodeLoss, esGradient, EsPairResult, perturb } from './es-gradient';
 
 export interface EsOptions {
@@ -109,18 +109,25 @@ export function rolloutsPerRunnerCall(cfg: VsmlModelConfig, T: number, threads: 
   return Math.max(t, Math.ceil(STOP_CHECK_CELL_TICKS / perRollout / t) * t);
 }
 
-/** Pair k's two rollouts θ ± σε_k, sharing one episode and one initial state (common random numbers). */
-function pairRollouts(cfg: VsmlModelConfig, theta: Float64Array, sample: EpisodeSampler, r: PairRange, k: number, sigma: number): [Rollout, Rollout] {
+/**
+ * Pair k's two rollouts θ ± σε_k, sharing one episode and one initial state (common random numbers),
+ * and the network they run on: an episode of a task distribution keeps its own sizes (modelForEpisode).
+ */
+function pairRollouts(cfg: VsmlModelConfig, theta: Float64Array, sample: EpisodeSampler, r: PairRange, k: number, sigma: number): { model: VsmlModelConfig; rollouts: [Rollout, Rollout] } {
   const rng = pairRng(r.seed, r.step, k);
   const eps = new Float64Array(theta.length);
   rng.fillNormal(eps); // first, as pairNoise regenerates it
   const episode = sample(rng, r.T, cfg.batchSize);
-  const initial = broadcastState(initialState(cfg, rng), cfg.batchSize);
+  const model = modelForEpisode(cfg, episode);
+  const initial = broadcastState(initialState(model, rng), model.batchSize);
   const [plus, minus] = perturb(theta, eps, sigma);
-  return [
-    { theta: plus, episode, initialState: initial },
-    { theta: minus, episode, initialState: initial },
-  ];
+  return {
+    model,
+    rollouts: [
+      { theta: plus, episode, initialState: initial },
+      { theta: minus, episode, initialState: initial },
+    ],
+  };
 }
 
 /**
@@ -141,9 +148,22 @@ export async function evaluatePairs(
   const out: PairOutcome[] = [];
   for (let k = range.k0; k < range.k1; k += pairsPerCall) {
     await stopPoint(signal);
+    // Rollouts of one network size go to the runner together (one call per size in the batch).
     const rollouts: Rollout[] = [];
-    for (let j = k; j < Math.min(range.k1, k + pairsPerCall); j++) rollouts.push(...pairRollouts(cfg, theta, sample, range, j, opt.sigma));
-    const results = await runner.run(cfg, rollouts);
+    const groups = new Map<string, { model: VsmlModelConfig; indices: number[] }>();
+    for (let j = k; j < Math.min(range.k1, k + pairsPerCall); j++) {
+      const pair = pairRollouts(cfg, theta, sample, range, j, opt.sigma);
+      const key = pair.model.layerSizes.join('x');
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { model: pair.model, indices: [] }));
+      g.indices.push(rollouts.length, rollouts.length + 1);
+      rollouts.push(...pair.rollouts);
+    }
+    const results: RolloutResult[] = new Array(rollouts.length);
+    for (const { model, indices } of groups.values()) {
+      const got = await runner.run(model, indices.map((i) => rollouts[i]));
+      indices.forEach((i, n) => (results[i] = got[n]));
+    }
     for (let i = 0; i < results.length; i += 2) {
       let correct = 0;
       for (const r of [results[i], results[i + 1]]) for (let j = 0; j < r.correct.length; j++) correct += r.correct[j];

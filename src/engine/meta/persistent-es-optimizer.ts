@@ -1,3 +1,4 @@
+import { requireRunShape } from './episode-sampler';
 import { Rng } from '../random';
 import { VsmlModelConfig } from '../model/config';
 import { broadcastState, Episode } from '../model/episode';
@@ -41,6 +42,7 @@ export class PersistentEsMetaOptimizer implements MetaOptimizer {
     const { model, train, seed } = this.ctx;
     const rng = new Rng(seed, `pes-episode-${particle}-${index}`);
     const episode = train(rng, this.opt.episodeLength, model.batchSize);
+    requireRunShape(model, episode, 'truncated/persistent ES');
     const state = broadcastState(initialState(model, rng), model.batchSize);
     const entry = { index, episode, state };
     this.episodes.set(particle, entry);

@@ -55,7 +55,7 @@ export function baselinesFor(cfg: ExperimentConfig, train: EpisodeDataset, numCl
  * data when it has the same input size and classes, else the dataset's own training split.
  */
 export function baselineTuningData(train: EpisodeDataset | undefined, ds: EpisodeDataset): EpisodeDataset {
-  return train && train.inputSize === ds.inputSize && train.numClasses === ds.numClasses ? train : ds;
+  return train && !train.mixedShapes && train.inputSize === ds.inputSize && train.numClasses === ds.numClasses ? train : ds;
 }
 
 /**
@@ -87,7 +87,7 @@ export function planExperiment(cfg: ExperimentConfig, source: string): Experimen
     initFrom: cfg.optimizer.init_from ? resolve(dirname(source), cfg.optimizer.init_from) : undefined,
     iterations: cfg.training.iterations,
     optimizer,
-    train: episodeSampler(train, 'train'),
+    train: episodeSampler(train, 'train', cfg.data.preprocess.pad.output?.[0]),
     evaluation: {
       frequency: cfg.evaluation.frequency,
       spec: { length: cfg.evaluation.lengths?.[0] ?? cfg.evaluation.episode_length, episodes: cfg.evaluation.count, seed: cfg.evaluation.seed },

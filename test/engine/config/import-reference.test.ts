@@ -127,17 +127,19 @@ test('deep.yaml merged on top of default.yaml', () => {
   assert.equal(issues.find((i) => i.path === 'model.meta_rnn')?.file, 'default.yaml', 'issues name the file that set the key');
 });
 
-test('unsupported model types, conv layers and unknown optimizer types are errors; MPI splits are warnings', () => {
-  const { issues } = importReferenceConfig([
+test('unsupported model types, conv layers and unknown optimizer types are errors; a dataset split is a mixture (warning), a rand_proj split a pool (info)', () => {
+  const { issues, config } = importReferenceConfig([
     DEFAULT_YAML,
-    'model:\n  type: HebbianFW\n  vsml_rnn:\n    layer_specs:\n      - {type: conv, kernel_size: 3, stride: 2, out_channels: 8}\n      - {type: dense}\n',
+    'model:\n  type: FWP\n  vsml_rnn:\n    layer_specs:\n      - {type: conv, kernel_size: 3, stride: 2, out_channels: 8}\n      - {type: dense}\n',
     'optimizer: {type: lbfgs}\ntraining:\n  dataset: {mpi_repeat: 2, mpi_split: [mnist, random]}\ndata:\n  preprocess:\n    rand_proj: {mpi_split: [False, True]}\n',
   ]);
   const errors = issues.filter((i) => i.severity === 'error').map((i) => i.path).sort();
   assert.deepEqual(errors, ['model.type', 'model.vsml_rnn.layer_specs[0]', 'optimizer.type']);
   const warnings = issues.filter((i) => i.severity === 'warning').map((i) => i.path).sort();
-  assert.deepEqual(warnings, ['data.preprocess.rand_proj', 'training.dataset']);
-  assert.match(issues.find((i) => i.path === 'model.type')!.message, /"HebbianFW" is not supported yet/);
+  assert.deepEqual(warnings, ['training.dataset']);
+  assert.match(issues.find((i) => i.path === 'model.type')!.message, /"FWP" is not supported yet/);
+  assert.match(issues.find((i) => i.path === 'data.preprocess.rand_proj')!.message, /became a pool of 16 seeded projections drawn per episode/);
+  assert.deepEqual((config.data as { preprocess: Record<string, unknown> }).preprocess.rand_proj_share, 0.5);
 });
 
 // The authors' configs/backprop.yaml, in its shape: gradient-based meta-training on top of default.yaml.

@@ -377,3 +377,37 @@ test('optimizer.estimator and evaluation.lengths are checked by the schema', () 
   const ok = validateConfigValue({ ...base(), evaluation: { ...base().evaluation, lengths: [50, 500] } }, 'x', { catalog });
   assert.ok(ok.ok && ok.config.evaluation.lengths?.length === 2);
 });
+
+test('rand_proj_pool and rand_proj_share: accepted with rand_proj, no-effect warnings without it or without a pool', () => {
+  const ok = base();
+  ok.data = { preprocess: { rand_proj: true, rand_proj_pool: 16, rand_proj_share: 0.5 } };
+  const r = validateConfigValue(ok, 'x', { catalog });
+  assert.ok(r.ok && r.issues.length === 0, JSON.stringify(r.issues));
+  assert.equal(r.config.data.preprocess.rand_proj_pool, 16);
+  const off = base();
+  off.data = { preprocess: { rand_proj: false, rand_proj_pool: 16 } };
+  const i = onlyIssue(validateConfigValue(off, 'x', { catalog }).issues);
+  assert.deepEqual([i.severity, i.code, i.path], ['warning', 'no-effect', 'data.preprocess.rand_proj_pool']);
+  const noPool = base();
+  noPool.data = { preprocess: { rand_proj: true, rand_proj_share: 0.5 } };
+  const j = onlyIssue(validateConfigValue(noPool, 'x', { catalog }).issues);
+  assert.deepEqual([j.code, j.path], ['no-effect', 'data.preprocess.rand_proj_share']);
+  const bad = base();
+  bad.data = { preprocess: { rand_proj: true, rand_proj_pool: 4, rand_proj_share: 1.5 } };
+  assert.equal(onlyIssue(validateConfigValue(bad, 'x', { catalog }).issues).code, 'maximum');
+});
+
+test('training.tasks: validated by the schema; a task\'s classes are checked against its dataset', () => {
+  const ok = base();
+  ok.training = { ...(ok.training as object), tasks: [{ filter_classes: [6, 2, 3] }, { resize: [14, 14], rand_proj: true, weight: 2 }, { dataset: 'random' }] };
+  const r = validateConfigValue(ok, 'x', { catalog });
+  assert.ok(r.ok && r.issues.length === 0, JSON.stringify(r.issues));
+  assert.equal(r.config.training.tasks!.length, 3);
+  const range = base();
+  range.training = { ...(range.training as object), tasks: [{ dataset: 'sum', filter_classes: [0, 3] }] };
+  const i = onlyIssue(validateConfigValue(range, 'x', { catalog }).issues);
+  assert.deepEqual([i.code, i.path], ['filter-class-out-of-range', 'training.tasks[0].filter_classes[1]']);
+  const typo = base();
+  typo.training = { ...(typo.training as object), tasks: [{ rezise: [14, 14] }] };
+  assert.equal(onlyIssue(validateConfigValue(typo, 'x', { catalog }).issues).code, 'additionalProperties');
+});

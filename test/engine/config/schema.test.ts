@@ -15,7 +15,9 @@ function walk(node: SchemaNode, path: string, visit: (node: SchemaNode, path: st
 }
 
 // Fields whose absence means something no default can say.
-const NO_DEFAULT = new Set(['$schema', 'model.vsml_rnn.layer_specs[].out_size']);
+const NO_DEFAULT = new Set(['$schema', 'model.vsml_rnn.layer_specs[].out_size',
+  // a task's override absent = the run's own value (training.dataset, data.*)
+  ...['dataset', 'filter_classes', 'resize', 'rand_proj', 'shuffle'].map((k) => `training.tasks[].${k}`)]);
 
 test('every field has a description, and a default unless its absence has a meaning of its own', () => {
   let count = 0;

@@ -98,6 +98,22 @@ test('random: a fresh memorization table per episode; same input, same label', (
   assert.notEqual(other.inputs[0], ep.inputs[0]);
 });
 
+test('random with table fixed (the reference\'s task): every episode of a split draws from one table, seeded; the splits differ', () => {
+  const opts = { preprocess: { ...pre7, seed: 11 }, randomDataset: { size: 5, targetCount: 4, imgSize: [28, 28, 1], table: 'fixed' as const } };
+  const rows = (ep: { inputs: Float32Array | Float64Array }, T: number) => new Set(Array.from({ length: T }, (_, t) => Array.from(ep.inputs.subarray(t * 49, t * 49 + 3)).join(',')));
+  const ds = openDataset('random', opts);
+  const a = rows(sampleEpisode(ds, 'train', 80, 1, new Rng(3)), 80);
+  const b = rows(sampleEpisode(ds, 'train', 80, 1, new Rng(4)), 80);
+  assert.ok(a.size <= 5);
+  assert.deepEqual([...b].filter((r) => !a.has(r)), [], 'another episode draws from the same table');
+  const again = rows(sampleEpisode(openDataset('random', opts), 'train', 80, 1, new Rng(5)), 80);
+  assert.deepEqual([...again].filter((r) => !a.has(r)), [], 'the same seed gives the same table after a restart');
+  const test = rows(sampleEpisode(ds, 'test', 80, 1, new Rng(3)), 80);
+  assert.equal([...test].filter((r) => a.has(r)).length, 0, 'the held-out split has its own table');
+  const otherSeed = rows(sampleEpisode(openDataset('random', { ...opts, preprocess: { ...pre7, seed: 12 } }), 'train', 80, 1, new Rng(3)), 80);
+  assert.equal([...otherSeed].filter((r) => a.has(r)).length, 0);
+});
+
 test('sum: label is whether the image sums to >= 0', () => {
   const ds = openDataset('sum', { sumDataset: { inputSize: [4, 4] } });
   assert.equal(ds.numClasses, 2);
@@ -125,7 +141,40 @@ test('a mixture draws whole episodes from each component', () => {
     if (distinct.size <= 3) fromRandom++;
   }
   assert.ok(fromRandom > 3 && fromRandom < 17, `${fromRandom} of 20 episodes from random`);
-  assert.throws(() => mixDatasets([a, openDataset('sum')]), /has 784 inputs after preprocessing but mnist has 49/);
+  assert.equal(mix.mixedShapes, false);
+  assert.equal(sampleEpisode(mix, 'train', 3, 1, new Rng(1)).shape, undefined, 'one size: no per-episode shape');
+});
+
+test('a mixture of sizes: each episode keeps its dataset\'s input size and classes, marked on the episode', () => {
+  const a = openDataset('mnist', { preprocess: pre7 });
+  const s = openDataset('sum', { sumDataset: { inputSize: [4, 4] } }); // 16 inputs, 2 classes
+  const mix = mixDatasets([a, s], [1, 1]);
+  assert.equal(mix.mixedShapes, true);
+  assert.equal(mix.numClasses, 10);
+  const seen = new Set<string>();
+  for (let i = 0; i < 20; i++) {
+    const ep = sampleEpisode(mix, 'train', 4, 2, new Rng(4, i));
+    assert.ok(ep.shape);
+    seen.add(`${ep.shape.inputSize}x${ep.shape.numClasses}`);
+    assert.equal(ep.inputs.length, 4 * 2 * ep.shape.inputSize);
+    assert.ok(Array.from(ep.labels).every((y) => y < ep.shape!.numClasses));
+  }
+  assert.deepEqual([...seen].sort(), ['16x2', '49x10']);
+  // pad.output fixes the output size of every episode
+  const padded = episodeSampler(mix, 'train', 12);
+  for (let i = 0; i < 5; i++) assert.equal(padded(new Rng(4, i), 3, 1).shape!.numClasses, 12);
+  // the old fill API refuses a component of another size instead of writing past its buffer
+  const buf = new Float32Array(49);
+  let refused = 0;
+  for (let i = 0; i < 10; i++) {
+    try {
+      mix.fill('train', 1, new Rng(5, i), buf, 0, new Int32Array(1), 0);
+    } catch (e) {
+      assert.match((e as Error).message, /sum has 16 inputs, not the mixture's 49/);
+      refused++;
+    }
+  }
+  assert.ok(refused > 0 && refused < 10);
 });
 
 test('preprocessed splits are cached: the second open does not decode again', () => {
