@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path';
 import { EngineError } from '../errors';
 import { ExperimentConfig } from '../config/types';
 import { validateRunConfig } from '../config/load-config';
-import { VsmlModelConfig, numClasses } from '../model/config';
+import { ModelConfig, learnerNumClasses } from '../learners/learner-config';
+import { learnerLayout } from '../learners/learner-layout';
 import { RolloutRunner } from '../model/rollout-runner';
 import { openConfiguredDataset, openTrainingDataset } from '../data/from-config';
 import { EpisodeDataset, episodeSampler } from '../data/episodes';
@@ -12,14 +13,13 @@ import { Checkpoint, readCheckpoint } from '../runs/checkpoint';
 import { RunFolder } from '../runs/run-folder';
 import type { EvalRow } from '../../protocol/run-records';
 import { baselineTuningData, baselinesFor, evalModelFor } from '../runs/plan-experiment';
-import { paramLayout } from '../model/param-layout';
 import { evalEpisodes, evaluateVsml, methodResult, untrainedTheta } from './evaluate';
 
 /** A checkpoint with the experiment config it was trained under. */
 export interface TrainedLa {
   checkpoint: Checkpoint;
   config: ExperimentConfig;
-  model: VsmlModelConfig;
+  model: ModelConfig;
   /** Where it was read from. */
   file: string;
 }
@@ -73,8 +73,8 @@ export async function evaluateTrainedLa(la: TrainedLa, runner: RolloutRunner, op
   for (const name of opts.datasets) {
     const ds = openConfiguredDataset(config, name, Number.MAX_SAFE_INTEGER);
     // V_M is shared by every cell, so the learned LA runs on this dataset's own input and output sizes.
-    const model = evalModelFor(config, ds);
-    if (paramLayout(model).size !== la.checkpoint.theta.length)
+    const model = evalModelFor(config, ds, la.model, name);
+    if (learnerLayout(model).size !== la.checkpoint.theta.length)
       throw new EngineError('model', 'the checkpoint does not fit the config it carries', 'evaluate with the run\'s own checkpoint', la.file);
     const episodes = evalEpisodes(model, episodeSampler(ds, config.evaluation.subset), spec, name);
     const methods: EvalRow['methods'] = {
@@ -88,7 +88,7 @@ export async function evaluateTrainedLa(la: TrainedLa, runner: RolloutRunner, op
       } catch {
         train = undefined; // meta-training data not on this machine: tune on the evaluated dataset's training split
       }
-      const evaluate = baselinesFor({ ...config, baselines: { ...config.baselines, enabled: true } }, baselineTuningData(train, ds), numClasses(model))!;
+      const evaluate = baselinesFor({ ...config, baselines: { ...config.baselines, enabled: true } }, baselineTuningData(train, ds), learnerNumClasses(model))!;
       Object.assign(methods, await evaluate({ key: name, sample: episodeSampler(ds, config.evaluation.subset), numClasses: ds.numClasses }, episodes));
     }
     rows.push({ step: la.checkpoint.step, time: 0, dataset: name, split: config.evaluation.subset, length: opts.length, episodes: opts.episodes, methods });

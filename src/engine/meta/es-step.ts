@@ -1,7 +1,7 @@
 import { Rng } from '../random';
-import { VsmlModelConfig } from '../model/config';
+import { ModelConfig } from '../learners/learner-config';
+import { learnerInitialState, learnerStepWork } from '../learners/learner-layout';
 import { broadcastState } from '../model/episode';
-import { initialState } from '../model/init';
 import { Rollout, RolloutResult, RolloutRunner } from '../model/rollout-runner';
 import { stopPoint } from '../stop';
 import { AdamOptions, AdamState, adamStep, globalNorm } from '../optim/adam';
@@ -50,10 +50,8 @@ export const STOP_CHECK_CELL_TICKS = 5e7;
  * short (the default experiment: one call), else batches of about STOP_CHECK_CELL_TICKS, a
  * multiple of the runner's threads, so a stop request waits seconds, not a whole long meta-step.
  */
-export function rolloutsPerRunnerCall(cfg: VsmlModelConfig, T: number, threads: number): number {
-  let cells = 0;
-  for (let l = 0; l + 1 < cfg.layerSizes.length; l++) cells += cfg.layerSizes[l] * cfg.layerSizes[l + 1];
-  const perRollout = Math.max(1, T * cfg.batchSize * cells * cfg.numMicroTicks);
+export function rolloutsPerRunnerCall(cfg: ModelConfig, T: number, threads: number): number {
+  const perRollout = Math.max(1, T * cfg.batchSize * learnerStepWork(cfg));
   const t = Math.max(1, threads);
   return Math.max(t, Math.ceil(STOP_CHECK_CELL_TICKS / perRollout / t) * t);
 }
@@ -65,7 +63,7 @@ export function rolloutsPerRunnerCall(cfg: VsmlModelConfig, T: number, threads: 
  */
 export async function esStep(
   runner: RolloutRunner,
-  cfg: VsmlModelConfig,
+  cfg: ModelConfig,
   theta: Float64Array,
   adam: AdamState,
   sample: EpisodeSampler,
@@ -82,7 +80,7 @@ export async function esStep(
     rng.fillNormal(e);
     eps.push(e);
     const episode = sample(rng, T, cfg.batchSize);
-    const state = broadcastState(initialState(cfg, rng), cfg.batchSize);
+    const state = broadcastState(learnerInitialState(cfg, rng), cfg.batchSize);
     const [plus, minus] = perturb(theta, e, opt.sigma);
     rollouts.push({ theta: plus, episode, initialState: state }, { theta: minus, episode, initialState: state });
   }
