@@ -14,6 +14,7 @@ import { checkCommand, CHECK_USAGE } from './commands/check';
 import { exportCommand, EXPORT_USAGE } from './commands/export';
 import { runsCommand, RUNS_USAGE } from './commands/runs';
 import { cloneCommand, CLONE_USAGE } from './commands/clone';
+import { compareCommand, COMPARE_USAGE } from './commands/compare';
 
 const USAGE = `VS-ML Lab: meta-learn learning algorithms with Variable Shared Meta Learning.
 
@@ -28,6 +29,8 @@ ${EXPORT_USAGE}
 ${RUNS_USAGE}
 
 ${CLONE_USAGE}
+
+${COMPARE_USAGE}
 
 ${DATASETS_USAGE}
 
@@ -46,6 +49,7 @@ const COMMANDS: Record<string, Command> = {
   export: exportCommand,
   runs: runsCommand,
   clone: cloneCommand,
+  compare: compareCommand,
   datasets: datasetsCommand,
   import: importCommand,
   fixture: fixtureCommand,

@@ -13,7 +13,7 @@ import { Checkpoint, readCheckpoint } from '../runs/checkpoint';
 import { RunFolder } from '../runs/run-folder';
 import type { EvalRow } from '../../protocol/run-records';
 import { baselineTuningData, baselinesFor, evalModelFor } from '../runs/plan-experiment';
-import { evalEpisodes, evaluateVsml, methodResult, untrainedTheta } from './evaluate';
+import { evalEpisodes, EvalEpisode, evaluateVsml, methodResult, untrainedTheta } from './evaluate';
 
 /** A checkpoint with the experiment config it was trained under. */
 export interface TrainedLa {
@@ -58,6 +58,8 @@ export interface CheckpointEvalOptions {
   episodes: number;
   seed?: number;
   baselines: boolean;
+  /** Also evaluate the untrained LA (a fresh meta-init); default true. */
+  untrained?: boolean;
   dataDir?: string;
 }
 
@@ -79,19 +81,25 @@ export async function evaluateTrainedLa(la: TrainedLa, runner: RolloutRunner, op
     const episodes = evalEpisodes(model, episodeSampler(ds, config.evaluation.subset), spec, name);
     const methods: EvalRow['methods'] = {
       learned: methodResult(await evaluateVsml(runner, model, la.checkpoint.theta, episodes)),
-      untrained: methodResult(await evaluateVsml(runner, model, untrained, episodes)),
     };
-    if (opts.baselines) {
-      let train: EpisodeDataset | undefined;
-      try {
-        train = openTrainingDataset(config, Number.MAX_SAFE_INTEGER);
-      } catch {
-        train = undefined; // meta-training data not on this machine: tune on the evaluated dataset's training split
-      }
-      const evaluate = baselinesFor({ ...config, baselines: { ...config.baselines, enabled: true } }, baselineTuningData(train, ds), learnerNumClasses(model))!;
-      Object.assign(methods, await evaluate({ key: name, sample: episodeSampler(ds, config.evaluation.subset), numClasses: ds.numClasses }, episodes));
-    }
+    if (opts.untrained ?? true) Object.assign(methods, { untrained: methodResult(await evaluateVsml(runner, model, untrained, episodes)) });
+    if (opts.baselines) Object.assign(methods, await evaluateSgdAdam(config, ds, name, learnerNumClasses(model), episodes));
     rows.push({ step: la.checkpoint.step, time: 0, dataset: name, split: config.evaluation.subset, length: opts.length, episodes: opts.episodes, methods });
   }
   return rows;
+}
+
+/**
+ * Online SGD and Adam (learning rates tuned on the meta-training data when it has the dataset's
+ * sizes, else on the dataset's own training split) on the given evaluation episodes.
+ */
+export async function evaluateSgdAdam(config: ExperimentConfig, ds: EpisodeDataset, name: string, numOutputs: number, episodes: readonly EvalEpisode[]): Promise<EvalRow['methods']> {
+  let train: EpisodeDataset | undefined;
+  try {
+    train = openTrainingDataset(config, Number.MAX_SAFE_INTEGER);
+  } catch {
+    train = undefined; // meta-training data not on this machine: tune on the evaluated dataset's training split
+  }
+  const evaluate = baselinesFor({ ...config, baselines: { ...config.baselines, enabled: true } }, baselineTuningData(train, ds), numOutputs)!;
+  return evaluate({ key: name, sample: episodeSampler(ds, config.evaluation.subset), numClasses: ds.numClasses }, episodes);
 }
