@@ -1,9 +1,9 @@
 import { Episode } from '../model/episode';
 import { FwmConfig } from './learner-config';
 import { learnerLayout } from './learner-layout';
-import { affine, lstmStep } from './lstm-step';
-import { scoreStep } from './online-error';
-import { BaselineEpisodeResult } from './baseline-result';
+import { affine, fedInputPart, fedLstmState, lstmStep } from './lstm-step';
+import { recordStep } from './online-error';
+import { BaselineEpisodeResult, emptyResult } from './baseline-result';
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 const LN_EPS = 1e-5; // hk.LayerNorm's default
@@ -22,15 +22,8 @@ export function fwmEpisode(cfg: FwmConfig, theta: Float64Array, episode: Episode
   const off = (name: string): number => layout.slot(name).offset;
   const G = 4 * H;
   const T = episode.length;
-  const logits = new Float64Array(T * bs * C);
-  const ce = new Float64Array(T * bs);
-  const correct = new Uint8Array(T * bs);
-  const members = Array.from({ length: bs }, () => ({
-    h: new Float64Array(H),
-    c: new Float64Array(H),
-    memory: new Float64Array(m * mm), // [m, m²]
-    feedback: new Float64Array(2 * C), // [error (C), previous label (C)]
-  }));
+  const res = emptyResult(T, bs, C);
+  const members = Array.from({ length: bs }, () => ({ ...fedLstmState(H, C), memory: new Float64Array(m * mm) /* [m, m²] */ }));
   const xPart = new Float64Array(G);
   const z = new Float64Array(G);
   const write = new Float64Array(3 * m + 1);
@@ -45,8 +38,7 @@ export function fwmEpisode(cfg: FwmConfig, theta: Float64Array, episode: Episode
       const row = t * bs + b;
       const s = members[b];
       const M = s.memory;
-      affine(episode.inputs, row * A, A, theta, off('lstm_w'), off('lstm_b'), xPart);
-      affine(s.feedback, 0, 2 * C, theta, off('lstm_w') + A * G, 0, xPart, true);
+      fedInputPart(episode.inputs, row * A, A, s.feedback, theta, off('lstm_w'), off('lstm_b'), xPart);
       lstmStep(xPart, theta, off('lstm_w') + (A + 2 * C) * G, s.h, s.c, z);
       // Write: key = k1 ⊗ k2 (flattened row-major), M += β (v − M·key) ⊗ key.
       affine(s.h, 0, H, theta, off('write_w'), off('write_b'), write);
@@ -82,14 +74,8 @@ export function fwmEpisode(cfg: FwmConfig, theta: Float64Array, episode: Episode
       affine(readout, 0, m, theta, off('read_proj_w'), off('read_proj_b'), proj);
       for (let k = 0; k < H; k++) proj[k] += s.h[k]; // h + readout; the LSTM's own h is not changed
       affine(proj, 0, H, theta, off('out_w'), off('out_b'), out);
-      const y = episode.labels[row];
-      const r = scoreStep(out, y, cfg.tanhBound, bs, s.feedback.subarray(0, C));
-      logits.set(out, row * C);
-      ce[row] = r.ce;
-      correct[row] = r.correct;
-      s.feedback.fill(0, C);
-      s.feedback[C + y] = 1;
+      recordStep(res, row, out, episode.labels[row], cfg.tanhBound, bs, s.feedback);
     }
   }
-  return { logits, ce, correct };
+  return res;
 }

@@ -1,8 +1,8 @@
 import { Episode } from '../model/episode';
 import { HebbianConfig } from './learner-config';
 import { learnerLayout } from './learner-layout';
-import { scoreStep } from './online-error';
-import { BaselineEpisodeResult } from './baseline-result';
+import { recordStep } from './online-error';
+import { BaselineEpisodeResult, emptyResult } from './baseline-result';
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
@@ -23,15 +23,13 @@ export function hebbianEpisode(cfg: HebbianConfig, theta: Float64Array, episode:
   const bias = layout.slot('b').offset; // [C]
   const eta = sigmoid(theta[layout.slot('fw_lr').offset]);
   const T = episode.length;
-  const logits = new Float64Array(T * bs * C);
-  const ce = new Float64Array(T * bs);
-  const correct = new Uint8Array(T * bs);
+  const res = emptyResult(T, bs, C);
   const F = new Float64Array(I * C); // fast weights [I, C]
   const weff = new Float64Array(I * C); // w + coeff ⊙ F
   const nextF = new Float64Array(I * C);
   const x = new Float64Array(I);
   const out = new Float64Array(C);
-  const err = new Float64Array(C);
+  const feedback = new Float64Array(2 * C); // [error (C), label (C)] of the current step
   const y = new Float64Array(C);
   const layer = (n: number): void => {
     for (let j = 0; j < C; j++) out[j] = theta[bias + j];
@@ -50,12 +48,8 @@ export function hebbianEpisode(cfg: HebbianConfig, theta: Float64Array, episode:
       for (let i = 0; i < A; i++) x[i] = episode.inputs[row * A + i];
       x.fill(0, A);
       layer(A); // the error and label parts are zero when predicting
-      const r = scoreStep(out, label, cfg.tanhBound, bs, err);
-      logits.set(out, row * C);
-      ce[row] = r.ce;
-      correct[row] = r.correct;
-      x.set(err, A);
-      x[A + C + label] = 1;
+      recordStep(res, row, out, label, cfg.tanhBound, bs, feedback);
+      x.set(feedback, A);
       layer(I);
       let max = -Infinity;
       for (let j = 0; j < C; j++) max = Math.max(max, out[j]);
@@ -70,5 +64,5 @@ export function hebbianEpisode(cfg: HebbianConfig, theta: Float64Array, episode:
     }
     for (let i = 0; i < I * C; i++) F[i] = nextF[i] / bs;
   }
-  return { logits, ce, correct };
+  return res;
 }

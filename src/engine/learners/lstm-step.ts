@@ -41,3 +41,17 @@ export function affine(x: ArrayLike<number>, xOff: number, n: number, theta: Flo
     for (let j = 0; j < O; j++) out[j] += xi * theta[row + j];
   }
 }
+
+/**
+ * The input part of a fed LSTM's gates, x·W_x + b with x = [input (A), feedback (2C): the previous
+ * error and label], written to `xPart` [4H]; W_x is the first A + 2C rows of W at `w`.
+ */
+export function fedInputPart(inputs: ArrayLike<number>, offset: number, A: number, feedback: Float64Array, theta: Float64Array, w: number, b: number, xPart: Float64Array): void {
+  affine(inputs, offset, A, theta, w, b, xPart);
+  affine(feedback, 0, feedback.length, theta, w + A * xPart.length, 0, xPart, true);
+}
+
+/** One batch member of a fed LSTM (Meta RNN, FWM): h and c [H] and the feedback [error (C), previous label (C)], all zero at the start. */
+export function fedLstmState(H: number, C: number): { h: Float64Array; c: Float64Array; feedback: Float64Array } {
+  return { h: new Float64Array(H), c: new Float64Array(H), feedback: new Float64Array(2 * C) };
+}

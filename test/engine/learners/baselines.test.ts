@@ -58,16 +58,20 @@ test('Meta RNN micro ticks repeat the LSTM update with the same input', () => {
   close(r.logits[0], 0.5 * Math.tanh(c2), 'two ticks');
 });
 
-test('Hebbian fast weights with Oja\'s rule, worked by hand over two steps', () => {
-  // A = 1, C = 2: the layer input is [x, err0, err1, lab0, lab1]; w row 0 = [1, -1], coeff = 1, η = σ(0) = 0.5.
-  const cfg: HebbianConfig = { type: 'hebbian', inputSize: 1, numClasses: 2, useOja: true, tanhBound: 0, batchSize: 1 };
+/** A = 1, C = 2: the layer input is [x, err0, err1, lab0, lab1]; w row 0 = [1, -1], the rest 0; coeff = 1; η = σ(0) = 0.5. */
+function handHebbian(useOja: boolean, episode: ReturnType<typeof ep>) {
+  const cfg: HebbianConfig = { type: 'hebbian', inputSize: 1, numClasses: 2, useOja, tanhBound: 0, batchSize: 1 };
   const L = learnerLayout(cfg);
   const th = new Float64Array(L.size);
   th[L.slot('w').offset] = 1;
   th[L.slot('w').offset + 1] = -1;
   th.fill(1, L.slot('coeff').offset, L.slot('coeff').offset + L.slot('coeff').size);
   th[L.slot('fw_lr').offset] = 0;
-  const r = hebbianEpisode(cfg, th, ep([2, 1, 1], [1, 0, 0]));
+  return hebbianEpisode(cfg, th, episode);
+}
+
+test('Hebbian fast weights with Oja\'s rule, worked by hand over two steps', () => {
+  const r = handHebbian(true, ep([2, 1, 1], [1, 0, 0]));
   close(r.logits[0], 2, 'step 1 logit 0');
   close(r.logits[1], -2, 'step 1 logit 1');
   const p = softmax([2, -2]);
@@ -89,14 +93,7 @@ test('Hebbian fast weights with Oja\'s rule, worked by hand over two steps', () 
 });
 
 test('plain Hebb decays the fast weights: F = (1 − η)F + η·x·y', () => {
-  const cfg: HebbianConfig = { type: 'hebbian', inputSize: 1, numClasses: 2, useOja: false, tanhBound: 0, batchSize: 1 };
-  const L = learnerLayout(cfg);
-  const th = new Float64Array(L.size);
-  th[L.slot('w').offset] = 1;
-  th[L.slot('w').offset + 1] = -1;
-  th.fill(1, L.slot('coeff').offset, L.slot('coeff').offset + L.slot('coeff').size);
-  th[L.slot('fw_lr').offset] = 0;
-  const r = hebbianEpisode(cfg, th, ep([2, 1], [1, 0]));
+  const r = handHebbian(false, ep([2, 1], [1, 0]));
   const p = softmax([2, -2]);
   close(r.logits[2], 1 + p[0], 'step 2 logit 0 (same as Oja from F = 0)');
 });
