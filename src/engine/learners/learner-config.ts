@@ -1,5 +1,5 @@
 import { check } from '../errors';
-import { VsmlModelConfig, validateModelConfig, inputSize as vsmlInputSize, numClasses as vsmlNumClasses } from '../model/config';
+import { VsmlModelConfig, validateModelConfig, numClasses as vsmlNumClasses } from '../model/config';
 
 /**
  * The meta-learners the lab compares (the reference's models.py). Every one is a learner: a flat
@@ -64,7 +64,6 @@ export function isVsml(cfg: ModelConfig): cfg is VsmlModelConfig {
   return cfg.type === undefined || cfg.type === 'vsml';
 }
 
-export const learnerInputSize = (cfg: ModelConfig): number => (isVsml(cfg) ? vsmlInputSize(cfg) : cfg.inputSize);
 export const learnerNumClasses = (cfg: ModelConfig): number => (isVsml(cfg) ? vsmlNumClasses(cfg) : cfg.numClasses);
 
 const isPosInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x > 0;
