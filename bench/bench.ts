@@ -6,7 +6,7 @@
  *
  *   node dist/bench.js [--json] [--workloads W1,W2] [--threads N] [--seconds S] [--steps T]
  *                      [--fused native|wasm-relaxed|wasm-simd128] [--no-fused] [--tfjs-backend auto|wasm|cpu|tensorflow] [--no-tfjs]
- *                      [--no-grad] [--grad-truncation K]
+ *                      [--no-grad] [--grad-truncation K] [--no-learners]
  *
  * A cell-tick is one update of one sub-RNN cell: A x B x rollouts x micro ticks x steps per
  * episode. Nominal FLOPs per cell-tick: 2·N·4N (h @ W_h) + 10·N (gates and state update);
@@ -17,6 +17,7 @@
  * wall time: below the thread count, other processes were sharing the cores.
  * (Issue 12) Every fused build that loads runs in the same run, native first, then the wasm
  * builds (relaxed SIMD, plain simd128), each with its ratio to native (wall and per CPU-second).
+ * Then (issue 14) the meta-learners' inner steps/s beside W1's (bench/learners.ts).
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { FusedRunner } from '../src/engine/kernel/fused-runner';
@@ -28,6 +29,7 @@ import { Rng } from '../src/engine/random';
 import { selectTfjsBackend } from '../src/engine/tfjs/backend';
 import { TfjsRunner } from '../src/engine/tfjs/tfjs-runner';
 import { truncatedEpisodeGradient } from '../src/engine/tfjs/truncated-gradient';
+import { BENCH_LEARNERS, LearnerMeasurement, measureLearner, measureTfjsMetaRnnCore } from './learners';
 
 const FUSED_BUILDS = ['native', 'wasm-relaxed', 'wasm-simd128'] as const;
 type FusedBuild = (typeof FUSED_BUILDS)[number];
@@ -62,10 +64,12 @@ interface Args {
   grad: boolean;
   /** BPTT slice of the gradient path (0 = whole episode); the tape, hence memory, grows with it. */
   gradTruncation: number;
+  /** The meta-learner rows (last, so W1's figures are W1's own). */
+  learners: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { json: false, workloads: WORKLOADS.map((w) => w.name), threads: availableParallelism(), seconds: 2, steps: 24, tfjsBackend: 'auto', tfjs: true, grad: true, gradTruncation: 8 };
+  const a: Args = { json: false, workloads: WORKLOADS.map((w) => w.name), threads: availableParallelism(), seconds: 2, steps: 24, tfjsBackend: 'auto', tfjs: true, grad: true, gradTruncation: 8, learners: true };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = (): string => {
@@ -77,6 +81,7 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--no-tfjs') a.tfjs = false;
     else if (k === '--no-fused') a.fused = 'none';
     else if (k === '--no-grad') a.grad = false;
+    else if (k === '--no-learners') a.learners = false;
     else if (k === '--grad-truncation') a.gradTruncation = Number(v());
     else if (k === '--workloads') a.workloads = v().split(',');
     else if (k === '--threads') a.threads = Number(v());
@@ -264,6 +269,22 @@ async function main(): Promise<void> {
   if (w1 && !args.json) {
     for (const r of results.filter((x) => x.path === 'fused' && x.workload !== 'W1' && x.backend === w1.backend))
       log(`${r.workload} fused rate / W1 fused rate = ${(r.cellTicksPerSec / w1.cellTicksPerSec).toFixed(2)}`);
+  }
+  if (args.learners) {
+    const rows: LearnerMeasurement[] = [];
+    for (const cfg of BENCH_LEARNERS) {
+      process.stderr.write(`  measuring ${cfg.type}...\n`);
+      rows.push(measureLearner(cfg, args.steps, args.seconds));
+    }
+    if (args.tfjs) rows.push(await measureTfjsMetaRnnCore(args.tfjsBackend, args.steps, args.seconds));
+    const vsmlSteps = (r: Measurement): number => r.cellTicksPerSec / (784 * 10 * MICRO);
+    for (const r of results.filter((x) => x.workload === 'W1' && x.path !== 'grad'))
+      rows.unshift({ learner: `vsml (W1, ${r.threads} threads)`, params: 0, backend: r.backend, stepsPerSec: vsmlSteps(r), perCpuSecond: r.perCpuSecond / (784 * 10 * MICRO) });
+    if (args.json) for (const r of rows) console.log(JSON.stringify({ learner: r.learner, backend: r.backend, params: r.params, stepsPerSec: Math.round(r.stepsPerSec), stepsPerCpuSec: Math.round(r.perCpuSecond) }));
+    log('');
+    log('Meta-learners: inner steps/s of batch-1 online episodes, 784 inputs, 10 classes (reference sizes), one thread unless said');
+    log('  learner                          backend         params   steps/s  steps/CPU-s');
+    for (const r of rows) log(`  ${r.learner.padEnd(32)} ${r.backend.padEnd(14)} ${(r.params ? String(r.params) : '-').padStart(7)}  ${r.stepsPerSec.toFixed(0).padStart(8)}  ${r.perCpuSecond.toFixed(0).padStart(11)}`);
   }
   log(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 }

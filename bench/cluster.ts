@@ -12,6 +12,7 @@
  *
  * Needs `npm run build` (the workers run dist/cli.js) and redis-server on the PATH.
  */
+import { isVsml } from '../src/engine/learners/learner-config';
 import { spawn, ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -50,13 +51,15 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 async function main(): Promise<void> {
   const cfg = await loadExperiment(values.config!, [], () => {});
   const plan = planTraining(cfg);
+  if (!isVsml(plan.model)) throw new Error('bench:cluster measures a VSML config');
+  const vsml = plan.model;
   if (plan.optimizer.type !== 'es') throw new Error('bench:cluster needs an ES config');
   const es: EsOptions = plan.optimizer.es;
   const train = episodeSampler(plan.train, 'train');
-  const theta0 = initParams(plan.model, new Rng(cfg.seed, 'bench-cluster-init'));
-  const cellTicks = 2 * es.pairs * es.episodeLength * plan.model.numMicroTicks * plan.model.layerSizes.slice(0, -1).reduce((s, a, l) => s + a * plan.model.layerSizes[l + 1], 0);
+  const theta0 = initParams(vsml, new Rng(cfg.seed, 'bench-cluster-init'));
+  const cellTicks = 2 * es.pairs * es.episodeLength * vsml.numMicroTicks * vsml.layerSizes.slice(0, -1).reduce((s, a, l) => s + a * vsml.layerSizes[l + 1], 0);
   const log = (s: string): void => void process.stderr.write(`${s}\n`);
-  log(`config ${cfg.name}: ${plan.model.layerSizes.join('→')} cells, T=${es.episodeLength}, ${es.pairs} pairs, θ of ${theta0.length} parameters, ${(cellTicks / 1e6).toFixed(1)} M cell-ticks a step; ${STEPS} measured steps after 1 warm-up; load average ${loadavg()[0].toFixed(1)}`);
+  log(`config ${cfg.name}: ${vsml.layerSizes.join('→')} cells, T=${es.episodeLength}, ${es.pairs} pairs, θ of ${theta0.length} parameters, ${(cellTicks / 1e6).toFixed(1)} M cell-ticks a step; ${STEPS} measured steps after 1 warm-up; load average ${loadavg()[0].toFixed(1)}`);
 
   /** Runs warm-up + STEPS meta-steps through `pairs`, timing each; returns the figures. */
   async function chain(mode: string, workers: number, pairs: PairEvaluator, timings?: () => StepTimings | undefined): Promise<ModeResult> {

@@ -18,6 +18,7 @@ import { cloneCommand, CLONE_USAGE } from './commands/clone';
 import { sweepCommand, SWEEP_USAGE } from './commands/sweep';
 import { stopCommand, STOP_USAGE } from './commands/stop';
 import { workerCommand, WORKER_USAGE } from './commands/worker';
+import { compareCommand, COMPARE_USAGE } from './commands/compare';
 
 const USAGE = `VS-ML Lab: meta-learn learning algorithms with Variable Shared Meta Learning.
 
@@ -40,6 +41,8 @@ ${STOP_USAGE}
 
 ${CLONE_USAGE}
 
+${COMPARE_USAGE}
+
 ${DATASETS_USAGE}
 
 ${IMPORT_USAGE}
@@ -61,6 +64,7 @@ const COMMANDS: Record<string, Command> = {
   runs: runsCommand,
   stop: stopCommand,
   clone: cloneCommand,
+  compare: compareCommand,
   datasets: datasetsCommand,
   import: importCommand,
   fixture: fixtureCommand,

@@ -6,6 +6,7 @@
  * messages of src/protocol/trainer.ts. `run/stop` (or the parent going away) checkpoints and
  * exits; a crash is reported as `run/error` and the run folder is marked `failed` by the engine.
  */
+import { isVsml } from '../engine/learners/learner-config';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { EngineError } from '../engine/errors';
@@ -92,7 +93,7 @@ async function main(): Promise<number> {
   const runner = await createRunner(runnerChoice(cfg, {}), (message, level = 'warn') => {
     log(level, message);
     runnerNotes.push({ level, message });
-  }, { model: planned.model });
+  }, { model: isVsml(planned.model) ? planned.model : undefined }); // the baselines run the same loops on every path
   const plan = { ...planned, warnings: loadWarnings, runnerNotes };
   let cluster: Awaited<ReturnType<typeof openCluster>>;
   try {

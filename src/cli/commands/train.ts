@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { isVsml } from '../../engine/learners/learner-config';
 import { resolve } from 'node:path';
 import { runExperiment } from '../../engine/runs/run-experiment';
 import { planExperiment } from '../../engine/runs/plan-experiment';
@@ -71,7 +72,7 @@ export async function trainCommand(argv: string[], out: (s: string) => void): Pr
   const runner = await createRunner(runnerChoice(cfg, values), (message, level = 'warn') => {
     warn(`${level === 'warn' ? 'warning: ' : ''}${message}\n`);
     runnerNotes.push({ level, message });
-  }, { model: planned.model });
+  }, { model: isVsml(planned.model) ? planned.model : undefined }); // the baselines run the same loops on every path
   const plan = { ...planned, warnings: loadWarnings, runnerNotes, resolvedConfig: values.resume ? planned.resolvedConfig : withSweepTag(planned.resolvedConfig, values.sweep, values.set!) };
   const logLine = (level: 'info' | 'warn' | 'error', m: string): void => warn(`${level === 'info' ? '' : `${level}: `}${m}\n`);
   let cluster: Awaited<ReturnType<typeof openCluster>>;

@@ -10,7 +10,7 @@ import { RolloutRunner } from '../model/rollout-runner';
 import { evalEpisodes, methodResult } from '../eval/evaluate';
 import { selectTfjsBackend } from '../tfjs/backend';
 import { CHECKPOINT_VERSION } from '../runs/checkpoint';
-import { configDatasetFingerprints, evalModelFor, numOutputsFor } from '../runs/plan-experiment';
+import { configDatasetFingerprints, vsmlEvalModel, numOutputsFor } from '../runs/plan-experiment';
 import type { EvalRow } from '../../protocol/run-records';
 import { RunFolder } from '../runs/run-folder';
 import { collectProvenance, withProvenance } from '../runs/provenance';
@@ -137,7 +137,7 @@ export async function runClone(opts: CloneOptions): Promise<CloneOutcome> {
     if (!stopped) {
       for (const name of cfg.evaluation.datasets) {
         const ds = openConfiguredDataset(cfg, name, numOutputs);
-        const evalModel = evalModelFor(cfg, ds);
+        const evalModel = vsmlEvalModel(cfg, ds);
         const episodes = evalEpisodes(evalModel, episodeSampler(ds, cfg.evaluation.subset), spec, name);
         const r = await evaluateClone(opts.runner, evalModel, theta, rule, cfg.clone.weight_channel, episodes);
         const row: EvalRow = {

@@ -6,8 +6,8 @@ import { validateRunConfig } from '../config/load-config';
 import { formatIssue } from '../config/issues';
 import { ExperimentConfig } from '../config/types';
 import { episodeSampler } from '../data/episodes';
-import { VsmlModelConfig } from '../model/config';
-import { paramLayout } from '../model/param-layout';
+import { ModelConfig } from '../learners/learner-config';
+import { learnerLayout } from '../learners/learner-layout';
 import { RolloutRunner } from '../model/rollout-runner';
 import { EpisodeSampler } from '../meta/episode-sampler';
 import { EsOptions, evaluatePairs } from '../meta/es-step';
@@ -22,7 +22,7 @@ import { redactUrl, redisConnection } from './redis-connection';
 /** What a worker needs of a run's config to evaluate its pairs; built once per config and cached. */
 interface RunContext {
   seed: number;
-  model: VsmlModelConfig;
+  model: ModelConfig;
   train: EpisodeSampler;
   es: Pick<EsOptions, 'sigma' | 'lossType'>;
   size: number;
@@ -169,6 +169,6 @@ export class EsWorker {
     }
     if (plan.optimizer.type !== 'es' || plan.optimizer.truncation) throw new UnrecoverableError(`${where}: optimizer is not whole-episode ES; only that runs on a cluster`);
     this.opts.log('info', `loaded config "${cfg.name}" (${configKey.slice(0, 12)}…)`);
-    return { seed: cfg.seed, model: plan.model, train: episodeSampler(plan.train, 'train'), es: plan.optimizer.es, size: paramLayout(plan.model).size };
+    return { seed: cfg.seed, model: plan.model, train: episodeSampler(plan.train, 'train'), es: plan.optimizer.es, size: learnerLayout(plan.model).size };
   }
 }

@@ -48,8 +48,7 @@ const defaultHint = (s: SchemaNode | undefined): string =>
 
 /** Reference model and optimizer types that exist in the authors' code but not here. */
 const KNOWN_UNSUPPORTED: Record<string, string> = {
-  MetaRNN: 'the MetaRNN baseline model', HebbianFW: 'the Hebbian fast-weights model', FWP: 'the fast-weight programmer',
-  FWMemory: 'the fast-weight memory model', SGD: 'the SGD model (use baselines for SGD/Adam comparators)',
+  FWP: 'the fast-weight programmer', SGD: 'the SGD model (use baselines for SGD/Adam comparators)',
   sgd: 'backpropagation through episodes', conv: 'convolutional VSML layers',
 };
 

@@ -74,7 +74,11 @@ export interface ExperimentConfig {
     meta_batch_size: number;
   };
   model: {
-    type: 'VSMLRNN';
+    /** The meta-learner (src/engine/learners/): VSML, or one of the reference's baselines. */
+    type: 'VSMLRNN' | 'MetaRNN' | 'HebbianFW' | 'FWMemory';
+    meta_rnn: { slow_size: number; num_micro_ticks: number; tanh_bound: number };
+    hebbian_fw: { use_oja: boolean; tanh_bound: number };
+    fw_memory: { slow_size: number; memory_size: number; tanh_bound: number };
     sub_rnn: {
       msg_size: number;
       slow_size: number;

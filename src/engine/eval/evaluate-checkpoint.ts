@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path';
 import { EngineError } from '../errors';
 import { ExperimentConfig } from '../config/types';
 import { validateRunConfig } from '../config/load-config';
-import { VsmlModelConfig, numClasses } from '../model/config';
+import { ModelConfig, learnerNumClasses } from '../learners/learner-config';
+import { learnerLayout } from '../learners/learner-layout';
 import { RolloutRunner } from '../model/rollout-runner';
 import { openConfiguredDataset, openTrainingDataset } from '../data/from-config';
 import { EpisodeDataset, episodeSampler } from '../data/episodes';
@@ -12,7 +13,6 @@ import { Checkpoint, readCheckpoint } from '../runs/checkpoint';
 import { RunFolder } from '../runs/run-folder';
 import type { EvalRow } from '../../protocol/run-records';
 import { baselineTuningData, baselinesFor, evalModelFor } from '../runs/plan-experiment';
-import { paramLayout } from '../model/param-layout';
 import { EvalEpisode, EvalSpec, evalEpisodes, evaluateVsml, methodResult, untrainedTheta } from './evaluate';
 import { OnlineSummary } from './online-metrics';
 
@@ -20,7 +20,7 @@ import { OnlineSummary } from './online-metrics';
 export interface TrainedLa {
   checkpoint: Checkpoint;
   config: ExperimentConfig;
-  model: VsmlModelConfig;
+  model: ModelConfig;
   /** Where it was read from. */
   file: string;
 }
@@ -59,6 +59,8 @@ export interface CheckpointEvalOptions {
   episodes: number;
   seed?: number;
   baselines: boolean;
+  /** Also evaluate the untrained LA (a fresh meta-init); default true. */
+  untrained?: boolean;
   dataDir?: string;
 }
 
@@ -66,7 +68,7 @@ export interface CheckpointEvalOptions {
 export interface LearnedOnDataset {
   readonly dataset: EpisodeDataset;
   /** The network for this dataset's input size and classes. */
-  readonly model: VsmlModelConfig;
+  readonly model: ModelConfig;
   readonly episodes: EvalEpisode[];
   readonly learned: OnlineSummary;
 }
@@ -78,8 +80,8 @@ export interface LearnedOnDataset {
 export async function evaluateLearnedOn(la: TrainedLa, runner: RolloutRunner, config: ExperimentConfig, name: string, spec: EvalSpec): Promise<LearnedOnDataset> {
   const dataset = openConfiguredDataset(config, name, Number.MAX_SAFE_INTEGER);
   // V_M is shared by every cell, so the learned LA runs on this dataset's own input and output sizes.
-  const model = evalModelFor(config, dataset);
-  if (paramLayout(model).size !== la.checkpoint.theta.length)
+  const model = evalModelFor(config, dataset, la.model, name);
+  if (learnerLayout(model).size !== la.checkpoint.theta.length)
     throw new EngineError('model', 'the checkpoint does not fit the config it carries', 'evaluate with the run\'s own checkpoint', la.file);
   const episodes = evalEpisodes(model, episodeSampler(dataset, config.evaluation.subset), spec, name);
   return { dataset, model, episodes, learned: await evaluateVsml(runner, model, la.checkpoint.theta, episodes) };
@@ -98,19 +100,25 @@ export async function evaluateTrainedLa(la: TrainedLa, runner: RolloutRunner, op
     const { dataset: ds, model, episodes, learned } = await evaluateLearnedOn(la, runner, config, name, spec);
     const methods: EvalRow['methods'] = {
       learned: methodResult(learned),
-      untrained: methodResult(await evaluateVsml(runner, model, untrained, episodes)),
     };
-    if (opts.baselines) {
-      let train: EpisodeDataset | undefined;
-      try {
-        train = openTrainingDataset(config, Number.MAX_SAFE_INTEGER);
-      } catch {
-        train = undefined; // meta-training data not on this machine: tune on the evaluated dataset's training split
-      }
-      const evaluate = baselinesFor({ ...config, baselines: { ...config.baselines, enabled: true } }, baselineTuningData(train, ds), numClasses(model))!;
-      Object.assign(methods, await evaluate({ key: name, sample: episodeSampler(ds, config.evaluation.subset), numClasses: ds.numClasses }, episodes));
-    }
+    if (opts.untrained ?? true) Object.assign(methods, { untrained: methodResult(await evaluateVsml(runner, model, untrained, episodes)) });
+    if (opts.baselines) Object.assign(methods, await evaluateSgdAdam(config, ds, name, learnerNumClasses(model), episodes));
     rows.push({ step: la.checkpoint.step, time: 0, dataset: name, split: config.evaluation.subset, length: opts.length, episodes: opts.episodes, methods });
   }
   return rows;
+}
+
+/**
+ * Online SGD and Adam (learning rates tuned on the meta-training data when it has the dataset's
+ * sizes, else on the dataset's own training split) on the given evaluation episodes.
+ */
+export async function evaluateSgdAdam(config: ExperimentConfig, ds: EpisodeDataset, name: string, numOutputs: number, episodes: readonly EvalEpisode[]): Promise<EvalRow['methods']> {
+  let train: EpisodeDataset | undefined;
+  try {
+    train = openTrainingDataset(config, Number.MAX_SAFE_INTEGER);
+  } catch {
+    train = undefined; // meta-training data not on this machine: tune on the evaluated dataset's training split
+  }
+  const evaluate = baselinesFor({ ...config, baselines: { ...config.baselines, enabled: true } }, baselineTuningData(train, ds), numOutputs)!;
+  return evaluate({ key: name, sample: episodeSampler(ds, config.evaluation.subset), numClasses: ds.numClasses }, episodes);
 }

@@ -1,6 +1,8 @@
+import { ModelConfig, isVsml } from '../learners/learner-config';
+import { runBaselineRollouts } from '../learners/baseline-episode';
 import { availableParallelism } from 'node:os';
 import { check, EngineError } from '../errors';
-import { VsmlModelConfig, validateModelConfig } from '../model/config';
+import { validateModelConfig } from '../model/config';
 import { Rollout, RolloutResult, RolloutRunner, RunOptions } from '../model/rollout-runner';
 import { KernelBackend } from './kernel-abi';
 import { finishJob, prepareJob, runJob } from './fused-episode';
@@ -50,7 +52,8 @@ export class FusedRunner implements RolloutRunner {
     return new FusedRunner(name, backend, threads, pool, undefined, skipped);
   }
 
-  async run(cfg: VsmlModelConfig, rollouts: readonly Rollout[], options: RunOptions = {}): Promise<RolloutResult[]> {
+  async run(cfg: ModelConfig, rollouts: readonly Rollout[], options: RunOptions = {}): Promise<RolloutResult[]> {
+    if (!isVsml(cfg)) return runBaselineRollouts(cfg, rollouts);
     validateModelConfig(cfg);
     const want = options.wantFinalState ?? false;
     const jobs = rollouts.map((r, i) => {

@@ -7,7 +7,7 @@ import { adamInit, AdamOptions, AdamState, adamStep, globalNorm } from '../optim
 import { selectTfjsBackend, TfjsBackendPreference } from '../tfjs/backend';
 import { truncatedEpisodeGradient } from '../tfjs/truncated-gradient';
 import { stepRng } from './es-step';
-import { MetaOptimizer, MetaOptimizerContext, MetaOptimizerState, MetaStepResult } from './meta-optimizer';
+import { MetaOptimizer, MetaOptimizerState, MetaStepResult, VsmlOptimizerContext } from './meta-optimizer';
 
 export interface BackpropOptions {
   /** Episodes per update (`optimizer.meta_batch_size`; the reference's population_size with type sgd). */
@@ -45,7 +45,7 @@ export class BackpropMetaOptimizer implements MetaOptimizer {
   private backend: string | undefined;
   private loggedRssMB = 0;
 
-  constructor(private readonly ctx: MetaOptimizerContext, private readonly opt: BackpropOptions) {
+  constructor(private readonly ctx: VsmlOptimizerContext, private readonly opt: BackpropOptions) {
     this.adam = adamInit(ctx.size);
   }
 

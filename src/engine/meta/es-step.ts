@@ -1,11 +1,12 @@
 import { Rng } from '../random';
-import { VsmlModelConfig } from '../model/config';
+import { EngineError } from '../errors';
+import { isVsml, learnerType, ModelConfig } from '../learners/learner-config';
+import { learnerInitialState, learnerStepWork } from '../learners/learner-layout';
 import { broadcastState } from '../model/episode';
-import { initialState } from '../model/init';
 import { Rollout, RolloutResult, RolloutRunner } from '../model/rollout-runner';
 import { stopPoint } from '../stop';
 import { AdamOptions, AdamState, adamStep, globalNorm } from '../optim/adam';
-import { EpisodeSampler, modelForEpisode } from './episode-sampler';
+import { EpisodeSampler, modelForEpisode, SampledEpisode } from './episode-sampler';
 import { episodeLoss, esGradient, EsPairResult, perturb } from './es-gradient';
 
 export interface EsOptions {
@@ -101,25 +102,36 @@ export const STOP_CHECK_CELL_TICKS = 5e7;
  * short (the default experiment: one call), else batches of about STOP_CHECK_CELL_TICKS, a
  * multiple of the runner's threads, so a stop request waits seconds, not a whole long meta-step.
  */
-export function rolloutsPerRunnerCall(cfg: VsmlModelConfig, T: number, threads: number): number {
-  let cells = 0;
-  for (let l = 0; l + 1 < cfg.layerSizes.length; l++) cells += cfg.layerSizes[l] * cfg.layerSizes[l + 1];
-  const perRollout = Math.max(1, T * cfg.batchSize * cells * cfg.numMicroTicks);
+export function rolloutsPerRunnerCall(cfg: ModelConfig, T: number, threads: number): number {
+  const perRollout = Math.max(1, T * cfg.batchSize * learnerStepWork(cfg));
   const t = Math.max(1, threads);
   return Math.max(t, Math.ceil(STOP_CHECK_CELL_TICKS / perRollout / t) * t);
+}
+
+/**
+ * The network an episode runs on: VSML takes the episode's own sizes (V_M does not depend on
+ * them); a fixed-size baseline only the sizes θ was shaped for (fewer classes use the first outputs).
+ */
+function networkForEpisode(cfg: ModelConfig, episode: SampledEpisode): ModelConfig {
+  if (isVsml(cfg)) return modelForEpisode(cfg, episode);
+  const s = episode.shape;
+  if (s && (s.inputSize !== cfg.inputSize || s.numClasses > cfg.numClasses))
+    throw new EngineError('training.tasks', `mixes an episode of ${s.inputSize} inputs and ${s.numClasses} classes into a run of model.type ${learnerType(cfg)}, whose sizes are fixed (${cfg.inputSize} and ${cfg.numClasses})`,
+      'meta-train a baseline on tasks of one size (data.preprocess.resize, pad.input, pad.output), or use model.type VSMLRNN');
+  return cfg;
 }
 
 /**
  * Pair k's two rollouts θ ± σε_k, sharing one episode and one initial state (common random numbers),
  * and the network they run on: an episode of a task distribution keeps its own sizes (modelForEpisode).
  */
-function pairRollouts(cfg: VsmlModelConfig, theta: Float64Array, sample: EpisodeSampler, r: PairRange, k: number, sigma: number): { model: VsmlModelConfig; rollouts: [Rollout, Rollout] } {
+function pairRollouts(cfg: ModelConfig, theta: Float64Array, sample: EpisodeSampler, r: PairRange, k: number, sigma: number): { model: ModelConfig; rollouts: [Rollout, Rollout] } {
   const rng = pairRng(r.seed, r.step, k);
   const eps = new Float64Array(theta.length);
   rng.fillNormal(eps); // first, as pairNoise regenerates it
   const episode = sample(rng, r.T, cfg.batchSize);
-  const model = modelForEpisode(cfg, episode);
-  const initial = broadcastState(initialState(model, rng), model.batchSize);
+  const model = networkForEpisode(cfg, episode);
+  const initial = broadcastState(learnerInitialState(model, rng), model.batchSize);
   const [plus, minus] = perturb(theta, eps, sigma);
   return {
     model,
@@ -137,7 +149,7 @@ function pairRollouts(cfg: VsmlModelConfig, theta: Float64Array, sample: Episode
  */
 export async function evaluatePairs(
   runner: RolloutRunner,
-  cfg: VsmlModelConfig,
+  cfg: ModelConfig,
   theta: Float64Array,
   sample: EpisodeSampler,
   range: PairRange,
@@ -150,10 +162,10 @@ export async function evaluatePairs(
     await stopPoint(signal);
     // Rollouts of one network size go to the runner together (one call per size in the batch).
     const rollouts: Rollout[] = [];
-    const groups = new Map<string, { model: VsmlModelConfig; indices: number[] }>();
+    const groups = new Map<string, { model: ModelConfig; indices: number[] }>();
     for (let j = k; j < Math.min(range.k1, k + pairsPerCall); j++) {
       const pair = pairRollouts(cfg, theta, sample, range, j, opt.sigma);
-      const key = pair.model.layerSizes.join('x');
+      const key = isVsml(pair.model) ? pair.model.layerSizes.join('x') : 'fixed';
       let g = groups.get(key);
       if (!g) groups.set(key, (g = { model: pair.model, indices: [] }));
       g.indices.push(rollouts.length, rollouts.length + 1);
@@ -209,7 +221,7 @@ export function esUpdate(theta: Float64Array, adam: AdamState, outcomes: readonl
  */
 export async function esStep(
   runner: RolloutRunner,
-  cfg: VsmlModelConfig,
+  cfg: ModelConfig,
   theta: Float64Array,
   adam: AdamState,
   sample: EpisodeSampler,

@@ -1,3 +1,4 @@
+import { ModelConfig } from '../learners/learner-config';
 import { VsmlModelConfig } from '../model/config';
 import { RolloutRunner } from '../model/rollout-runner';
 import { AdamState } from '../optim/adam';
@@ -67,9 +68,9 @@ export type MetaOptimizerSpec =
   | { type: 'backprop'; backprop: BackpropOptions };
 
 /** What every meta-optimizer is built from besides its own settings. */
-export interface MetaOptimizerContext {
+export interface MetaOptimizerContext<M extends ModelConfig = ModelConfig> {
   runner: RolloutRunner;
-  model: VsmlModelConfig;
+  model: M;
   /** Meta-training episodes. */
   train: EpisodeSampler;
   seed: number;
@@ -80,3 +81,6 @@ export interface MetaOptimizerContext {
   /** The run log (CLI stderr, the editor's output channel). */
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
+
+/** The context of the optimizers that step VSML's own state (truncated/persistent ES, backprop through the tfjs path). */
+export type VsmlOptimizerContext = MetaOptimizerContext<VsmlModelConfig>;

@@ -5,7 +5,7 @@ import { broadcastState, Episode } from '../model/episode';
 import { initialState, LayerState } from '../model/init';
 import { adamInit, AdamState, adamStep, globalNorm } from '../optim/adam';
 import { EsOptions, pairRng } from './es-step';
-import { MetaOptimizer, MetaOptimizerContext, MetaOptimizerState, MetaStepResult } from './meta-optimizer';
+import { MetaOptimizer, MetaOptimizerState, MetaStepResult, VsmlOptimizerContext } from './meta-optimizer';
 import { decodeParticles, encodeParticles } from './particle-codec';
 import { InnerSystem, initialParticles, Particle, sliceLoss, SliceRequest, SliceResult, truncatedEsStep, TruncationOptions } from './truncated-es';
 
@@ -32,7 +32,7 @@ export class PersistentEsMetaOptimizer implements MetaOptimizer {
   /** The episode each particle is in, regenerated on demand. */
   private readonly episodes = new Map<number, { index: number; episode: Episode; state: LayerState[] }>();
 
-  constructor(private readonly ctx: MetaOptimizerContext, private readonly opt: EsOptions, private readonly trunc: TruncationOptions) {
+  constructor(private readonly ctx: VsmlOptimizerContext, private readonly opt: EsOptions, private readonly trunc: TruncationOptions) {
     this.adam = adamInit(ctx.size);
   }
 

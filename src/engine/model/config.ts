@@ -6,6 +6,8 @@ import { check } from '../errors';
  * the experiment config maps onto this in src/engine/config/.
  */
 export interface VsmlModelConfig {
+  /** The learner (src/engine/learners/learner-config.ts); absent means VSML, as in older checkpoints. */
+  readonly type?: 'vsml';
   /** [A_0, ..., A_L]: input size, hidden sizes, number of classes. Layer l is A_l -> A_{l+1}. */
   readonly layerSizes: readonly number[];
   /** N: LSTM state size of one sub-RNN (`model.sub_rnn.slow_size`). */

@@ -1,4 +1,4 @@
-import { VsmlModelConfig } from './config';
+import type { ModelConfig } from '../learners/learner-config';
 import { LayerState } from './init';
 import { Episode, EpisodeResult } from './episode';
 
@@ -7,10 +7,10 @@ import { Episode, EpisodeResult } from './episode';
  * (θ ± σε, the two of a pair sharing episode and state); evaluation runs K of them with one θ.
  */
 export interface Rollout {
-  /** Flat V_M in the canonical layout (param-layout.ts). */
+  /** Flat θ in the learner's layout (VSML: V_M as param-layout.ts; learners/learner-layout.ts). */
   readonly theta: Float64Array | Float32Array;
   readonly episode: Episode;
-  /** Per layer [batch, A_l, B_l, N]; not modified. */
+  /** VSML: per layer [batch, A_l, B_l, N]; not modified. Baselines start from zeros: []. */
   readonly initialState: readonly LayerState[];
 }
 
@@ -23,9 +23,10 @@ export interface RunOptions {
 export type RolloutResult = Omit<EpisodeResult, 'finalState'> & { finalState?: LayerState[] };
 
 /**
- * Something that runs many independent rollouts of one model config: the float64 reference,
- * the fused kernel (native or wasm, across worker threads), or TensorFlow.js.
- * ES and evaluation are written against this, so paths are interchangeable.
+ * Something that runs many independent rollouts of one learner config: the float64 reference,
+ * the fused kernel (native or wasm, across worker threads), or TensorFlow.js. Every runner runs
+ * every learner: VSML on its own path, the baselines through learners/baseline-episode.ts.
+ * ES and evaluation are written against this, so paths and learners are interchangeable.
  */
 export interface RolloutRunner {
   /** e.g. 'reference', 'fused-native', 'fused-wasm', 'tfjs'. */
@@ -34,7 +35,7 @@ export interface RolloutRunner {
   readonly backend: string;
   readonly precision: 'float64' | 'float32';
   readonly threads: number;
-  run(cfg: VsmlModelConfig, rollouts: readonly Rollout[], options?: RunOptions): Promise<RolloutResult[]>;
+  run(cfg: ModelConfig, rollouts: readonly Rollout[], options?: RunOptions): Promise<RolloutResult[]>;
   /** Frees workers, wasm memory or tensors. */
   dispose(): Promise<void>;
 }

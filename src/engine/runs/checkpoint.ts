@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { EngineError } from '../errors';
 import { AdamState } from '../optim/adam';
-import { VsmlModelConfig, validateModelConfig } from '../model/config';
+import { ModelConfig, isVsml, validateLearnerConfig } from '../learners/learner-config';
 import { paramLayout } from '../model/param-layout';
+import { learnerLayout } from '../learners/learner-layout';
 
 /** Version of the checkpoint format; readers refuse newer versions with a clear message. */
 export const CHECKPOINT_VERSION = 1;
@@ -18,7 +19,7 @@ export interface Checkpoint {
   runId: string;
   model: unknown;
   /** The engine's model config (layer sizes included), so a checkpoint is evaluable on its own. */
-  modelConfig?: VsmlModelConfig;
+  modelConfig?: ModelConfig;
   /** The whole resolved experiment config (preprocessing, evaluation settings). */
   config?: unknown;
   layout: { numSets: number; setSize: number; size: number };
@@ -30,6 +31,16 @@ export interface Checkpoint {
    */
   metaOptimizer?: { type: string; extra?: unknown };
   rng: { seed: number; step: number };
+}
+
+/** The checkpoint's `layout` field: VSML's param sets; a baseline's θ is one set. */
+export function checkpointLayout(cfg: ModelConfig): Checkpoint['layout'] {
+  if (isVsml(cfg)) {
+    const p = paramLayout(cfg);
+    return { numSets: p.numSets, setSize: p.setSize, size: p.size };
+  }
+  const size = learnerLayout(cfg).size;
+  return { numSets: 1, setSize: size, size };
 }
 
 export function encodeF64(a: Float64Array): string {
@@ -79,11 +90,11 @@ export function parseCheckpoint(text: string, file: string): Checkpoint {
     if (!Number.isFinite(theta[i])) throw new EngineError(`theta[${i}]`, `is ${theta[i]}`, 'the run diverged; use an earlier checkpoint', file);
   if (j.modelConfig !== undefined) {
     try {
-      validateModelConfig(j.modelConfig);
+      validateLearnerConfig(j.modelConfig);
     } catch (e) {
       throw e instanceof EngineError ? new EngineError(`modelConfig.${e.path}`, e.rawMessage(), 'the checkpoint is corrupt; use an earlier one', file) : e;
     }
-    const need = paramLayout(j.modelConfig).size;
+    const need = learnerLayout(j.modelConfig).size;
     if (need !== theta.length) throw new EngineError('theta', `holds ${theta.length} numbers, the model needs ${need}`, 'the checkpoint is corrupt; use an earlier one', file);
   }
   const mu = decodeF64(j.optimizer?.mu, 'optimizer.mu', file);

@@ -1,4 +1,4 @@
-import { VsmlModelConfig } from '../model/config';
+import { ModelConfig } from '../learners/learner-config';
 import { InitOptions } from '../model/init';
 import { EpisodeSampler } from '../meta/episode-sampler';
 import { MetaOptimizerSpec } from '../meta/meta-optimizer';
@@ -16,7 +16,7 @@ export interface EvalDataset {
    * The network evaluation builds for this dataset: V_M is shared by every cell, so one learned
    * LA runs on any layer sizes; input and output sizes follow the dataset.
    */
-  model?: VsmlModelConfig;
+  model?: ModelConfig;
 }
 
 /** Online SGD/Adam on the same episodes; computed once per dataset and cached by the loop. Aborting `signal` throws StopRequested. */
@@ -33,7 +33,7 @@ export interface ExperimentPlan {
   source: string;
   /** The resolved config, stored as config.json and inside checkpoints. */
   resolvedConfig: unknown;
-  model: VsmlModelConfig;
+  model: ModelConfig;
   /** How θ is initialized (the meta-init; also the untrained LA of the evaluations). */
   init?: InitOptions;
   /** `optimizer.init_from` resolved against the config's folder: start from this V_M (initial-theta.ts). */

@@ -1,5 +1,8 @@
 import { dirname, resolve } from 'node:path';
+import { ModelConfig, isVsml } from '../learners/learner-config';
 import { VsmlModelConfig } from '../model/config';
+import { fitFixedSize } from '../learners/fixed-size';
+import { toLearnerConfig } from '../config/to-learner-config';
 import { ExperimentConfig } from '../config/types';
 import { toModelConfig } from '../config/to-model-config';
 import { openConfiguredDataset, openTrainingDataset } from '../data/from-config';
@@ -22,8 +25,16 @@ export function numOutputsFor(cfg: ExperimentConfig): number {
  * The network for one evaluation dataset: the trained architecture's hidden sizes with the
  * dataset's own input size and class count (pad.output when set). The learned LA is V_M, shared
  * by every cell, so it runs unchanged on any layer sizes; so do the untrained LA and baselines.
+ * A fixed-size learner (`trained` a MetaRNN, HebbianFW or FWMemory) keeps its sizes instead,
+ * when the dataset fits them (learners/fixed-size.ts).
  */
-export function evalModelFor(cfg: ExperimentConfig, ds: EpisodeDataset): VsmlModelConfig {
+export function evalModelFor(cfg: ExperimentConfig, ds: EpisodeDataset, trained?: ModelConfig, name = ds.name): ModelConfig {
+  if (trained && !isVsml(trained)) return fitFixedSize(trained, ds, name, cfg.evaluation.batch_size);
+  return vsmlEvalModel(cfg, ds);
+}
+
+/** evalModelFor's VSML network (learning-algorithm cloning uses it directly). */
+export function vsmlEvalModel(cfg: ExperimentConfig, ds: EpisodeDataset): VsmlModelConfig {
   const outputs = cfg.data.preprocess.pad.output?.[0] ?? ds.numClasses;
   const specs = cfg.model.vsml_rnn.layer_specs;
   const sized: ExperimentConfig = { ...cfg, model: { ...cfg.model, vsml_rnn: { ...cfg.model.vsml_rnn, layer_specs: specs.map((s, i) => (i === specs.length - 1 ? { type: s.type } : s)) } } };
@@ -62,10 +73,10 @@ export function baselineTuningData(train: EpisodeDataset | undefined, ds: Episod
  * What meta-training steps need of a config: the network, the training data and the meta-optimizer.
  * A cluster worker (cluster/es-worker.ts) builds only this, so it draws the same episodes as the coordinator.
  */
-export function planTraining(cfg: ExperimentConfig): { numOutputs: number; train: EpisodeDataset; model: VsmlModelConfig; optimizer: MetaOptimizerSpec } {
+export function planTraining(cfg: ExperimentConfig): { numOutputs: number; train: EpisodeDataset; model: ModelConfig; optimizer: MetaOptimizerSpec } {
   const numOutputs = numOutputsFor(cfg);
   const train = openTrainingDataset(cfg, numOutputs);
-  return { numOutputs, train, model: toModelConfig(cfg, numOutputs, train.inputSize), optimizer: optimizerSpec(cfg) };
+  return { numOutputs, train, model: toLearnerConfig(cfg, numOutputs, train.inputSize), optimizer: optimizerSpec(cfg) };
 }
 
 /** Resolves a validated experiment config into what the training loop runs. */
@@ -73,7 +84,7 @@ export function planExperiment(cfg: ExperimentConfig, source: string): Experimen
   const { numOutputs, train, model, optimizer } = planTraining(cfg);
   const split = cfg.evaluation.subset;
   const opened = cfg.evaluation.datasets.map((name) => openConfiguredDataset(cfg, name, numOutputs));
-  const datasets: EvalDataset[] = opened.map((ds, i) => ({ key: cfg.evaluation.datasets[i], sample: episodeSampler(ds, split), numClasses: ds.numClasses, model: evalModelFor(cfg, ds) }));
+  const datasets: EvalDataset[] = opened.map((ds, i) => ({ key: cfg.evaluation.datasets[i], sample: episodeSampler(ds, split), numClasses: ds.numClasses, model: evalModelFor(cfg, ds, model, cfg.evaluation.datasets[i]) }));
   const baselineByKey = new Map<string, BaselineEvaluator | undefined>();
   opened.forEach((ds, i) => baselineByKey.set(cfg.evaluation.datasets[i], baselinesFor(cfg, baselineTuningData(train, ds), ds.numClasses)));
   const baselines: BaselineEvaluator | undefined = cfg.baselines.enabled ? async (ds, episodes, signal) => (await baselineByKey.get(ds.key)?.(ds, episodes, signal)) ?? {} : undefined;

@@ -1,10 +1,11 @@
 import { EngineError } from '../errors';
-import { paramLayout } from '../model/param-layout';
+import { learnerLayout } from '../learners/learner-layout';
+import { isVsml } from '../learners/learner-config';
 import { RolloutRunner } from '../model/rollout-runner';
 import { PairEvaluator } from '../meta/es-step';
 import { createMetaOptimizer } from '../meta/create-meta-optimizer';
 import { evalEpisodes, evaluateVsml, EvalEpisode, methodResult, untrainedTheta } from '../eval/evaluate';
-import { CHECKPOINT_VERSION } from './checkpoint';
+import { CHECKPOINT_VERSION, checkpointLayout } from './checkpoint';
 import { ExperimentPlan, EvalDataset } from './experiment-plan';
 import type { EvalRow, EvalMethodResult, MetricsRow, RunnerInfo, RunState } from '../../protocol/run-records';
 import { RunFolder } from './run-folder';
@@ -68,7 +69,7 @@ const runnerInfo = (r: RolloutRunner): RunnerInfo => ({ path: r.name, backend: r
 export async function runExperiment(opts: ExperimentOptions): Promise<ExperimentOutcome> {
   const { plan, runner } = opts;
   const ev = opts.events ?? {};
-  const layout = paramLayout(plan.model);
+  const layout = learnerLayout(plan.model);
 
   let run: RunFolder;
   let theta!: Float64Array;
@@ -225,7 +226,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       model: (plan.resolvedConfig as { model?: unknown })?.model ?? plan.model,
       modelConfig: plan.model,
       config: plan.resolvedConfig,
-      layout: { numSets: layout.numSets, setSize: layout.setSize, size: layout.size },
+      layout: checkpointLayout(plan.model),
       theta,
       optimizer: { type: 'adam', state: state.adam },
       metaOptimizer: { type: optimizer.type, extra: state.extra },
@@ -279,8 +280,10 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       best = { metric: `eval/${first.dataset}/learned/meanAccuracy`, value: first.methods.learned.meanAccuracy, step };
     ev.evaluation?.(rows);
     const snapDs = plan.evaluation.datasets[0];
-    if (snapDs) {
-      const snap = recordSnapshot(evalModelFor(snapDs), theta, episodeCache.get(snapDs.key)![0], step, snapDs.key);
+    const snapModel = snapDs && evalModelFor(snapDs);
+    // The graph panel's snapshot shows VSML's cell states; the baselines have no such grid.
+    if (snapDs && snapModel && isVsml(snapModel)) {
+      const snap = recordSnapshot(snapModel, theta, episodeCache.get(snapDs.key)![0], step, snapDs.key);
       run.writeSnapshot(snap);
       ev.snapshot?.(snap);
     }

@@ -1,7 +1,9 @@
+import { ModelConfig, isVsml } from '../learners/learner-config';
+import { runBaselineRollouts } from '../learners/baseline-episode';
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { check, EngineError } from '../errors';
-import { VsmlModelConfig, validateModelConfig } from '../model/config';
+import { validateModelConfig } from '../model/config';
 import { checkEpisode, checkParams } from '../model/episode';
 import { paramLayout } from '../model/param-layout';
 import { Rollout, RolloutResult, RolloutRunner, RunOptions } from '../model/rollout-runner';
@@ -61,7 +63,8 @@ export class TfjsRunner implements RolloutRunner {
     }
   }
 
-  async run(cfg: VsmlModelConfig, rollouts: readonly Rollout[], options: RunOptions = {}): Promise<RolloutResult[]> {
+  async run(cfg: ModelConfig, rollouts: readonly Rollout[], options: RunOptions = {}): Promise<RolloutResult[]> {
+    if (!isVsml(cfg)) return runBaselineRollouts(cfg, rollouts);
     validateModelConfig(cfg);
     const layout = paramLayout(cfg);
     rollouts.forEach((r, i) => {

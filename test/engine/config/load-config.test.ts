@@ -177,7 +177,7 @@ test('enum typo and unsupported reference values', () => {
   const i = check((c) => { c.training.loss_type = 'meen'; });
   assert.equal(i.code, 'enum');
   assert.match(i.fix, /did you mean "mean"\?/);
-  const j = check((c) => { c.model.type = 'MetaRNN'; });
+  const j = check((c) => { c.model.type = 'FWP'; });
   assert.match(j.message, /not supported yet/);
 });
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { applyEvalOverrides, frozenAtEvaluation } from '../../../src/engine/eval/eval-overrides';
 import { evaluateTrainedLa } from '../../../src/engine/eval/evaluate-checkpoint';
 import { ReferenceRunner } from '../../../src/engine/model/reference-runner';
+import type { VsmlModelConfig } from '../../../src/engine/model/config';
 import { tinyTrainedLa } from '../../helpers/tiny-la';
 
 test('data, evaluation and seed keys may change at evaluation; model, training and optimizer keys may not', () => {
@@ -49,7 +50,7 @@ test('the learned LA runs on the overridden input size (14x14 = 196 inputs) with
   const runner = new ReferenceRunner();
   const seen: number[] = [];
   const spy = { ...runner, name: runner.name, backend: runner.backend, run: (cfg: Parameters<typeof runner.run>[0], jobs: Parameters<typeof runner.run>[1]) => {
-    seen.push(cfg.layerSizes[0]);
+    seen.push((cfg as VsmlModelConfig).layerSizes[0]);
     return runner.run(cfg, jobs);
   }, dispose: () => runner.dispose() };
   const rows = await evaluateTrainedLa({ ...la, config: res.config }, spy, { datasets: ['mnist'], length: 3, episodes: 2, baselines: false });

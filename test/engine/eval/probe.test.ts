@@ -17,7 +17,7 @@ function recordingRunner(): RolloutRunner & { calls: { cfg: VsmlModelConfig; rol
   return {
     name: inner.name, backend: inner.backend, precision: inner.precision, threads: inner.threads, calls,
     run: (cfg, rollouts, options) => {
-      calls.push({ cfg, rollouts });
+      calls.push({ cfg: cfg as VsmlModelConfig, rollouts }); // probes run VSML only
       return inner.run(cfg, rollouts, options);
     },
     dispose: () => inner.dispose(),
