@@ -15,9 +15,16 @@
       "xcode_settings": {"OTHER_CFLAGS": ["-O3"]}
     },
     {
+      "target_name": "kernel_grad",
+      "type": "static_library",
+      "sources": ["vsml-grad.c"],
+      "cflags": ["-O3", "-fno-math-errno", "-fPIC", "-std=gnu11"],
+      "xcode_settings": {"OTHER_CFLAGS": ["-O3", "-fno-math-errno"]}
+    },
+    {
       "target_name": "vsml_kernel",
       "sources": ["addon.c"],
-      "dependencies": ["kernel_avx2", "kernel_base"],
+      "dependencies": ["kernel_avx2", "kernel_base", "kernel_grad"],
       "cflags": ["-O2", "-std=gnu11"]
     }
   ]
