@@ -16,9 +16,10 @@ size_t vsml_work_floats_base(const int32_t *ci);
 int vsml_io_sizes_base(const int32_t *ci, int32_t *out);
 int vsml_episode_base(const int32_t *, const float *, const float *, const float *, const int32_t *, const float *, float *, float *, float *);
 
-int vsml_grad_episode(const int32_t *, const float *, const double *, const float *, const int32_t *, const double *, int, int, double *,
-                      double *, float *, double *);
-double vsml_grad_tape_bytes(const int32_t *ci, int slice);
+#define GRAD_ARGS const int32_t *, const float *, const double *, const float *, const int32_t *, const double *, int, int, double *, double *, float *, double *
+int vsml_grad_episode_avx2(GRAD_ARGS);
+int vsml_grad_episode_base(GRAD_ARGS);
+double vsml_grad_tape_bytes_base(const int32_t *ci, int slice);
 
 static int use_avx2(void) {
   __builtin_cpu_init();
@@ -86,7 +87,7 @@ static napi_value episode(napi_env env, napi_callback_info info) {
 
 /*
  * gradEpisode(ci, cf, theta f64, inputs, labels, stateIn f64, lossType, truncation, gradOut f64, ceOut f64, logitsOut,
- * lossOut f64[1]) -> error code (0 = ok). The reverse pass of vsml-grad.c (float64, one thread).
+ * lossOut f64[1]) -> error code (0 = ok). The reverse pass of vsml-grad.c (float64, one thread; AVX2 build when the CPU has it).
  */
 static napi_value grad_episode(napi_env env, napi_callback_info info) {
   size_t argc = 12;
@@ -124,7 +125,7 @@ static napi_value grad_episode(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, "vsml-kernel: a buffer is smaller than the config needs");
     return NULL;
   }
-  err = vsml_grad_episode(ci, p[1], p[2], p[3], p[4], p[5], lossType, truncation, p[8], p[9], p[10], p[11]);
+  err = (use_avx2() ? vsml_grad_episode_avx2 : vsml_grad_episode_base)(ci, p[1], p[2], p[3], p[4], p[5], lossType, truncation, p[8], p[9], p[10], p[11]);
   CHECK(napi_create_int32(env, err, &ret));
   return ret;
 }
@@ -144,7 +145,7 @@ static napi_value grad_tape_bytes(napi_env env, napi_callback_info info) {
     return NULL;
   }
   napi_value ret;
-  CHECK(napi_create_double(env, vsml_grad_tape_bytes(ci, slice), &ret));
+  CHECK(napi_create_double(env, vsml_grad_tape_bytes_base(ci, slice), &ret));
   return ret;
 }
 

@@ -23,7 +23,8 @@
  * Parameters are read and gradients written in the canonical layout (param-layout.ts):
  * per set lstm_w [(2M+N)][4N] (rows: forward message, backward message, h), lstm_b [4N]
  * (gates i, g, f, o; the kernel's -5 / +5 shifts on i and f are added here), fwd_w [N][M],
- * fwd_b [M], bwd_w [N][M], bwd_b [M]. One thread; no state between calls.
+ * fwd_b [M], bwd_w [N][M], bwd_b [M]. One thread; nothing kept between calls but the tape's memory. Built twice like the forward
+ * (grad-avx2.c, grad-base.c); plain loops the compiler vectorizes (reductions may be reassociated).
  */
 #include <math.h>
 #include <stdint.h>
@@ -78,10 +79,10 @@ static int parse(Gr *g, const int32_t *ci) {
   return 0;
 }
 
-/* Doubles one layer call puts on the tape: fin, bin, per micro tick h, c and gates, then h after the last tick. */
+/* Doubles one layer call puts on the tape: fin, bin, per micro tick h, c, the gates and tanh(c'), then h after the last tick. */
 static size_t rec_doubles(const Gr *g, int A, int B) {
   size_t cells = (size_t)A * B * g->N;
-  return (size_t)(A + B) * g->M + (size_t)g->micro * 6 * cells + cells;
+  return (size_t)(A + B) * g->M + (size_t)g->micro * 7 * cells + cells;
 }
 
 /* Doubles one online step puts on the tape (all batch members, forward and backward ticks, loss). */
@@ -91,7 +92,12 @@ static size_t tape_step_doubles(const Gr *g) {
   return g->bs * (n + 2 * (size_t)g->sizes[g->L]);
 }
 
+/*
+ * Both through one exp (glibc's tanh costs several exps): tanh(x) = 1 - 2 / (exp(2x) + 1) is exact
+ * to ~1e-16 absolute, which is what the gradient needs (relative accuracy near 0 does not matter here).
+ */
 static inline double sigm(double x) { return 1.0 / (1.0 + exp(-x)); }
+static inline double tanh_abs(double x) { return 1.0 - 2.0 / (exp(2.0 * x) + 1.0); }
 
 /* Pointers into one param set (p) and its gradient (d), canonical layout. */
 typedef struct { const double *lw, *lb, *fw, *fb, *bw, *bb; } PSet;
@@ -145,12 +151,12 @@ static double *layer_fwd(Gr *g, int s, int A, int B, const double *fin, const do
   for (int tk = 0; tk < g->micro; tk++) {
     memcpy(tp, h, sizeof(double) * cells);
     memcpy(tp + cells, c, sizeof(double) * cells);
-    double *gates = tp + 2 * cells; /* [A][B][4N] */
-    tp += 6 * cells;
+    double *gates = tp + 2 * cells; /* [A][B][5N]: i, g, f, o, tanh(c') */
+    tp += 7 * cells;
     for (int a = 0; a < A; a++)
       for (int b = 0; b < B; b++) {
         size_t cell = (size_t)a * B + b;
-        double *hc = h + cell * N, *cc = c + cell * N, *gt = gates + cell * G4;
+        double *hc = h + cell * N, *cc = c + cell * N, *gt = gates + cell * 5 * N;
         const double *rp = g->rowpre + (size_t)a * G4, *cp = g->colpre + (size_t)b * G4;
         for (int j = 0; j < G4; j++) z[j] = rp[j] + cp[j];
         for (int n = 0; n < N; n++) {
@@ -159,11 +165,11 @@ static double *layer_fwd(Gr *g, int s, int A, int B, const double *fin, const do
           for (int j = 0; j < G4; j++) z[j] += hn * w[j];
         }
         for (int n = 0; n < N; n++) {
-          double i = sigm(z[n]), gg = tanh(z[N + n]), f = sigm(z[2 * N + n]), o = sigm(z[3 * N + n]);
-          gt[n] = i; gt[N + n] = gg; gt[2 * N + n] = f; gt[3 * N + n] = o;
-          double cn = f * cc[n] + i * gg;
+          double i = sigm(z[n]), gg = tanh_abs(z[N + n]), f = sigm(z[2 * N + n]), o = sigm(z[3 * N + n]);
+          double cn = f * cc[n] + i * gg, tc = tanh_abs(cn);
+          gt[n] = i; gt[N + n] = gg; gt[2 * N + n] = f; gt[3 * N + n] = o; gt[4 * N + n] = tc;
           cc[n] = cn;
-          hc[n] = o * tanh(cn);
+          hc[n] = o * tc;
         }
       }
   }
@@ -208,7 +214,7 @@ static const double *layer_rev(Gr *g, int s, int A, int B, double *dfin, double 
   const int N = g->N, M = g->M, G4 = 4 * N;
   const size_t cells = (size_t)A * B * N;
   const double *rec = tp_end - rec_doubles(g, A, B);
-  const double *fin = rec, *bin = rec + A * M, *hfin = rec + (size_t)(A + B) * M + (size_t)g->micro * 6 * cells;
+  const double *fin = rec, *bin = rec + A * M, *hfin = rec + (size_t)(A + B) * M + (size_t)g->micro * 7 * cells;
   const PSet p = pset(g, s);
   const DSet d = dset(g, s);
   const double *wh = p.lw + (size_t)2 * M * G4;
@@ -246,15 +252,14 @@ static const double *layer_rev(Gr *g, int s, int A, int B, double *dfin, double 
   memset(g->dcol, 0, sizeof(double) * B * G4);
   double *dz = g->tmp;
   for (int tk = g->micro - 1; tk >= 0; tk--) {
-    const double *hin = rec + (size_t)(A + B) * M + (size_t)tk * 6 * cells, *cin = hin + cells, *gates = hin + 2 * cells;
+    const double *hin = rec + (size_t)(A + B) * M + (size_t)tk * 7 * cells, *cin = hin + cells, *gates = hin + 2 * cells;
     for (int a = 0; a < A; a++)
       for (int b = 0; b < B; b++) {
         size_t cell = (size_t)a * B + b;
-        const double *gt = gates + cell * G4, *hc = hin + cell * N, *cc = cin + cell * N;
+        const double *gt = gates + cell * 5 * N, *hc = hin + cell * N, *cc = cin + cell * N;
         double *dhc = dh + cell * N, *dcc = dc + cell * N;
         for (int n = 0; n < N; n++) {
-          double i = gt[n], gg = gt[N + n], f = gt[2 * N + n], o = gt[3 * N + n];
-          double tc = tanh(f * cc[n] + i * gg);
+          double i = gt[n], gg = gt[N + n], f = gt[2 * N + n], o = gt[3 * N + n], tc = gt[4 * N + n];
           double dcn = dcc[n] + dhc[n] * o * (1.0 - tc * tc);
           dz[n] = dcn * gg * i * (1.0 - i);
           dz[N + n] = dcn * i * (1.0 - gg * gg);
@@ -435,6 +440,21 @@ static const double *step_rev(Gr *g, int t, const int32_t *labels, double w, con
   return tp;
 }
 
+/*
+ * The tape, kept per thread between calls: a fresh tens-of-MB allocation per episode cost ~15%
+ * of the time in page faults. It only grows (to the largest slice this thread differentiated).
+ */
+static __thread double *tape_cache;
+static __thread size_t tape_cap;
+static double *tape_buffer(size_t doubles) {
+  if (doubles > tape_cap) {
+    free(tape_cache);
+    tape_cache = malloc(doubles * sizeof(double));
+    tape_cap = tape_cache ? doubles : 0;
+  }
+  return tape_cache;
+}
+
 /* Doubles of tape one slice of `slice` steps needs (for the caller's memory report). 0 on a bad config. */
 double VSML_GRAD_FN(vsml_grad_tape_bytes)(const int32_t *ci, int slice) {
   Gr g;
@@ -471,8 +491,8 @@ int VSML_GRAD_FN(vsml_grad_episode)(const int32_t *ci, const float *cf, const do
   size_t C = g.sizes[L];
   total += 2 * C * M + (size_t)2 * (amax + bmax) * G4 + 2 * (size_t)mx * M + G4;
   double *mem = calloc(total, sizeof(double));
-  double *tape = malloc(tape_step_doubles(&g) * slice * sizeof(double));
-  if (!mem || !tape) { free(mem); free(tape); return GERR_NO_MEMORY; }
+  double *tape = tape_buffer(tape_step_doubles(&g) * slice);
+  if (!mem || !tape) { free(mem); return GERR_NO_MEMORY; }
   double *q = mem;
 #define TAKE(ptr, n) do { (ptr) = q; q += (n); } while (0)
   for (int l = 0; l < L; l++) {
@@ -516,6 +536,5 @@ int VSML_GRAD_FN(vsml_grad_episode)(const int32_t *ci, const float *cf, const do
     }
   }
   free(mem);
-  free(tape);
   return err;
 }

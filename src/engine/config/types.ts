@@ -97,6 +97,8 @@ export interface ExperimentConfig {
     backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
     /** 0 = all cores. */
     threads: number;
+    /** Where backprop meta-training differentiates: the kernel reverse pass or tfjs autodiff. */
+    gradient: 'auto' | 'native' | 'tfjs';
   };
   baselines: { enabled: boolean; hidden_size: number; tune_episodes: number };
   /** `vsml clone`: learning-algorithm cloning (src/engine/clone/). */
