@@ -1,11 +1,10 @@
-import { check, EngineError } from '../errors';
-import { VsmlModelConfig, numClasses, validateModelConfig } from '../model/config';
-import { Episode, checkEpisode, checkParams } from '../model/episode';
+import { EngineError } from '../errors';
+import { VsmlModelConfig, numClasses } from '../model/config';
+import { Episode } from '../model/episode';
 import { LayerState } from '../model/init';
-import { paramLayout } from '../model/param-layout';
 import { LossType } from '../tfjs/episode-loss';
-import { EpisodeGradient } from '../tfjs/truncated-gradient';
-import { kernelConfigFloats, kernelConfigInts, kernelError, stateFloats } from './kernel-abi';
+import { checkGradientArgs, EpisodeGradient } from '../tfjs/truncated-gradient';
+import { kernelConfigFloats, kernelConfigInts, kernelError, packState, stateFloats } from './kernel-abi';
 import { loadNativeKernel } from './native-kernel';
 
 /** The reverse pass of native/vsml-grad.c as the addon exports it (float64, one thread). */
@@ -49,28 +48,16 @@ export function nativeEpisodeGradient(
   kernel: GradientKernel, cfg: VsmlModelConfig, theta: Float64Array | Float32Array, episode: Episode, initialState: readonly LayerState[],
   lossType: LossType, truncation: number,
 ): EpisodeGradient {
-  validateModelConfig(cfg);
-  const layout = paramLayout(cfg);
-  if (lossType !== 'mean' && lossType !== 'last') throw new EngineError('training.loss_type', `is "${lossType}"`, 'use "mean" or "last"');
-  check(Number.isInteger(truncation) && truncation >= 0, 'optimizer.truncation', `must be an integer >= 0, got ${truncation}`, 'use 0 for the whole episode or a number of steps');
-  checkEpisode(cfg, episode, initialState, theta.length, layout.size);
-  checkParams(theta);
+  checkGradientArgs(cfg, theta, episode, initialState, lossType, truncation);
   const unsupported = nativeGradientUnsupported(cfg);
   if (unsupported) throw new EngineError('engine.gradient', `cannot use the kernel reverse pass: ${unsupported}`, 'set engine.gradient to "tfjs" or "auto"');
 
   const T = episode.length;
   const bs = cfg.batchSize;
   const C = numClasses(cfg);
-  const state = new Float64Array(stateFloats(cfg));
-  let off = 0;
-  for (const s of initialState) {
-    state.set(s.h, off);
-    off += s.h.length;
-    state.set(s.c, off);
-    off += s.c.length;
-  }
+  const state = packState(initialState, new Float64Array(stateFloats(cfg)));
   const ci = kernelConfigInts(cfg, T);
-  const grad = new Float64Array(layout.size);
+  const grad = new Float64Array(theta.length);
   const ce = new Float64Array(T * bs);
   const logits = new Float32Array(T * bs * C); // [T, batch, C]
   const loss = new Float64Array(1);
