@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { VsmlModelConfig } from '../../src/engine/model/config';
 import { broadcastState } from '../../src/engine/model/episode';
 import { initParams, initialState } from '../../src/engine/model/init';
@@ -45,3 +46,24 @@ export function referenceTruncatedDirectional(cfg: VsmlModelConfig, p: ReturnTyp
   return total;
 }
 
+
+/**
+ * Checks grad·v against referenceTruncatedDirectional along 3 random directions v (seed 17):
+ * |fd - grad·v| < rel·|fd| + abs, and that the gradient does not vanish (some |fd| > 1e-3).
+ */
+export function assertMatchesReferenceDirections(
+  cfg: VsmlModelConfig, p: ReturnType<typeof problem>, grad: Float64Array, lossType: LossType, truncation: number, rel: number, abs: number,
+): void {
+  const rng = new Rng(17);
+  let maxFd = 0;
+  for (let k = 0; k < 3; k++) {
+    const v = new Float64Array(p.theta.length);
+    rng.fillNormal(v);
+    let gv = 0;
+    for (let i = 0; i < v.length; i++) gv += grad[i] * v[i];
+    const fd = referenceTruncatedDirectional(cfg, p, v, lossType, truncation);
+    maxFd = Math.max(maxFd, Math.abs(fd));
+    assert.ok(Math.abs(fd - gv) < rel * Math.abs(fd) + abs, `direction ${k}: fd ${fd} vs grad·v ${gv}`);
+  }
+  assert.ok(maxFd > 1e-3, `the gradient should not vanish here (max ${maxFd})`);
+}
