@@ -1,8 +1,9 @@
 /**
  * `npm run bench` (issue 2, item 6): cell-ticks/s of the fused kernel and of the best
  * TensorFlow.js path on the workloads W1-W3, measured in the same run; and (issue 9) the rate of
- * the gradient path, `backprop` meta-training's truncated BPTT through one rollout at a time
- * (TensorFlow.js autodiff in this thread), counting a cell-tick once for forward and backward.
+ * the gradient path, `backprop` meta-training's truncated BPTT through one rollout at a time,
+ * counting a cell-tick once for forward and backward: `grad` (TensorFlow.js autodiff in this
+ * thread) and `grad-native` (the fused kernel's reverse pass, native/vsml-grad.c, one thread).
  *
  *   node dist/bench.js [--json] [--workloads W1,W2] [--threads N] [--seconds S] [--steps T]
  *                      [--fused native|wasm-relaxed|wasm-simd128] [--no-fused] [--tfjs-backend auto|wasm|cpu|tensorflow] [--no-tfjs]
@@ -30,6 +31,7 @@ import { selectTfjsBackend } from '../src/engine/tfjs/backend';
 import { TfjsRunner } from '../src/engine/tfjs/tfjs-runner';
 import { truncatedEpisodeGradient } from '../src/engine/tfjs/truncated-gradient';
 import { BENCH_LEARNERS, LearnerMeasurement, measureLearner, measureTfjsMetaRnnCore } from './learners';
+import { loadGradientKernel, nativeEpisodeGradient } from '../src/engine/kernel/native-gradient';
 
 const FUSED_BUILDS = ['native', 'wasm-relaxed', 'wasm-simd128'] as const;
 type FusedBuild = (typeof FUSED_BUILDS)[number];
@@ -124,7 +126,7 @@ function makeRollouts(cfg: VsmlModelConfig, w: Workload, steps: number, seed: nu
 
 interface Measurement {
   workload: string;
-  path: 'fused' | 'tfjs' | 'grad';
+  path: 'fused' | 'tfjs' | 'grad' | 'grad-native';
   backend: string;
   threads: number;
   cellTicksPerSec: number;
@@ -136,7 +138,7 @@ interface Measurement {
   cpuSeconds: number;
   /** Cell-ticks per CPU-second: a figure that moves less than the wall-clock rate when other processes share the cores. */
   perCpuSecond: number;
-  /** Gradient path: the largest autodiff tape of a slice (MB). */
+  /** Gradient paths: the largest tape of a slice (MB: autodiff tensors, or the reverse pass's float64 tape). */
   tapeMB?: number;
 }
 
@@ -170,11 +172,23 @@ async function measure(runner: RolloutRunner, path: 'fused' | 'tfjs', w: Workloa
  * The gradient path: dLoss/dθ of one rollout's episode after another (as backprop meta-training
  * runs them), cycling through the workload's rollouts until `seconds` have passed.
  */
-async function measureGradient(w: Workload, args: Args): Promise<Measurement> {
+async function measureGradient(w: Workload, args: Args, where: 'tfjs' | 'native'): Promise<Measurement | undefined> {
   const cfg = modelConfig(w);
-  const sel = await selectTfjsBackend(args.tfjsBackend);
-  process.stderr.write(`  measuring ${w.name} gradient (tfjs ${sel.backend}, 1 thread, truncation ${args.gradTruncation})...\n`);
-  const grad = (r: Rollout): number => truncatedEpisodeGradient(cfg, r.theta, r.episode, r.initialState, 'mean', args.gradTruncation).peakTapeBytes;
+  let grad: (r: Rollout) => number;
+  let backend: string;
+  if (where === 'native') {
+    const { kernel, reason } = loadGradientKernel();
+    if (!kernel) {
+      process.stderr.write(`  skipping ${w.name} grad-native: ${reason}\n`);
+      return undefined;
+    }
+    backend = 'native float64';
+    grad = (r) => nativeEpisodeGradient(kernel, cfg, r.theta, r.episode, r.initialState, 'mean', args.gradTruncation).peakTapeBytes;
+  } else {
+    backend = (await selectTfjsBackend(args.tfjsBackend)).backend;
+    grad = (r) => truncatedEpisodeGradient(cfg, r.theta, r.episode, r.initialState, 'mean', args.gradTruncation).peakTapeBytes;
+  }
+  process.stderr.write(`  measuring ${w.name} gradient (${where === 'native' ? 'kernel reverse pass' : `tfjs ${backend}`}, 1 thread, truncation ${args.gradTruncation})...\n`);
   grad(makeRollouts(cfg, { ...w, rollouts: 1 }, 2, 99)[0]);
   const rollouts = makeRollouts(cfg, w, args.steps, 1);
   let repeats = 0;
@@ -192,7 +206,7 @@ async function measureGradient(w: Workload, args: Args): Promise<Measurement> {
   const cellTicks = w.A * w.B * MICRO * args.steps * repeats;
   const rate = cellTicks / elapsed;
   return {
-    workload: w.name, path: 'grad', backend: sel.backend, threads: 1, cellTicksPerSec: rate,
+    workload: w.name, path: where === 'native' ? 'grad-native' : 'grad', backend, threads: 1, cellTicksPerSec: rate,
     gflops: (rate * FLOPS_PER_CELL_TICK) / 1e9, peakRssMB: process.resourceUsage().maxRSS / 1024, seconds: elapsed, repeats,
     cpuSeconds, perCpuSecond: cellTicks / cpuSeconds, tapeMB: tape / 1e6,
   };
@@ -230,17 +244,25 @@ async function main(): Promise<void> {
     await tfjs.dispose();
   }
 
-  if (args.grad) for (const w of workloads) results.push(await measureGradient(w, args));
+  if (args.grad) {
+    for (const w of workloads) {
+      for (const where of ['tfjs', 'native'] as const) {
+        const m = await measureGradient(w, args, where);
+        if (m) results.push(m);
+      }
+    }
+  }
 
   for (const w of workloads) {
     const fusedRows = results.filter((r) => r.workload === w.name && r.path === 'fused');
     const f = fusedRows[0]; // the fastest build that loaded (native when it did)
     const t = results.find((r) => r.workload === w.name && r.path === 'tfjs');
     const g = results.find((r) => r.workload === w.name && r.path === 'grad');
+    const gn = results.find((r) => r.workload === w.name && r.path === 'grad-native');
     // State the kernel holds for the workload (float32 h and c), and the float64 initial state the caller passes.
     const stateMB = (w.rollouts * stateFloats(modelConfig(w)) * 4) / 2 ** 20;
     if (args.json) {
-      for (const r of [...fusedRows, t, g]) {
+      for (const r of [...fusedRows, t, g, gn]) {
         if (!r) continue;
         console.log(JSON.stringify({
           workload: r.workload, path: r.path, backend: r.backend, threads: r.threads, cellTicksPerSec: Math.round(r.cellTicksPerSec),
@@ -254,16 +276,22 @@ async function main(): Promise<void> {
     }
     log('');
     log(`${w.name}: A=${w.A}, B=${w.B}, ${w.rollouts} rollouts; state ${stateMB.toFixed(1)} MB float32 (${(2 * stateMB).toFixed(1)} MB as the float64 input), RSS target <= ${(2 * stateMB + 200).toFixed(0)} MB`);
-    log('  path   backend            threads  cell-ticks/s   GFLOP/s  peak RSS (process)  cell-ticks/CPU-s  CPU used');
-    for (const r of [...fusedRows, t, g]) {
+    log('  path        backend            threads  cell-ticks/s   GFLOP/s  peak RSS (process)  cell-ticks/CPU-s  CPU used');
+    for (const r of [...fusedRows, t, g, gn]) {
       if (!r) continue;
-      log(`  ${r.path.padEnd(6)} ${r.backend.padEnd(18)} ${String(r.threads).padStart(7)}  ${fmtM(r.cellTicksPerSec).padStart(12)}  ${r.gflops.toFixed(2).padStart(8)}  ${r.peakRssMB.toFixed(0).padStart(8)} MB          ${fmtM(r.perCpuSecond).padStart(9)}  ${(r.cpuSeconds / r.seconds).toFixed(2)} cores`);
+      log(`  ${r.path.padEnd(11)} ${r.backend.padEnd(18)} ${String(r.threads).padStart(7)}  ${fmtM(r.cellTicksPerSec).padStart(12)}  ${r.gflops.toFixed(2).padStart(8)}  ${r.peakRssMB.toFixed(0).padStart(8)} MB          ${fmtM(r.perCpuSecond).padStart(9)}  ${(r.cpuSeconds / r.seconds).toFixed(2)} cores`);
     }
     const nat = fusedRows.find((r) => r.backend.startsWith('native'));
     for (const r of fusedRows.filter((x) => nat && x !== nat))
       log(`  ${r.backend} / ${nat!.backend} = ${(100 * r.cellTicksPerSec / nat!.cellTicksPerSec).toFixed(0)}% (per CPU-second ${(100 * r.perCpuSecond / nat!.perCpuSecond).toFixed(0)}%)`);
     if (f && t) log(`  fused / tfjs = ${(f.cellTicksPerSec / t.cellTicksPerSec).toFixed(1)}x`);
-    if (g) log(`  grad: forward+backward of one rollout at a time, BPTT slices of ${args.gradTruncation || args.steps} steps, autodiff tape ${g.tapeMB!.toFixed(0)} MB; fused forward / grad = ${f ? (f.cellTicksPerSec / g.cellTicksPerSec).toFixed(0) : '-'}x (per CPU-second ${f ? (f.perCpuSecond / g.perCpuSecond).toFixed(0) : '-'}x), tfjs forward / grad = ${t ? (t.cellTicksPerSec / g.cellTicksPerSec).toFixed(0) : '-'}x (per CPU-second ${t ? (t.perCpuSecond / g.perCpuSecond).toFixed(0) : '-'}x)`);
+    const ratio = (a: Measurement | undefined, b: Measurement): string =>
+      a ? `${(a.cellTicksPerSec / b.cellTicksPerSec).toFixed(1)}x (per CPU-second ${(a.perCpuSecond / b.perCpuSecond).toFixed(1)}x)` : '-';
+    for (const r of [g, gn]) {
+      if (!r) continue;
+      log(`  ${r.path}: forward+backward of one rollout at a time, BPTT slices of ${args.gradTruncation || args.steps} steps, tape ${r.tapeMB!.toFixed(0)} MB; fused forward / ${r.path} = ${ratio(f, r)}, tfjs forward / ${r.path} = ${ratio(t, r)}`);
+    }
+    if (g && gn) log(`  grad-native / grad = ${ratio(gn, g)}`);
   }
   const w1 = results.find((r) => r.workload === 'W1' && r.path === 'fused');
   if (w1 && !args.json) {

@@ -109,7 +109,7 @@ export interface MetricsRow {
   /** ES only: the losses of the + and − halves of the population (absent for other meta-optimizers). */
   readonly lossPos?: number | null;
   readonly lossNeg?: number | null;
-  /** backprop only: the process's peak resident memory and the largest autodiff tape of the step, in MB. */
+  /** backprop only: the process's peak resident memory and the largest gradient tape of the step (autodiff tensors or the kernel reverse pass's tape), in MB. */
   readonly peakRssMB?: number | null;
   readonly tapeMB?: number | null;
   readonly trainAccuracy: number | null;

@@ -247,6 +247,9 @@ export function semanticChecks(
           `remove ${key}, or set optimizer.type to "${other}"`, 'no-effect', 'warning');
     }
   }
+  if (!bad(['engine']) && opt?.type === 'es' && cfg.engine?.gradient !== schemaAt(['engine', 'gradient'])?.default)
+    issue(['engine', 'gradient'], '`engine.gradient` chooses where optimizer type "backprop" computes its gradients and has no effect with "es"',
+      'remove engine.gradient, or set optimizer.type to "backprop"', 'no-effect', 'warning');
   return out;
 }
 

@@ -109,6 +109,8 @@ export interface ExperimentConfig {
     threads: number;
     /** Redis URL of a cluster queue (src/engine/cluster/); null = this machine only. */
     cluster: string | null;
+    /** Where backprop meta-training differentiates: the kernel reverse pass or tfjs autodiff. */
+    gradient: 'auto' | 'native' | 'tfjs';
   };
   baselines: { enabled: boolean; hidden_size: number; tune_episodes: number };
   /** `vsml clone`: learning-algorithm cloning (src/engine/clone/). */

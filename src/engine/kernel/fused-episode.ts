@@ -3,7 +3,7 @@ import { checkEpisode, checkParams } from '../model/episode';
 import { LayerState } from '../model/init';
 import { paramLayout } from '../model/param-layout';
 import { Rollout, RolloutResult } from '../model/rollout-runner';
-import { KernelBackend, kernelConfigFloats, kernelConfigInts, kernelError, stateFloats } from './kernel-abi';
+import { KernelBackend, kernelConfigFloats, kernelConfigInts, kernelError, packState, stateFloats } from './kernel-abi';
 import { softmaxRow } from '../model/softmax-row';
 
 /** One rollout in the kernel's float32 layout; plain typed arrays, so it can be posted to a worker. */
@@ -25,14 +25,7 @@ export interface KernelOutput {
 export function prepareJob(cfg: VsmlModelConfig, r: Rollout): KernelJob {
   checkEpisode(cfg, r.episode, r.initialState, r.theta.length, paramLayout(cfg).size);
   checkParams(r.theta);
-  const state = new Float32Array(stateFloats(cfg));
-  let off = 0;
-  for (const s of r.initialState) {
-    state.set(s.h, off);
-    off += s.h.length;
-    state.set(s.c, off);
-    off += s.c.length;
-  }
+  const state = packState(r.initialState, new Float32Array(stateFloats(cfg)));
   return {
     theta: Float32Array.from(r.theta),
     inputs: Float32Array.from(r.episode.inputs),

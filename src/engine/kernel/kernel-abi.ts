@@ -1,5 +1,6 @@
 import { EngineError } from '../errors';
 import { VsmlModelConfig, numLayers } from '../model/config';
+import { LayerState } from '../model/init';
 import { paramLayout } from '../model/param-layout';
 
 /**
@@ -47,6 +48,18 @@ export function stateFloats(cfg: VsmlModelConfig): number {
   return n;
 }
 
+/** The kernel's state layout: per layer h [batch, A, B, N] then c, written into `out` (stateFloats(cfg) long). */
+export function packState<T extends Float32Array | Float64Array>(state: readonly LayerState[], out: T): T {
+  let off = 0;
+  for (const s of state) {
+    out.set(s.h, off);
+    off += s.h.length;
+    out.set(s.c, off);
+    off += s.c.length;
+  }
+  return out;
+}
+
 const KERNEL_ERRORS: Record<number, [string, string, string]> = {
   1: ['model.layer_sizes', 'has more layers than the fused kernel supports (16)', 'use at most 16 layers or the tfjs path'],
   2: ['model.vsml_rnn', 'uses more param sets than the fused kernel supports (32)', 'use fewer layerwise RNNs or the tfjs path'],
@@ -56,6 +69,7 @@ const KERNEL_ERRORS: Record<number, [string, string, string]> = {
   6: ['model.vsml_rnn.layer_param_index', 'points past the param sets', 'derive the indices from layerwise_rnns / separate_backward_rnn'],
   7: ['theta', 'does not match the param layout of this model', 'use a checkpoint made for the same model sizes'],
   8: ['episode.labels', 'holds a label outside [0, num_classes)', 'use class indices below the output size'],
+  9: ['model.sub_rnn.layer_norm', 'is not supported by the kernel reverse pass', 'set engine.gradient to "tfjs" (or "auto", which falls back to it)'],
 };
 
 /** Turns a kernel error code into the engine's error (the checks in JS should have caught it first). */

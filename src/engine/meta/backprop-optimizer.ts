@@ -1,11 +1,13 @@
 import { requireRunShape } from './episode-sampler';
 import * as tf from '@tensorflow/tfjs-core';
+import { EngineError } from '../errors';
 import { stopPoint } from '../stop';
-import { broadcastState } from '../model/episode';
-import { initialState } from '../model/init';
+import { GradientKernel, loadGradientKernel, nativeEpisodeGradient, nativeGradientUnsupported } from '../kernel/native-gradient';
+import { broadcastState, Episode } from '../model/episode';
+import { initialState, LayerState } from '../model/init';
 import { adamInit, AdamOptions, AdamState, adamStep, globalNorm } from '../optim/adam';
 import { selectTfjsBackend, TfjsBackendPreference } from '../tfjs/backend';
-import { truncatedEpisodeGradient } from '../tfjs/truncated-gradient';
+import { EpisodeGradient, truncatedEpisodeGradient } from '../tfjs/truncated-gradient';
 import { stepRng } from './es-step';
 import { MetaOptimizer, MetaOptimizerState, MetaStepResult, VsmlOptimizerContext } from './meta-optimizer';
 
@@ -20,14 +22,19 @@ export interface BackpropOptions {
   weightDecay: number;
   /** Adam with gradient-norm clipping, as the reference's optax chain. */
   adam: AdamOptions;
-  /** The TensorFlow.js backend the gradients run on (`engine.backend`). */
+  /** The TensorFlow.js backend the gradients run on (`engine.backend`) when they run on tfjs. */
   backend: TfjsBackendPreference;
+  /** `engine.gradient`: the kernel reverse pass ('native'), tfjs autodiff, or native when possible ('auto', the default). */
+  gradient?: 'auto' | 'native' | 'tfjs';
 }
+
+type GradientFn = (theta: Float64Array, episode: Episode, state: readonly LayerState[]) => EpisodeGradient;
 
 /**
  * Gradient-based meta-training (the reference's `optimizer.type: sgd`, here `backprop`): the
- * meta-loss is backpropagated through the unrolled online episodes with TensorFlow.js autodiff,
- * averaged over a meta-batch of episodes, clipped and handed to Adam.
+ * meta-loss is backpropagated through the unrolled online episodes, by the fused kernel's reverse
+ * pass (native/vsml-grad.c) or by TensorFlow.js autodiff (`engine.gradient`; same gradient to
+ * float32 rounding), averaged over a meta-batch of episodes, clipped and handed to Adam.
  *
  * With a truncation, each episode runs in slices whose gradients are summed and θ is updated
  * once per meta-step (not once per slice). Truncation is then only a memory bound: truncation ≥ T
@@ -36,13 +43,14 @@ export interface BackpropOptions {
  * between meta-steps), and the Adam step count is the same as the reference's.
  *
  * Episodes and initial states come from stepRng(seed, step), so a resumed run is exact; the only
- * state is Adam's. Gradients run in this thread (see README "Gradient-based meta-training" for
- * their rate); forward evaluations still use the run's RolloutRunner.
+ * state is Adam's. Gradients run in this thread, one episode after another (see README
+ * "Gradient-based meta-training" for their rate); forward evaluations still use the run's RolloutRunner.
  */
 export class BackpropMetaOptimizer implements MetaOptimizer {
   readonly type = 'backprop';
   private adam: AdamState;
   private backend: string | undefined;
+  private gradient: { fn: GradientFn; where: string } | undefined;
   private loggedRssMB = 0;
 
   constructor(private readonly ctx: VsmlOptimizerContext, private readonly opt: BackpropOptions) {
@@ -50,9 +58,9 @@ export class BackpropMetaOptimizer implements MetaOptimizer {
   }
 
   async step(theta: Float64Array, step: number, signal?: AbortSignal): Promise<MetaStepResult> {
-    await this.useBackend();
+    const gradient = await this.useGradient();
     const { model, train, seed } = this.ctx;
-    const { metaBatchSize: K, episodeLength: T, lossType, truncation } = this.opt;
+    const { metaBatchSize: K, episodeLength: T, truncation } = this.opt;
     const bs = model.batchSize;
     const rng = stepRng(seed, step);
     const grad = new Float64Array(theta.length);
@@ -63,7 +71,7 @@ export class BackpropMetaOptimizer implements MetaOptimizer {
       const episode = train(rng, T, bs);
       requireRunShape(model, episode, 'gradient-based meta-training (optimizer.type backprop)');
       const state = broadcastState(initialState(model, rng), bs);
-      const r = truncatedEpisodeGradient(model, theta, episode, state, lossType, truncation);
+      const r = gradient.fn(theta, episode, state);
       for (let i = 0; i < grad.length; i++) grad[i] += r.grad[i] / K;
       loss += r.loss / K;
       for (let i = 0; i < r.correct.length; i++) correct += r.correct[i];
@@ -80,11 +88,42 @@ export class BackpropMetaOptimizer implements MetaOptimizer {
     const tapeMB = tapeBytes / 1e6;
     // Memory is bounded by the slice; say so once, and again only if the peak keeps growing.
     if (peakRssMB > 1.1 * this.loggedRssMB) {
-      this.ctx.log?.('info', `backprop meta-step ${step}: peak RSS ${peakRssMB.toFixed(0)} MB, autodiff tape ${tapeMB.toFixed(1)} MB `
-        + `(${truncation === 0 || truncation >= T ? `whole ${T}-step episodes` : `slices of ${truncation} steps`}, tfjs ${this.backend})`);
+      this.ctx.log?.('info', `backprop meta-step ${step}: peak RSS ${peakRssMB.toFixed(0)} MB, gradient tape ${tapeMB.toFixed(1)} MB `
+        + `(${truncation === 0 || truncation >= T ? `whole ${T}-step episodes` : `slices of ${truncation} steps`}, ${gradient.where})`);
       this.loggedRssMB = peakRssMB;
     }
     return { metaLoss: loss, trainAccuracy: correct / (K * T * bs), gradNorm, thetaNorm: globalNorm(theta), peakRssMB, tapeMB };
+  }
+
+  /**
+   * Picks where gradients run, once: the kernel reverse pass when asked or when 'auto' finds the
+   * addon and a supported model, else tfjs autodiff (logged once with the reason).
+   */
+  private async useGradient(): Promise<{ fn: GradientFn; where: string }> {
+    if (!this.gradient) this.gradient = this.chooseGradient();
+    if (this.gradient.where !== 'tfjs') return this.gradient;
+    await this.useBackend();
+    return { ...this.gradient, where: `tfjs ${this.backend}` };
+  }
+
+  private chooseGradient(): { fn: GradientFn; where: string } {
+    const { model } = this.ctx;
+    const { lossType, truncation } = this.opt;
+    const want = this.opt.gradient ?? 'auto';
+    if (want !== 'tfjs') {
+      const unsupported = nativeGradientUnsupported(model);
+      const loaded: { kernel?: GradientKernel; reason?: string } = unsupported ? { reason: unsupported } : loadGradientKernel();
+      if (loaded.kernel) {
+        const kernel = loaded.kernel;
+        this.ctx.log?.('info', 'backprop gradients on the fused kernel\'s reverse pass (native, float64) in the training thread');
+        return { fn: (theta, episode, state) => nativeEpisodeGradient(kernel, model, theta, episode, state, lossType, truncation), where: 'kernel reverse pass' };
+      }
+      if (want === 'native') {
+        throw new EngineError('engine.gradient', `is "native" but the kernel reverse pass cannot run: ${loaded.reason}`, 'set engine.gradient to "auto" or "tfjs", or build the addon with `npm run build:native`');
+      }
+      this.ctx.log?.('info', `backprop gradients fall back to TensorFlow.js autodiff: ${loaded.reason}`);
+    }
+    return { fn: (theta, episode, state) => truncatedEpisodeGradient(model, theta, episode, state, lossType, truncation), where: 'tfjs' };
   }
 
   /** Activates the configured tfjs backend; a tfjs runner in this process may have switched it since. */

@@ -24,7 +24,7 @@ export interface MetaStepResult {
   lossNeg?: number;
   /** Gradient-based optimizers: the process's peak resident set so far (MB). */
   peakRssMB?: number;
-  /** Gradient-based optimizers: the largest autodiff tape of the step (MB of tensors alive when a slice's forward pass ends). */
+  /** Gradient-based optimizers: the largest gradient tape of the step (MB: tfjs tensors alive when a slice's forward pass ends, or the kernel reverse pass's float64 tape of a slice). */
   tapeMB?: number;
 }
 

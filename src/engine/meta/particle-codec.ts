@@ -1,4 +1,5 @@
 import { EngineError } from '../errors';
+import { packState } from '../kernel/kernel-abi';
 import { LayerState } from '../model/init';
 import { decodeF64, encodeF64 } from '../runs/checkpoint';
 import { Particle } from './truncated-es';
@@ -49,17 +50,7 @@ export function decodeArray(e: EncodedArray, where: string, file?: string): Floa
   return Float64Array.from(f32);
 }
 
-const flatten = (s: readonly LayerState[]): Float64Array => {
-  const out = new Float64Array(s.reduce((n, l) => n + 2 * l.h.length, 0));
-  let off = 0;
-  for (const l of s) {
-    out.set(l.h, off);
-    off += l.h.length;
-    out.set(l.c, off);
-    off += l.c.length;
-  }
-  return out;
-};
+const flatten = (s: readonly LayerState[]): Float64Array => packState(s, new Float64Array(s.reduce((n, l) => n + 2 * l.h.length, 0)));
 
 /** Splits a flat state back into layers of `sizes[l]` numbers each for h and c. */
 const unflatten = (flat: Float64Array, sizes: readonly number[], where: string, file?: string): LayerState[] => {

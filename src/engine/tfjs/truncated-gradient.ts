@@ -37,12 +37,7 @@ export interface EpisodeGradient {
 export function truncatedEpisodeGradient(
   cfg: VsmlModelConfig, theta: Float64Array | Float32Array, episode: Episode, initialState: readonly LayerState[], lossType: LossType, truncation: number,
 ): EpisodeGradient {
-  validateModelConfig(cfg);
-  const layout = paramLayout(cfg);
-  if (lossType !== 'mean' && lossType !== 'last') throw new EngineError('training.loss_type', `is "${lossType}"`, 'use "mean" or "last"');
-  check(Number.isInteger(truncation) && truncation >= 0, 'optimizer.truncation', `must be an integer >= 0, got ${truncation}`, 'use 0 for the whole episode or a number of steps');
-  checkEpisode(cfg, episode, initialState, theta.length, layout.size);
-  checkParams(theta);
+  checkGradientArgs(cfg, theta, episode, initialState, lossType, truncation);
 
   const T = episode.length;
   const bs = cfg.batchSize;
@@ -95,6 +90,17 @@ export function truncatedEpisodeGradient(
     thetaT.dispose();
   }
   return { loss, grad, ce, correct, peakTapeBytes };
+}
+
+/** The checks every episode-gradient backend runs on entry (EngineError naming the field). */
+export function checkGradientArgs(
+  cfg: VsmlModelConfig, theta: Float64Array | Float32Array, episode: Episode, initialState: readonly LayerState[], lossType: LossType, truncation: number,
+): void {
+  validateModelConfig(cfg);
+  if (lossType !== 'mean' && lossType !== 'last') throw new EngineError('training.loss_type', `is "${lossType}"`, 'use "mean" or "last"');
+  check(Number.isInteger(truncation) && truncation >= 0, 'optimizer.truncation', `must be an integer >= 0, got ${truncation}`, 'use 0 for the whole episode or a number of steps');
+  checkEpisode(cfg, episode, initialState, theta.length, paramLayout(cfg).size);
+  checkParams(theta);
 }
 
 function hostStartState(cfg: VsmlModelConfig, initialState: readonly LayerState[]): HostUnrollState {

@@ -207,6 +207,18 @@ test('backprop is an optimizer type; the other optimizer type\'s settings are wa
   es.optimizer = { type: 'es', truncation: 5 };
   assert.equal(onlyIssue(validateConfigValue(es, 'x', { catalog }).issues).path, 'optimizer.truncation');
 
+  const gradientWithEs = base();
+  gradientWithEs.engine = { gradient: 'tfjs' };
+  const g = onlyIssue(validateConfigValue(gradientWithEs, 'x', { catalog }).issues);
+  assert.deepEqual([g.severity, g.code, g.path], ['warning', 'no-effect', 'engine.gradient']);
+  const gradientWithBackprop = base();
+  gradientWithBackprop.optimizer = { type: 'backprop' };
+  gradientWithBackprop.engine = { gradient: 'native' };
+  assert.equal(validateConfigValue(gradientWithBackprop, 'x', { catalog }).issues.length, 0);
+  const badGradient = base();
+  badGradient.engine = { gradient: 'gpu' };
+  assert.deepEqual([onlyIssue(validateConfigValue(badGradient, 'x', { catalog }).issues).path, onlyIssue(validateConfigValue(badGradient, 'x', { catalog }).issues).code], ['engine.gradient', 'enum']);
+
   for (const [key, value, code] of [['truncation', -1, 'minimum'], ['truncation', 2.5, 'type'], ['meta_batch_size', 0, 'minimum'], ['type', 'sgd', 'enum']] as const) {
     const bad = base();
     bad.optimizer = { type: 'backprop', [key]: value };
