@@ -245,8 +245,9 @@ async function main(): Promise<void> {
       return st?.state === 'finished' ? st : undefined;
     }, 120_000, 500);
     const kernelLog = readFileSync(join(runsDir, kernelRun.runId, 'trainer.log'), 'utf8').split('\n');
-    const runnerLine = kernelLog.find((l) => / info runner /.test(l)) ?? '';
-    assert.match(runnerLine, new RegExp(` info runner ${EXPECT_KERNEL} \\(`), `trainer.log of ${kernelRun.runId}`);
+    // The start line: `<time> info started on <host> (pid …, Node …, VS-ML Lab …): runner <path> (<backend>, …)`.
+    const runnerLine = kernelLog.find((l) => / info started on .*: runner /.test(l)) ?? '';
+    assert.match(runnerLine, new RegExp(`: runner ${EXPECT_KERNEL} \\(`), `trainer.log of ${kernelRun.runId}:\n${kernelLog.join('\n')}`);
     // Without the addon the log says so once, with the reason.
     const addonNotes = kernelLog.filter((l) => /native: there is no native addon here/.test(l));
     assert.equal(addonNotes.length, EXPECT_KERNEL === 'fused-wasm' ? 1 : 0, kernelLog.join('\n'));
