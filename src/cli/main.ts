@@ -18,6 +18,7 @@ import { cloneCommand, CLONE_USAGE } from './commands/clone';
 import { sweepCommand, SWEEP_USAGE } from './commands/sweep';
 import { stopCommand, STOP_USAGE } from './commands/stop';
 import { workerCommand, WORKER_USAGE } from './commands/worker';
+import { clusterCommand, CLUSTER_USAGE } from './commands/cluster-status';
 
 const USAGE = `VS-ML Lab: meta-learn learning algorithms with Variable Shared Meta Learning.
 
@@ -25,6 +26,8 @@ ${TRAIN_USAGE}
 
 ${SWEEP_USAGE}
 ${WORKER_USAGE}
+
+${CLUSTER_USAGE}
 
 ${CHECK_USAGE}
 
@@ -54,6 +57,7 @@ const COMMANDS: Record<string, Command> = {
   train: trainCommand,
   sweep: sweepCommand,
   worker: workerCommand,
+  cluster: clusterCommand,
   check: checkCommand,
   eval: evalCommand,
   probe: probeCommand,
