@@ -98,6 +98,7 @@ describe('vsml cluster status', { concurrency: true }, () => {
     assert.equal(r.stdout, '');
     assert.match(r.stderr, new RegExp(`cannot reach Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port}`));
     assert.doesNotMatch(r.stderr, /hunter2/);
-    assert.ok(r.ms < 15_000, `took ${r.ms} ms`); // a bound on "no endless retry", not a speed goal
+    // A bound on "no endless retry" (the CLI gives up after 5 s), not a speed goal: loose, as tsx startup takes seconds on a loaded machine.
+    assert.ok(r.ms < 30_000, `took ${r.ms} ms`);
   });
 });
