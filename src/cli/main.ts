@@ -19,6 +19,7 @@ import { sweepCommand, SWEEP_USAGE } from './commands/sweep';
 import { stopCommand, STOP_USAGE } from './commands/stop';
 import { workerCommand, WORKER_USAGE } from './commands/worker';
 import { compareCommand, COMPARE_USAGE } from './commands/compare';
+import { clusterCommand, CLUSTER_USAGE } from './commands/cluster-status';
 
 const USAGE = `VS-ML Lab: meta-learn learning algorithms with Variable Shared Meta Learning.
 
@@ -26,6 +27,8 @@ ${TRAIN_USAGE}
 
 ${SWEEP_USAGE}
 ${WORKER_USAGE}
+
+${CLUSTER_USAGE}
 
 ${CHECK_USAGE}
 
@@ -57,6 +60,7 @@ const COMMANDS: Record<string, Command> = {
   train: trainCommand,
   sweep: sweepCommand,
   worker: workerCommand,
+  cluster: clusterCommand,
   check: checkCommand,
   eval: evalCommand,
   probe: probeCommand,

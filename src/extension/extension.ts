@@ -4,6 +4,7 @@
  * processes). Everything created here is owned by `context.subscriptions`.
  */
 import * as vscode from 'vscode';
+import { ClusterStatusBar } from './cluster/cluster-status-bar';
 import { newExperiment } from './commands/new-experiment';
 import { registerRunCommands } from './commands/run-commands';
 import { ConfigDiagnostics } from './diagnostics/config-diagnostics';
@@ -13,6 +14,7 @@ import { createLog } from './output';
 import { registerPanels } from './panels';
 import { readSettings, resolveIn, type VsmlSettings } from './settings';
 import { ChildJobs } from './trainer/child-jobs';
+import { nodeFork } from './trainer/node-fork';
 import { RunManager } from './trainer/run-manager';
 import { ExperimentsTree } from './tree/experiments-tree';
 
@@ -58,6 +60,15 @@ export function activate(context: vscode.ExtensionContext): void {
     configErrors: (uri) => diagnostics.errorsBeforeTraining(uri),
   });
   context.subscriptions.push(vscode.commands.registerCommand('vsml.newExperiment', () => newExperiment()));
+  // Probes run in child processes on a timer: nothing on the activation path but creating the item.
+  context.subscriptions.push(new ClusterStatusBar({
+    cliPath: context.asAbsolutePath('dist/cli.js'),
+    clusterUrl: () => settings().cluster,
+    isTrusted: () => vscode.workspace.isTrusted,
+    fork: nodeFork,
+    log,
+    cwd: () => root() ?? context.extensionPath,
+  }));
   registerPanels(context, {
     log,
     runsDirs: () => (vscode.workspace.workspaceFolders ?? []).map((f) => resolveIn(f.uri.fsPath, settings().runsFolder)),

