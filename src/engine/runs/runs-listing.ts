@@ -104,7 +104,7 @@ export function paramKeysOf(rows: readonly RunListing[]): string[] {
  * between the kept rows are dropped, so the columns still say what sets these runs apart.
  */
 export function withDifferingParams(rows: readonly RunListing[]): RunListing[] {
-  const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
-  const keys = paramKeysOf(rows).filter((k) => rows.some((r) => !same(r.params[k], rows[0].params[k])));
+  // Every row carries the same params keys, so differingPaths over them is exactly "still differs".
+  const keys = differingPaths(rows.map((r) => r.params));
   return rows.map((r) => ({ ...r, params: Object.fromEntries(keys.map((k) => [k, r.params[k]])) }));
 }
