@@ -6,19 +6,17 @@
  * messages of src/protocol/trainer.ts. `run/stop` (or the parent going away) checkpoints and
  * exits; a crash is reported as `run/error` and the run folder is marked `failed` by the engine.
  */
-import { isVsml } from '../engine/learners/learner-config';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { EngineError } from '../engine/errors';
 import { runExperiment } from '../engine/runs/run-experiment';
 import { planExperiment } from '../engine/runs/plan-experiment';
-import { createRunner } from '../engine/runner/create-runner';
+import { openTrainingEngine } from './open-training-engine';
 import type { MetricsRow } from '../protocol/run-records';
 import { parseHostMessage, TrainerMessage } from '../protocol/trainer';
 import { HEARTBEAT_INTERVAL_MS } from '../engine/runs/liveness';
 import { ConfigErrors, trainingConfig } from './load-experiment';
 import { runnerChoice } from './commands/train';
-import { openCluster } from '../engine/cluster/open-cluster';
 import { crashLine, debugEnabled, writeCrashLog } from './crash-log';
 
 /** Messages handed to the channel but not yet written; the process must not disconnect before they are. */
@@ -88,20 +86,12 @@ async function main(): Promise<number> {
     loadWarnings.push(s.trim());
   };
   const { config: cfg, source } = await trainingConfig(positionals[0], values.set!, values.resume, warn);
-  const runnerNotes: { level: 'info' | 'warn'; message: string }[] = []; // how the runner was chosen, also in trainer.log
   const planned = planExperiment(cfg, source);
-  const runner = await createRunner(runnerChoice(cfg, {}), (message, level = 'warn') => {
-    log(level, message);
-    runnerNotes.push({ level, message });
-  }, { model: isVsml(planned.model) ? planned.model : undefined }); // the baselines run the same loops on every path
+  const { runner, runnerNotes, cluster } = await openTrainingEngine(cfg, runnerChoice(cfg, {}), planned.model, values.cluster ?? process.env['VSML_CLUSTER'], {
+    runnerNote: (n) => log(n.level, n.message),
+    clusterLog: log,
+  });
   const plan = { ...planned, warnings: loadWarnings, runnerNotes };
-  let cluster: Awaited<ReturnType<typeof openCluster>>;
-  try {
-    cluster = await openCluster(cfg, values.cluster ?? process.env['VSML_CLUSTER'], log);
-  } catch (e) {
-    await runner.dispose();
-    throw e;
-  }
   const metrics = new MetricsBuffer(() => runId);
   let lastSnapshot = 0;
   let lastProgress = 0;

@@ -1,16 +1,15 @@
 import { parseArgs } from 'node:util';
-import { isVsml } from '../../engine/learners/learner-config';
 import { resolve } from 'node:path';
 import { runExperiment } from '../../engine/runs/run-experiment';
 import { planExperiment } from '../../engine/runs/plan-experiment';
-import { createRunner, parseEnginePath, RunnerChoice, TfjsBackendChoice } from '../../engine/runner/create-runner';
+import { parseEnginePath, RunnerChoice, TfjsBackendChoice } from '../../engine/runner/create-runner';
 import { ExperimentConfig } from '../../engine/config/types';
 import { ProgressBar, formatDuration } from '../progress-bar';
 import { formatEvalTable } from '../format-table';
 import { trainingConfig } from '../load-experiment';
 import { checkSweepName } from '../../engine/sweep/sweep-file';
 import type { SweepTag } from '../../protocol/sweep-record';
-import { openCluster } from '../../engine/cluster/open-cluster';
+import { openTrainingEngine } from '../open-training-engine';
 
 export const TRAIN_USAGE = `vsml train <config.vsml.json> [--set path=value ...] [--resume <run-folder>] [--runs-dir DIR]
            [--path auto|fused|tfjs|reference] [--backend auto|tensorflow|wasm|cpu] [--threads N] [--sweep NAME]
@@ -68,20 +67,12 @@ export async function trainCommand(argv: string[], out: (s: string) => void): Pr
   });
   // --backend also picks the backend of backprop's gradients (engine.backend), as it does the runner's.
   const planned = planExperiment(values.backend ? { ...cfg, engine: { ...cfg.engine, backend: runnerChoice(cfg, values).backend } } : cfg, source);
-  const runnerNotes: { level: 'info' | 'warn'; message: string }[] = []; // how the runner was chosen, also in trainer.log
-  const runner = await createRunner(runnerChoice(cfg, values), (message, level = 'warn') => {
-    warn(`${level === 'warn' ? 'warning: ' : ''}${message}\n`);
-    runnerNotes.push({ level, message });
-  }, { model: isVsml(planned.model) ? planned.model : undefined }); // the baselines run the same loops on every path
-  const plan = { ...planned, warnings: loadWarnings, runnerNotes, resolvedConfig: values.resume ? planned.resolvedConfig : withSweepTag(planned.resolvedConfig, values.sweep, values.set!) };
   const logLine = (level: 'info' | 'warn' | 'error', m: string): void => warn(`${level === 'info' ? '' : `${level}: `}${m}\n`);
-  let cluster: Awaited<ReturnType<typeof openCluster>>;
-  try {
-    cluster = await openCluster(cfg, values.cluster, logLine);
-  } catch (e) {
-    await runner.dispose();
-    throw e;
-  }
+  const { runner, runnerNotes, cluster } = await openTrainingEngine(cfg, runnerChoice(cfg, values), planned.model, values.cluster, {
+    runnerNote: (n) => warn(`${n.level === 'warn' ? 'warning: ' : ''}${n.message}\n`),
+    clusterLog: logLine,
+  });
+  const plan = { ...planned, warnings: loadWarnings, runnerNotes, resolvedConfig: values.resume ? planned.resolvedConfig : withSweepTag(planned.resolvedConfig, values.sweep, values.set!) };
   const bar = new ProgressBar();
   const ac = new AbortController();
   const onSignal = (): void => {
