@@ -8,13 +8,15 @@ import { initialState, LayerState } from '../model/init';
 import { adamInit, AdamOptions, AdamState, adamStep, globalNorm } from '../optim/adam';
 import { selectTfjsBackend, TfjsBackendPreference } from '../tfjs/backend';
 import { EpisodeGradient, truncatedEpisodeGradient } from '../tfjs/truncated-gradient';
-import { stepRng } from './es-step';
+import { stepEpisodeLength, stepRng } from './es-step';
 import { MetaOptimizer, MetaOptimizerState, MetaStepResult, VsmlOptimizerContext } from './meta-optimizer';
 
 export interface BackpropOptions {
   /** Episodes per update (`optimizer.meta_batch_size`; the reference's population_size with type sgd). */
   metaBatchSize: number;
   episodeLength: number;
+  /** When set, each meta-step draws its episode length from this list (`training.episode_lengths`), as ES does. */
+  episodeLengths?: readonly number[];
   lossType: 'mean' | 'last';
   /** Steps per backpropagated slice (`optimizer.truncation`); 0 = the whole episode. */
   truncation: number;
@@ -60,7 +62,8 @@ export class BackpropMetaOptimizer implements MetaOptimizer {
   async step(theta: Float64Array, step: number, signal?: AbortSignal): Promise<MetaStepResult> {
     const gradient = await this.useGradient();
     const { model, train, seed } = this.ctx;
-    const { metaBatchSize: K, episodeLength: T, truncation } = this.opt;
+    const { metaBatchSize: K, truncation } = this.opt;
+    const T = stepEpisodeLength(seed, step, this.opt);
     const bs = model.batchSize;
     const rng = stepRng(seed, step);
     const grad = new Float64Array(theta.length);

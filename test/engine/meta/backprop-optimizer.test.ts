@@ -12,7 +12,7 @@ import { referenceEpisode } from '../../../src/engine/model/reference-episode';
 import { ReferenceRunner } from '../../../src/engine/model/reference-runner';
 import { paramLayout } from '../../../src/engine/model/param-layout';
 import { Rng } from '../../../src/engine/random';
-import { stepRng } from '../../../src/engine/meta/es-step';
+import { stepEpisodeLength, stepRng } from '../../../src/engine/meta/es-step';
 import { readJsonl } from '../../../src/engine/runs/atomic-file';
 import { ExperimentPlan } from '../../../src/engine/runs/experiment-plan';
 import { MetricsRow } from '../../../src/protocol/run-records';
@@ -129,4 +129,20 @@ test('engine.gradient: "native" refuses a model the reverse pass lacks (layer no
   await opt.step(theta, 1);
   await opt.step(theta, 2);
   assert.equal(logs.filter((m) => /fall back to TensorFlow.js autodiff: .*layer_norm/.test(m)).length, 1, logs.join('\n'));
+});
+
+test('training.episode_lengths: each backprop meta-step draws one length for its whole meta-batch, the same one ES draws for that step', async () => {
+  const lengths = [3, 7, 11];
+  const seen: number[] = [];
+  const recording = (T: number[]) => (rng: Rng, length: number, bs: number) => { T.push(length); return sampler(rng, length, bs); };
+  for (let step = 1; step <= 9; step++) {
+    const drawn: number[] = [];
+    const o = options({ metaBatchSize: 2, episodeLengths: lengths });
+    await new BackpropMetaOptimizer({ ...ctx(), train: recording(drawn) }, o).step(liveTheta(), step);
+    assert.equal(drawn.length, 2);
+    assert.equal(new Set(drawn).size, 1, 'one length per meta-step');
+    assert.equal(drawn[0], stepEpisodeLength(5, step, o), 'the step\'s own draw (resume is exact)');
+    seen.push(drawn[0]);
+  }
+  assert.equal(new Set(seen).size, 3, `every length of the mix is drawn: ${seen}`);
 });
