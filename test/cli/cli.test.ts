@@ -263,10 +263,10 @@ test('vsml check: validation and the cost estimate, no run started; --json for t
   assert.equal(j.code, 0, j.stderr);
   const report = JSON.parse(j.stdout);
   assert.equal(report.ok, true);
-  assert.equal(report.cost.cellTicksPerStep, 64 * 490 * 2 * 50);
+  assert.equal(report.cost.workPerStep, 64 * 490 * 2 * 50);
   assert.ok(report.memory.peakBytes > 1e6);
   assert.equal(report.speed.measured, false);
-  assert.ok(Math.abs(report.seconds.perStep - report.cost.cellTicksPerStep / 5e6) < 1e-9);
+  assert.ok(Math.abs(report.seconds.perStep - report.cost.workPerStep / 5e6) < 1e-9);
   assert.throws(() => readdirSync(join(dir, 'runs')), /ENOENT/);
 
   const bad = vsml(['check', 'examples/default.vsml.json', '--set', 'model.sub_rnn.slow_size=100000', '--set', 'seed=-1']);

@@ -2,10 +2,12 @@ import { parseArgs } from 'node:util';
 import { totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { estimateAllocation, formatBytes } from '../../engine/config/allocation';
-import { datasetShape, estimateCost, estimateSeconds, type CostEstimate } from '../../engine/config/cost';
+import { datasetShape, estimateConfigCost, estimateSeconds, speedKinds, type CostEstimate } from '../../engine/config/cost';
+import { costLines } from '../../engine/config/cost-text';
+import { loadGradientKernel } from '../../engine/kernel/native-gradient';
 import { formatIssue, makeIssue, pointerToPath, type ConfigIssue } from '../../engine/config/issues';
-import { formatDuration, si } from '../../engine/config/speed';
-import { speedFromRuns } from '../../engine/runs/speed-from-runs';
+import type { Speed } from '../../engine/config/speed';
+import { speedsFromRuns } from '../../engine/runs/speed-from-runs';
 import { trainingDatasets, type ExperimentConfig } from '../../engine/config/types';
 import { engineDatasetCatalog } from '../../engine/data/catalog';
 import { checkExperiment } from '../load-experiment';
@@ -15,9 +17,11 @@ import { runnerChoice } from './train';
 
 export const CHECK_USAGE = `vsml check <config.vsml.json> [--set path=value ...] [--json] [--runs-dir DIR]
   Validates the experiment (schema, datasets on this machine, sizes) and estimates its cost without
-  starting a run: cell-ticks per meta-step and in total, peak memory, and the time at this machine's
-  speed as measured by the newest run in <runs-dir> (default .vsml/runs) that ran on this machine,
-  else an assumed 5 M cell-ticks/s; it says which.
+  starting a run: work per meta-step and in total (VSML: cell-ticks, forward+backward for backprop;
+  MetaRNN, HebbianFW, FWMemory: multiply-adds), expected over task mixes and episode_lengths, peak
+  memory (with backprop's gradient tape), and the time at this machine's speed for that kind of
+  work as measured by the newest such run in <runs-dir> (default .vsml/runs) that ran on this
+  machine, else an assumed rate (VSML: 5 M cell-ticks/s); it says which.
   Exits 1 when the config has errors.`;
 
 /** What `vsml check --json` prints (one object). */
@@ -28,7 +32,10 @@ export interface CheckReport {
   /** Absent when the config has errors or its dataset shapes are unknown. */
   readonly cost?: CostEstimate;
   readonly memory?: { readonly peakBytes: number; readonly machineBytes: number; readonly items: readonly { what: string; path: string; bytes: number }[] };
-  readonly speed?: { readonly cellTicksPerSecond: number; readonly measured: boolean; readonly origin: string; readonly source: string };
+  /** The speed of the meta-steps' kind of work (cost.stepKind). */
+  readonly speed?: Speed;
+  /** The speed of the evaluations' kind of work (cost.evalKind; VSML's forward cell-ticks for backprop). */
+  readonly evaluationSpeed?: Speed;
   readonly seconds?: { readonly perStep: number; readonly perEvaluation: number; readonly total: number };
   /** The execution path a run would take: the runner's name and backend, and how it was chosen (log lines). */
   readonly engine?: { readonly path: string; readonly runner: string; readonly backend: string; readonly notes: readonly string[] };
@@ -64,7 +71,7 @@ export async function checkCommand(argv: string[], out: (s: string) => void): Pr
 async function reportFor(file: string, issues: readonly ConfigIssue[], config: ExperimentConfig | undefined, runsDir: string): Promise<CheckReport> {
   if (!config) return { file, ok: false, issues };
   const catalog = engineDatasetCatalog(config.data.dir ? { dataDir: config.data.dir } : {});
-  const alloc = estimateAllocation(config, catalog);
+  const alloc = estimateAllocation(config, catalog, { nativeGradient: config.optimizer.type === 'backprop' ? loadGradientKernel().kernel !== undefined : true });
   const memory = {
     peakBytes: alloc.peakBytes,
     machineBytes: totalmem(),
@@ -77,11 +84,15 @@ async function reportFor(file: string, issues: readonly ConfigIssue[], config: E
     'lower it, or run on a machine with more memory', 'memory', 'warning')] : [];
   const names = trainingDatasets(config);
   const shapes = names.map((n) => datasetShape(config, n, catalog));
-  if (shapes.some((s) => s === undefined)) return { file, ok: true, issues: [...issues, ...extra], memory };
-  const cost = estimateCost(config, shapes[0]!.inputSize, Math.max(...shapes.map((s) => s!.numClasses)), (n) => datasetShape(config, n, catalog));
-  const speed = await speedFromRuns(runsDir);
+  const costOpts = { nativeGradient: config.optimizer.type === 'backprop' ? loadGradientKernel().kernel !== undefined : true };
+  const cost = shapes.some((s) => s === undefined) ? undefined : estimateConfigCost(config, catalog, costOpts);
+  if (!cost) return { file, ok: true, issues: [...issues, ...extra], memory };
+  const kinds = speedKinds(config, costOpts);
+  const speeds = await speedsFromRuns(runsDir, [kinds.step, kinds.evaluation], undefined, costOpts);
+  const speed = speeds[kinds.step]!;
+  const evaluationSpeed = speeds[kinds.evaluation]!;
   const engine = await engineChoice(config, shapes[0]!.inputSize, shapes[0]!.numClasses);
-  return { file, ok: true, issues: [...issues, ...extra], cost, memory, speed, seconds: estimateSeconds(cost, speed.cellTicksPerSecond), engine };
+  return { file, ok: true, issues: [...issues, ...extra], cost, memory, speed, evaluationSpeed, seconds: estimateSeconds(cost, speed.perSecond, evaluationSpeed.perSecond), engine };
 }
 
 /** Starts the runner a run would start (measuring, for auto, unless remembered), notes how it was chosen, and stops it. */
@@ -100,15 +111,8 @@ async function engineChoice(config: ExperimentConfig, inputSize: number, numClas
 
 function describe(r: CheckReport, cfg: ExperimentConfig): string {
   const lines = [`${r.file}: ok (no run started)`];
-  if (r.cost && r.seconds && r.speed) {
-    const c = r.cost;
-    lines.push(
-      `  network      ${c.layerSizes.join(' → ')}: ${si(c.cellsPerNetwork)} sub-RNN cells × ${c.ticksPerInnerStep} ticks per inner step`,
-      `  meta-step    ${c.rolloutsPerStep} rollouts × ${si(c.cellTicksPerEpisode)} cell-ticks = ${si(c.cellTicksPerStep)} cell-ticks, ~${formatDuration(r.seconds.perStep)}`,
-      `  evaluation   ${si(c.cellTicksPerEvaluation)} cell-ticks × ${c.evaluations} (+ the untrained LA once), ~${formatDuration(r.seconds.perEvaluation)} each; SGD/Adam baselines not counted`,
-      `  run          ${cfg.training.iterations} meta-steps: ${si(c.cellTicksTotal)} cell-ticks, ~${formatDuration(r.seconds.total)} (${r.speed.origin})`,
-      `  speed        ${si(r.speed.cellTicksPerSecond)} cell-ticks/s, ${r.speed.source}`,
-    );
+  if (r.cost && r.seconds && r.speed && r.evaluationSpeed) {
+    lines.push(...costLines(r.cost, r.seconds, r.speed, r.evaluationSpeed, cfg));
   } else {
     lines.push('  cost         unknown: the shape of a training dataset is not known without loading it');
   }

@@ -8,7 +8,10 @@
  */
 import { paramLayout } from '../model/param-layout';
 import { paramIndices } from '../model/config';
-import { datasetShape, estimateCost } from './cost';
+import { datasetShape, estimateConfigCost, gradientPath, type CostOptions } from './cost';
+import { nativeTapeBytes, tfjsTapeBytes } from './gradient-tape';
+import { learnerLayout } from '../learners/learner-layout';
+import { toLearnerConfig } from './to-learner-config';
 import { DatasetCatalog, datasetFacts, resizedShape } from './dataset-facts';
 import { ConfigIssue, makeIssue, pointerToPath } from './issues';
 import { ExperimentConfig, trainingDatasets } from './types';
@@ -18,8 +21,8 @@ export interface AllocationLimits {
   readonly arrayElements: number;
   /** Estimated peak memory of a run, in bytes. */
   readonly memoryBytes: number;
-  /** Cell-ticks of a whole run (meta-training plus evaluations; see cost.ts). */
-  readonly cellTicks: number;
+  /** Work of a whole run (meta-training plus evaluations; cell-ticks, or a baseline's multiply-adds; see cost.ts). */
+  readonly work: number;
 }
 
 /**
@@ -31,7 +34,7 @@ export interface AllocationLimits {
 export const ALLOCATION_LIMITS: AllocationLimits = {
   arrayElements: 2 ** 31 - 1,
   memoryBytes: 64 * 2 ** 30,
-  cellTicks: 1e18,
+  work: 1e18,
 };
 
 /** One buffer (or group of buffers) a run holds at once. */
@@ -52,10 +55,10 @@ export interface AllocationEstimate {
   readonly items: readonly Allocation[];
   /** Σ bytes: the estimated peak. */
   readonly peakBytes: number;
-  /** cost.ts's cellTicksTotal, when the shapes are known. */
-  readonly cellTicks: number | undefined;
-  /** The part of cellTicks spent in evaluations. */
-  readonly evalCellTicks: number | undefined;
+  /** cost.ts's workTotal (cell-ticks, or a baseline's multiply-adds), when the shapes are known. */
+  readonly work: number | undefined;
+  /** The part of work spent in evaluations. */
+  readonly evalWork: number | undefined;
   /** Sub-RNN cells x N of the meta-training network, and the field that sizes it most. */
   readonly cellState?: { readonly size: number; readonly path: readonly string[] };
 }
@@ -68,8 +71,16 @@ const F64 = 8;
 const I32 = 4;
 const prod = (xs: readonly number[]): number => xs.reduce((a, b) => a * b, 1);
 
-/** The number of θ's elements for a config (param-layout.ts), without building a full model. */
-function thetaSize(cfg: ExperimentConfig): number {
+/** The number of θ's elements for a config (param-layout.ts, or a baseline's learner layout for its run shape), without building a full model. */
+function thetaSize(cfg: ExperimentConfig, runShape?: { inputSize: number; numClasses: number }): number {
+  if (cfg.model.type !== 'VSMLRNN') {
+    if (!runShape) return 0; // unknown shape: the baseline's θ is left out, as the dataset buffers are
+    try {
+      return learnerLayout(toLearnerConfig(cfg, runShape.numClasses, runShape.inputSize)).size;
+    } catch {
+      return 0; // sizes the learner refuses: the semantic checks report them
+    }
+  }
   const vr = cfg.model.vsml_rnn;
   const idx = paramIndices(vr.layer_specs.length, vr.layerwise_rnns, vr.separate_backward_rnn && vr.backward_pass);
   return paramLayout({
@@ -87,7 +98,7 @@ const POPULATION_TYPICAL = 4096;
  * (cost.ts's datasetShape); a dataset whose shape is unknown (an `idx:` folder without a catalog)
  * leaves its buffers out.
  */
-export function estimateAllocation(cfg: ExperimentConfig, catalog?: DatasetCatalog): AllocationEstimate {
+export function estimateAllocation(cfg: ExperimentConfig, catalog?: DatasetCatalog, opts: CostOptions = {}): AllocationEstimate {
   const t = cfg.training;
   const ev = cfg.evaluation;
   const pre = cfg.data.preprocess;
@@ -99,24 +110,27 @@ export function estimateAllocation(cfg: ExperimentConfig, catalog?: DatasetCatal
   const add = (what: string, path: readonly string[], bytes: number, largestArray: number, fix?: string): void => void items.push({ what, path, bytes, largestArray, fix });
   const popOr = (other: readonly string[]): readonly string[] => (P > POPULATION_TYPICAL ? ['training', 'population_size'] : other);
 
-  // θ (float64) and Adam's two moments plus the gradient: [D] each.
-  const D = thetaSize(cfg);
-  const thetaPath = N >= M ? ['model', 'sub_rnn', 'slow_size'] : ['model', 'sub_rnn', 'msg_size'];
-  add('θ, its gradient and the Adam moments (4 x float64 [D])', thetaPath, 4 * D * F64, D);
-  // es-step.ts: per pair the noise ε and θ±σε (float64), and the kernel's float32 copies of θ±σε.
-  add(`ES noise and perturbed θ for ${P} pairs (float64 [3, D] and float32 [2, D] per pair)`, popOr(thetaPath), P * D * (3 * F64 + 2 * F32), D);
-
   const trainShapes = trainingDatasets(cfg).map((n) => datasetShape(cfg, n, catalog));
   const known = trainShapes.every((s) => s !== undefined) && trainShapes.length > 0;
-  let cellTicks: number | undefined;
-  let evalCellTicks: number | undefined;
+  const vsml = cfg.model.type === 'VSMLRNN';
+  const backprop = cfg.optimizer.type === 'backprop';
+  // θ (float64) and Adam's two moments plus the gradient: [D] each.
+  const D = thetaSize(cfg, known ? { inputSize: trainShapes[0]!.inputSize, numClasses: Math.max(...trainShapes.map((s) => s!.numClasses)) } : undefined);
+  const thetaPath = !vsml ? ['model', 'type'] : N >= M ? ['model', 'sub_rnn', 'slow_size'] : ['model', 'sub_rnn', 'msg_size'];
+  add('θ, its gradient and the Adam moments (4 x float64 [D])', thetaPath, 4 * D * F64, D);
+  // es-step.ts: per pair the noise ε and θ±σε (float64), and the kernel's float32 copies of θ±σε. Backprop has none.
+  if (!backprop) add(`ES noise and perturbed θ for ${P} pairs (float64 [3, D] and float32 [2, D] per pair)`, popOr(thetaPath), P * D * (3 * F64 + 2 * F32), D);
+  let work: number | undefined;
+  let evalWork: number | undefined;
   let cellState: AllocationEstimate['cellState'];
   if (known) {
     const A0 = trainShapes[0]!.inputSize;
     const AL = Math.max(...trainShapes.map((s) => s!.numClasses));
     const sizes = [A0, ...specs.slice(0, -1).map((s) => s.out_size ?? 1), AL]; // [A_0, ..., A_L]
     const cells = sizes.slice(0, -1).reduce((n, a, l) => n + a * sizes[l + 1], 0);
-    const rows = t.episode_length * t.batch_size; // [T, batch]
+    // The longest episode a meta-step draws (training.episode_lengths; truncated ES runs episode_length).
+    const T = cfg.optimizer.type === 'es' && cfg.optimizer.truncation > 0 ? t.episode_length : Math.max(t.episode_length, ...(t.episode_lengths ?? []));
+    const rows = T * t.batch_size; // [T, batch]
     const first = trainingDatasets(cfg)[0];
     const imagePath = first === 'sum' ? ['sum_dataset', 'input_size'] : first === 'random' ? ['random_dataset', 'img_size'] : ['training', 'dataset'];
     const inputPath = pre.pad.input ? ['data', 'preprocess', 'pad', 'input'] : pre.resize ? ['data', 'preprocess', 'resize'] : imagePath;
@@ -131,12 +145,34 @@ export function estimateAllocation(cfg: ExperimentConfig, catalog?: DatasetCatal
     const layerPath = (): readonly string[] => furthest([inputFactor, hiddenFactor, [['model', 'sub_rnn', 'slow_size'], N, 16], batchFactor]);
     // An episode: inputs [T, batch, A_0] float32 (and the kernel's copy), labels, logits [T, batch, A_L] float32 + float64, ce, correct.
     const episodeBytes = rows * (2 * A0 * F32 + 2 * I32 + AL * (F32 + F64) + F64 + 1);
-    const episodePath = furthest([[['training', 'episode_length'], t.episode_length, 500], batchFactor, inputFactor]);
-    add(`episodes of one meta-step (${2 * P} rollouts of [${t.episode_length}, ${t.batch_size}, ${A0}] inputs)`, popOr(episodePath), P * episodeBytes, rows * Math.max(A0, AL));
-    // Initial LSTM states h and c [batch, A, B, N] per layer: float64, broadcast to the batch, and float32 in the kernel (two rollouts share one).
+    const episodePath = furthest([[['training', 'episode_length'], T, 500], batchFactor, inputFactor]);
+    if (backprop) {
+      // backprop-optimizer.ts differentiates its meta-batch one episode after another: one episode and one initial state at a time.
+      add(`the episode being differentiated ([${T}, ${t.batch_size}, ${A0}] inputs)`, episodePath, episodeBytes, rows * Math.max(A0, AL));
+    } else {
+      add(`episodes of one meta-step (${2 * P} rollouts of [${T}, ${t.batch_size}, ${A0}] inputs)`, popOr(episodePath), P * episodeBytes, rows * Math.max(A0, AL));
+    }
+    // VSML: initial LSTM states h and c [batch, A, B, N] per layer: float64, broadcast to the batch, and float32 in the kernel (two rollouts share one).
     const stateElems = 2 * cells * N * t.batch_size;
-    cellState = { size: cells * N, path: layerPath() };
-    add(`LSTM states of one meta-step (h and c [${t.batch_size}, A, B, ${N}] for ${cells} cells)`, popOr(layerPath()), P * stateElems * (F64 + F64 + 2 * F32), stateElems);
+    if (vsml) {
+      cellState = { size: cells * N, path: layerPath() };
+      const states = backprop ? 1 : P;
+      add(`LSTM states of ${backprop ? 'one episode' : 'one meta-step'} (h and c [${t.batch_size}, A, B, ${N}] for ${cells} cells)`, backprop ? layerPath() : popOr(layerPath()), states * stateElems * (F64 + F64 + 2 * F32), stateElems);
+    }
+    if (vsml && backprop) {
+      // The gradient tape of one slice (optimizer.truncation, else the whole episode): the kernel reverse pass's float64 tape, or tfjs autodiff's tensors.
+      const K = cfg.optimizer.truncation;
+      const slice = K > 0 ? Math.min(K, T) : T;
+      const vr = cfg.model.vsml_rnn;
+      const shape = { layerSizes: sizes, slowSize: N, msgSize: M, numMicroTicks: vr.num_micro_ticks, backwardPass: vr.backward_pass, batchSize: t.batch_size };
+      const native = gradientPath(cfg, opts.nativeGradient) === 'native';
+      const bytes = native ? nativeTapeBytes(shape, slice) : tfjsTapeBytes(shape, slice);
+      add(native
+        ? `the gradient tape of ${K > 0 ? `a ${slice}-step slice` : `a whole ${slice}-step episode`} (kernel reverse pass, float64)`
+        : `the gradient tape of ${K > 0 ? `a ${slice}-step slice` : `a whole ${slice}-step episode`} (TensorFlow.js autodiff tensors, estimated as 4.2x the kernel's)`,
+      K > 0 ? ['optimizer', 'truncation'] : ['training', 'episode_length'], bytes, stateElems, // the tape is C memory or many tensors: its largest typed array is a state's size
+      K > 0 ? 'lower `optimizer.truncation`' : 'set `optimizer.truncation` (truncated BPTT: the tape holds one slice)');
+    }
 
     // preprocess.ts: one resized image [rows, cols] float64, and with rand_proj a [A_0, A_0] matrix.
     for (const name of new Set([...trainingDatasets(cfg), ...ev.datasets])) {
@@ -173,14 +209,14 @@ export function estimateAllocation(cfg: ExperimentConfig, catalog?: DatasetCatal
       add(`the SGD/Adam baseline MLP (4 x float64 [${A0}, ${H}] + [${H}, ${AL}])`, ['baselines', 'hidden_size'], 4 * H * (A0 + AL) * F64, H * Math.max(A0, AL));
     }
     try {
-      const cost = estimateCost(cfg, A0, AL, (n) => datasetShape(cfg, n, catalog));
-      cellTicks = cost.cellTicksTotal;
-      evalCellTicks = cost.cellTicksTotal - t.iterations * cost.cellTicksPerStep;
+      const cost = estimateConfigCost(cfg, catalog, opts);
+      work = cost?.workTotal;
+      evalWork = cost?.evalWorkTotal;
     } catch {
-      cellTicks = undefined; // a layer without out_size: the semantic checks report it
+      work = undefined; // a layer without out_size: the semantic checks report it
     }
   }
-  return { items, peakBytes: items.reduce((s, i) => s + i.bytes, 0), cellTicks, evalCellTicks, cellState };
+  return { items, peakBytes: items.reduce((s, i) => s + i.bytes, 0), work, evalWork, cellState };
 }
 
 /** `12345678901` -> `11.5 GiB`. */
@@ -221,10 +257,11 @@ export function allocationIssues(cfg: ExperimentConfig, file: string, catalog?: 
         top.fix ?? `lower \`${pointerToPath(top.path)}\``, 'too-large'));
     }
   }
-  if (est.cellTicks !== undefined && !(est.cellTicks <= limits.cellTicks)) {
+  if (est.work !== undefined && !(est.work <= limits.work)) {
     // blame the section that does most of the work, and in it the factor furthest above the reference's default
-    const inEval = (est.evalCellTicks ?? 0) > est.cellTicks / 2 || !Number.isFinite(est.evalCellTicks ?? 0);
+    const inEval = (est.evalWork ?? 0) > est.work / 2 || !Number.isFinite(est.evalWork ?? 0);
     const tr = cfg.training;
+    const unit = cfg.model.type === 'VSMLRNN' ? 'cell-ticks' : 'multiply-adds';
     const ev = cfg.evaluation;
     const factors: [string, number, number][] = inEval
       ? [['count', ev.count, 1], ['episode_length', ev.episode_length, 2000], ['batch_size', ev.batch_size, 1]]
@@ -235,8 +272,8 @@ export function allocationIssues(cfg: ExperimentConfig, file: string, catalog?: 
     const at = worst[0].includes('.') ? est.cellState!.path : [inEval ? 'evaluation' : 'training', worst[0]];
     if (!out.some((i) => i.path === pointerToPath(at))) {
       out.push(makeIssue(file, at,
-        `is too large: the run would take ${formatCount(est.cellTicks)} cell-ticks (iterations x 2 x population_size x cell-ticks per episode, plus evaluations); the limit is ${formatCount(limits.cellTicks)}`,
-        `lower \`${pointerToPath(at)}\` (cell-ticks / speed = seconds: at 20 M cell-ticks/s the limit is about 1,600 years)`, 'too-large'));
+        `is too large: the run would take ${formatCount(est.work)} ${unit} (iterations x rollouts per meta-step x ${unit} per episode, plus evaluations); the limit is ${formatCount(limits.work)}`,
+        `lower \`${pointerToPath(at)}\` (${unit} / speed = seconds: at 20 M ${unit}/s the limit is about 1,600 years)`, 'too-large'));
     }
   }
   return out;

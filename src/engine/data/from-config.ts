@@ -1,4 +1,5 @@
-import { ExperimentConfig, TrainingTask, trainingDatasets } from '../config/types';
+import { ExperimentConfig, trainingDatasets } from '../config/types';
+import { taskConfig } from '../config/task-config';
 import { isUserDatasetName } from '../config/dataset-facts';
 import { DatasetOptions, EpisodeDataset, mixDatasets, openDataset } from './episodes';
 import { DATASET_STATS, DatasetStats, PreprocessOptions } from './preprocess';
@@ -50,24 +51,6 @@ function openTaskDataset(cfg: ExperimentConfig, dataset: string | undefined, num
   const opts = datasetOptionsFromConfig(cfg, numOutputs);
   const parts = (dataset ? [dataset] : trainingDatasets(cfg)).map((name) => openDataset(name, opts));
   return parts.length === 1 ? parts[0] : mixDatasets(parts, cfg.training.dataset_weights ?? undefined);
-}
-
-/** The run's config with one task's data overrides. */
-export function taskConfig(cfg: ExperimentConfig, task: TrainingTask): ExperimentConfig {
-  const p = cfg.data.preprocess;
-  return {
-    ...cfg,
-    data: {
-      ...cfg.data,
-      filter_classes: task.filter_classes !== undefined ? task.filter_classes : cfg.data.filter_classes,
-      preprocess: {
-        ...p,
-        resize: task.resize !== undefined ? task.resize : p.resize,
-        rand_proj: task.rand_proj ?? p.rand_proj,
-        shuffle: task.shuffle ?? p.shuffle,
-      },
-    },
-  };
 }
 
 /**

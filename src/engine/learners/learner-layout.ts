@@ -2,6 +2,7 @@ import { Rng } from '../random';
 import { initialState, initParams, InitOptions, LayerState } from '../model/init';
 import { paramLayout } from '../model/param-layout';
 import { BaselineLearnerConfig, ModelConfig, isVsml } from './learner-config';
+import { multiplyAddsPerInnerStep } from './learner-work';
 
 /** How a tensor of θ starts: TruncNormal(std) (cut at ±2 std, haiku's default) or a constant. */
 export type SlotInit = { readonly std: number } | { readonly value: number };
@@ -123,6 +124,5 @@ export function learnerStepWork(cfg: ModelConfig): number {
     for (let l = 0; l + 1 < cfg.layerSizes.length; l++) cells += cfg.layerSizes[l] * cfg.layerSizes[l + 1];
     return cells * cfg.numMicroTicks;
   }
-  const macs = learnerLayout(cfg).size * (cfg.type === 'metarnn' ? cfg.numMicroTicks : cfg.type === 'hebbian' ? 3 : 1);
-  return Math.max(1, Math.round(macs / 1000)); // a VSML cell update is about 1000 multiply-adds (N=16, M=8)
+  return Math.max(1, Math.round(multiplyAddsPerInnerStep(cfg) / 1000)); // a VSML cell update is about 1000 multiply-adds (N=16, M=8)
 }

@@ -9,7 +9,8 @@ import type { DatasetCatalog } from '../../engine/config/dataset-facts';
 import { Disposable } from '../dispose';
 import { resolveIn, type VsmlSettings } from '../settings';
 import { UNTRUSTED_TRAINING_MESSAGE } from '../trust';
-import { DEFAULT_SPEED, type Speed, costHint } from './cost-hint';
+import { DEFAULT_SPEEDS, type Speed, costHint } from './cost-hint';
+import type { SpeedKind } from '../../engine/config/cost';
 import { speedFromRuns } from '../../engine/runs/speed-from-runs';
 import { invalidConfigLens } from './train-gate';
 
@@ -17,8 +18,8 @@ const SPEED_CACHE_MS = 60_000;
 export class CostLens extends Disposable implements vscode.CodeLensProvider {
   private readonly changed = this.track(new vscode.EventEmitter<void>());
   readonly onDidChangeCodeLenses = this.changed.event;
-  private speed: { at: number; dir: string; value: Speed } | undefined;
-  private measuring: Promise<void> | undefined;
+  private readonly speeds = new Map<SpeedKind, { at: number; dir: string; value: Speed }>();
+  private readonly measuring = new Map<SpeedKind, Promise<void>>();
 
   constructor(private readonly settings: () => VsmlSettings, private readonly root: () => string | undefined, private readonly catalog: () => DatasetCatalog | undefined = () => undefined) {
     super();
@@ -26,26 +27,28 @@ export class CostLens extends Disposable implements vscode.CodeLensProvider {
     this.track(vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()));
   }
 
-  /** A run started, progressed or ended: measure the speed again on the next request. */
+  /** A run started, progressed or ended: measure the speeds again on the next request. */
   invalidateSpeed(): void {
-    this.speed = undefined;
+    this.speeds.clear();
     this.changed.fire();
   }
 
-  private currentSpeed(): Speed {
+  /** The speed of one kind of work (VSML forward, backprop, a baseline), measured in the background and cached for a minute. */
+  private currentSpeed(kind: SpeedKind): Speed {
     const r = this.root();
     const dir = r ? resolveIn(r, this.settings().runsFolder) : '';
-    if ((!this.speed || this.speed.dir !== dir || Date.now() - this.speed.at > SPEED_CACHE_MS) && !this.measuring && dir) {
-      this.measuring = speedFromRuns(dir)
+    const cached = this.speeds.get(kind);
+    if ((!cached || cached.dir !== dir || Date.now() - cached.at > SPEED_CACHE_MS) && !this.measuring.has(kind) && dir) {
+      this.measuring.set(kind, speedFromRuns(dir, undefined, kind)
         .then((value) => {
-          const before = this.speed?.value.cellTicksPerSecond;
-          this.speed = { at: Date.now(), dir, value };
-          if (before !== value.cellTicksPerSecond) this.changed.fire();
+          const before = this.speeds.get(kind)?.value.perSecond;
+          this.speeds.set(kind, { at: Date.now(), dir, value });
+          if (before !== value.perSecond) this.changed.fire();
         })
         .catch(() => undefined)
-        .finally(() => (this.measuring = undefined));
+        .finally(() => this.measuring.delete(kind)));
     }
-    return this.speed?.value ?? DEFAULT_SPEED;
+    return cached?.value ?? DEFAULT_SPEEDS[kind];
   }
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
@@ -59,7 +62,7 @@ export class CostLens extends Disposable implements vscode.CodeLensProvider {
         // no Train on a config that cannot run: say why and lead to the faults
         : new vscode.CodeLens(top, { ...invalidConfigLens(result.issues), command: 'workbench.actions.view.problems' })];
     if (!result.ok) return lenses;
-    const hint = costHint(result.config, this.currentSpeed());
+    const hint = costHint(result.config, (kind) => this.currentSpeed(kind));
     if (hint) lenses.push(new vscode.CodeLens(top, { title: hint.title, tooltip: hint.tooltip, command: '' }));
     return lenses;
   }

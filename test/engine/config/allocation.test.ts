@@ -36,7 +36,7 @@ test('the example allocates a few MiB of arrays and passes; θ is counted as the
   assert.ok(episodes.bytes >= 64 * 50 * 49 * 4 * 2);
   // 800 steps of 128 rollouts of 490 cells x 2 ticks x 50 steps; 10 evaluations (steps 0, 100..700, 800, the untrained LA)
   // of 32 episodes on mnist, fashion_mnist, random (490 cells each) and sum (49 x 2 = 98 cells)
-  assert.equal(est.cellTicks, 800 * 2 * 64 * 490 * 2 * 50 + 10 * 32 * 2 * 50 * (3 * 490 + 98));
+  assert.equal(est.work, 800 * 2 * 64 * 490 * 2 * 50 + 10 * 32 * 2 * 50 * (3 * 490 + 98));
   assert.deepEqual(allocationIssues(cfg, 'x'), []);
 });
 

@@ -27,7 +27,7 @@ test('the cost lens speed never follows links and reads only the tail of a 100 M
   // The linked run is skipped; the big run's speed comes from the two rows at its end.
   assert.equal(speed.measured, true);
   assert.match(speed.source, /measured by run b-big on this machine: .* over 2 steps/);
-  assert.notEqual(speed.cellTicksPerSecond, DEFAULT_SPEED.cellTicksPerSecond);
+  assert.notEqual(speed.perSecond, DEFAULT_SPEED.perSecond);
 });
 
 test('the speed comes from the newest run of this machine, and says so; other hosts\' runs are skipped', async () => {

@@ -36,14 +36,14 @@ describe('cost hint', () => {
     assert.match(h.tooltip, /speed: 5\.00 M cell-ticks\/s, assumed 5 M cell-ticks\/s: no run measured yet/);
     assert.match(h.tooltip, /network 49 → 10/);
     // 3.136e6 / 50e6 = 63 ms per step
-    assert.match(h.title, new RegExp(`~${Math.round((perStep / DEFAULT_SPEED.cellTicksPerSecond) * 1000)} ms/step`));
+    assert.match(h.title, new RegExp(`~${Math.round((perStep / DEFAULT_SPEED.perSecond) * 1000)} ms/step`));
   });
 
   it('measures speed from a run: cost per step of its config over the median step time', () => {
     const speed = measuredSpeed({ ...JSON.parse(text), source: 'c.vsml.json' }, [9, 0.5, 0.5, 0.6], 'c-run', 'fused/native-avx2, 2 thread(s)');
     assert.ok(speed);
     assert.equal(speed.measured, true);
-    assert.equal(speed.cellTicksPerSecond, 3_136_000 / 0.55);
+    assert.equal(speed.perSecond, 3_136_000 / 0.55);
     assert.equal(speed.origin, 'measured by run c-run on this machine');
     assert.match(speed.source, /^measured by run c-run on this machine \(fused\/native-avx2, 2 thread\(s\)\): 3\.14 M cell-ticks per step in a median 0\.550 s over 4 steps$/);
     const h = costHint(cfg, speed);
