@@ -223,6 +223,12 @@ export function semanticChecks(
       issue(TRUNC, `\`optimizer.truncation\` ${K} does not divide training.episode_length ${T}: the last slice of every episode has ${T % K} steps`,
         `use a divisor of ${T} (e.g. ${largestDivisorAtMost(T, K)}) for equal slices`, 'truncation-uneven', 'info');
     }
+    const lengths = cfg.training?.episode_lengths;
+    if (!bad(['training', 'episode_lengths']) && Array.isArray(lengths) && lengths.length > 0) {
+      // persistent-es-optimizer.ts advances every pair through episodes of one length
+      issue(['training', 'episode_lengths'], `\`training.episode_lengths\` has no effect with truncated / persistent ES (optimizer.truncation ${K}): every episode runs training.episode_length ${T} steps`,
+        `remove training.episode_lengths and set training.episode_length, or set optimizer.truncation to 0 (whole-episode ES draws each meta-step's T from the list)`, 'no-effect', 'warning');
+    }
     const v = cfg.model?.vsml_rnn;
     if (!bad(['model', 'vsml_rnn']) && v && (!v.backward_pass || v.layer_specs.length > 1)) {
       // Runners carry only h and c between calls; the error a forward-only net feeds into the next step (and inner messages) restart at 0.

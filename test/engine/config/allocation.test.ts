@@ -6,6 +6,9 @@ import { ALLOCATION_LIMITS, allocationIssues, estimateAllocation, formatBytes } 
 import { validateConfigValue } from '../../../src/engine/config/load-config';
 import { paramLayout } from '../../../src/engine/model/param-layout';
 import { toModelConfig } from '../../../src/engine/config/to-model-config';
+import { estimateConfigCost } from '../../../src/engine/config/cost';
+import { nativeTapeBytes, tfjsTapeBytes } from '../../../src/engine/config/gradient-tape';
+import { pointerToPath } from '../../../src/engine/config/issues';
 import type { ExperimentConfig } from '../../../src/engine/config/types';
 import { REPO_ROOT } from '../../helpers/paths';
 
@@ -96,4 +99,42 @@ test('formatBytes', () => {
   assert.equal(formatBytes(512), '512 bytes');
   assert.equal(formatBytes(64 * 2 ** 30), '64.0 GiB');
   assert.equal(formatBytes(Infinity), 'more bytes than a number can hold');
+});
+
+test('backprop: one episode differentiated at a time and its gradient tape (the kernel\'s, or tfjs autodiff\'s estimate); no ES noise', () => {
+  const c = example();
+  c.optimizer = { type: 'backprop', meta_batch_size: 4, truncation: 10 };
+  c.training.episode_lengths = [20, 50];
+  const r = validateConfigValue(c, 'x.vsml.json');
+  assert.ok(r.ok, JSON.stringify(r.issues));
+  const est = estimateAllocation(r.config, undefined, { nativeGradient: true });
+  assert.equal(est.items.find((i) => i.what.startsWith('ES noise')), undefined);
+  assert.ok(est.items.find((i) => i.what.startsWith('the episode being differentiated ([50, 1, 49]')), est.items.map((i) => i.what).join('; '));
+  const tape = est.items.find((i) => i.what.startsWith('the gradient tape'))!;
+  const vr = r.config.model.vsml_rnn;
+  const shape = { layerSizes: [49, 10], slowSize: r.config.model.sub_rnn.slow_size, msgSize: r.config.model.sub_rnn.msg_size, numMicroTicks: vr.num_micro_ticks, backwardPass: vr.backward_pass, batchSize: 1 };
+  assert.equal(tape.what, 'the gradient tape of a 10-step slice (kernel reverse pass, float64)');
+  assert.equal(tape.bytes, nativeTapeBytes(shape, 10));
+  assert.equal(pointerToPath(tape.path), 'optimizer.truncation');
+  const tfjs = estimateAllocation(r.config, undefined, { nativeGradient: false }).items.find((i) => i.what.startsWith('the gradient tape'))!;
+  assert.equal(tfjs.bytes, tfjsTapeBytes(shape, 10));
+  // whole episodes: the longest of episode_lengths
+  r.config.optimizer.truncation = 0;
+  const whole = estimateAllocation(r.config).items.find((i) => i.what.startsWith('the gradient tape'))!;
+  assert.equal(whole.what, 'the gradient tape of a whole 50-step episode (kernel reverse pass, float64)');
+  assert.equal(whole.bytes, nativeTapeBytes(shape, 50));
+});
+
+test('a baseline learner: its own θ, no VSML cell states; its work in multiply-adds', () => {
+  const c = example();
+  c.model = { type: 'MetaRNN', meta_rnn: { slow_size: 8, num_micro_ticks: 2 } };
+  const r = validateConfigValue(c, 'x.vsml.json');
+  assert.ok(r.ok, JSON.stringify(r.issues));
+  const est = estimateAllocation(r.config);
+  const D = (49 + 20 + 8) * 32 + 32 + 8 * 10 + 10; // lstm [A + 2C + H, 4H] + b, out [H, C] + b
+  assert.equal(est.items.find((i) => i.what.startsWith('θ'))!.bytes, 4 * D * 8);
+  assert.equal(est.items.find((i) => i.what.startsWith('LSTM states')), undefined);
+  assert.equal(est.cellState, undefined);
+  assert.equal(est.work, estimateConfigCost(r.config)!.workTotal);
+  assert.equal(estimateConfigCost(r.config)!.unit, 'multiply-adds');
 });

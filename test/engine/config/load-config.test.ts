@@ -207,6 +207,22 @@ test('backprop is an optimizer type; the other optimizer type\'s settings are wa
   es.optimizer = { type: 'es', truncation: 5 };
   assert.equal(onlyIssue(validateConfigValue(es, 'x', { catalog }).issues).path, 'optimizer.truncation');
 
+  // persistent ES runs one episode length: a list of lengths is a no-effect warning, naming the fix
+  const pes = base();
+  pes.optimizer = { type: 'es', truncation: 10 };
+  pes.training = { ...pes.training, episode_lengths: [20, 50] };
+  const lengths = validateConfigValue(pes, 'x', { catalog });
+  assert.ok(lengths.ok);
+  const li = lengths.issues.find((x) => x.path === 'training.episode_lengths');
+  assert.ok(li, JSON.stringify(lengths.issues));
+  assert.deepEqual([li.severity, li.code], ['warning', 'no-effect']);
+  assert.match(li.message, /has no effect with truncated \/ persistent ES \(optimizer\.truncation 10\): every episode runs training\.episode_length \d+ steps/);
+  assert.match(li.fix, /set optimizer\.truncation to 0/);
+  const bpLengths = base();
+  bpLengths.optimizer = { type: 'backprop', truncation: 10 };
+  bpLengths.training = { ...bpLengths.training, episode_lengths: [20, 50] };
+  assert.equal(validateConfigValue(bpLengths, 'x', { catalog }).issues.find((x) => x.path === 'training.episode_lengths'), undefined, 'backprop honours the list');
+
   const gradientWithEs = base();
   gradientWithEs.engine = { gradient: 'tfjs' };
   const g = onlyIssue(validateConfigValue(gradientWithEs, 'x', { catalog }).issues);
