@@ -35,9 +35,9 @@ export function describeStep(c: CostEstimate): string {
   const T = c.episodeLength;
   const notes: string[] = [];
   if (c.stepsPerRollout < T.mean) notes.push(`a ${c.stepsPerRollout}-step slice of each ${T.mean}-step episode`);
-  if (T.min !== T.max) notes.push(`T ${T.min}–${T.max}, mean ${Math.round(T.mean * 10) / 10}`);
-  if (c.networks.length > 1) notes.push(`${c.networks.length} network sizes`);
-  const expected = notes.length > 0 ? ` (expected: ${notes.join('; ')})` : '';
+  if (T.min !== T.max) notes.push(`expected over T ${T.min}–${T.max}, mean ${Math.round(T.mean * 10) / 10}`);
+  if (c.networks.length > 1) notes.push(`expected over ${c.networks.length} network sizes`);
+  const expected = notes.length > 0 ? ` (${notes.join('; ')})` : '';
   const range = c.workPerStepRange.min !== c.workPerStepRange.max ? ` (${si(c.workPerStepRange.min)} to ${si(c.workPerStepRange.max)})` : '';
   return `${c.rolloutsPerStep} ${isBackprop(c) ? 'episodes' : 'rollouts'} × ${si(perRollout)} ${unit}${expected} = ${si(c.workPerStep)} ${unit}${range}`;
 }
@@ -50,6 +50,12 @@ export function describeOrigins(c: CostEstimate, step: Speed, evaluation: Speed)
 
 export const describeRate = (s: Speed): string => `${si(s.perSecond)} ${s.unit}/s${s.kind.startsWith('vsml-backprop') ? ' forward+backward' : ''}`;
 
+/** The run's work: one figure, or the meta-steps' and the evaluations' when they are different kinds of work (backprop). */
+export function describeRunWork(c: CostEstimate): string {
+  if (c.stepKind === c.evalKind || c.evaluations === 0) return `${si(c.workTotal)} ${c.unit}`;
+  return `${si(c.iterations * c.workPerStep)} ${stepUnit(c)} + ${si(c.evalWorkTotal)} ${c.unit} in evaluations`;
+}
+
 /** The lines `vsml check` prints for the cost (after "network"). */
 export function costLines(c: CostEstimate, secs: SecondsEstimate, step: Speed, evaluation: Speed, cfg: ExperimentConfig): string[] {
   const pad = '               ';
@@ -58,7 +64,7 @@ export function costLines(c: CostEstimate, secs: SecondsEstimate, step: Speed, e
   lines.push(
     `  meta-step    ${describeStep(c)}, ~${formatDuration(secs.perStep)}`,
     `  evaluation   ${si(c.workPerEvaluation)} ${c.unit} × ${c.evaluations} (+ the untrained LA once), ~${formatDuration(secs.perEvaluation)} each; SGD/Adam baselines not counted`,
-    `  run          ${cfg.training.iterations} meta-steps: ${si(c.workTotal)} ${c.unit}, ~${formatDuration(secs.total)} (${describeOrigins(c, step, evaluation)})`,
+    `  run          ${cfg.training.iterations} meta-steps: ${describeRunWork(c)}, ~${formatDuration(secs.total)} (${describeOrigins(c, step, evaluation)})`,
   );
   if (c.stepKind === c.evalKind || c.evaluations === 0) lines.push(`  speed        ${describeRate(step)}, ${step.source}`);
   else lines.push(`  speed        meta-steps ${describeRate(step)}, ${step.source}`, `${pad}evaluations ${describeRate(evaluation)}, ${evaluation.source}`);
