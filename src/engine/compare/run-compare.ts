@@ -40,11 +40,19 @@ export interface CompareOutcome {
 }
 
 /** What a stored cell must match to be reused: its resolved experiment config and the suite's evaluation. */
-function cellKey(config: ExperimentConfig, suite: CompareSuite, cell: CompareCell): string {
+export function cellKey(config: ExperimentConfig, suite: CompareSuite, cell: CompareCell): string {
   return createHash('sha256').update(JSON.stringify({ config, datasets: suite.datasets, methods: cell.methods })).digest('hex').slice(0, 16);
 }
 
-function resolveCellConfig(suite: CompareSuite, cell: CompareCell, file: string): ExperimentConfig {
+/** A cell's stored result in <outDir>/cells/ when its key matches (reused, not recomputed); `changed` when one is stored under another key. */
+export function storedCell(outDir: string, cell: CompareCell, key: string): { result?: CellResult & { key: string }; changed: boolean } {
+  const stored = readRegularFile(join(outDir, 'cells', `${cell.id}.json`));
+  if (!stored) return { changed: false };
+  const r = JSON.parse(stored.toString('utf8')) as CellResult & { key: string };
+  return r.key === key ? { result: r, changed: false } : { changed: true };
+}
+
+export function resolveCellConfig(suite: CompareSuite, cell: CompareCell, file: string): ExperimentConfig {
   const r = validateConfigValue(cellConfig(suite, cell), file);
   if (!r.ok) {
     const i = r.issues.find((x) => x.severity === 'error') ?? r.issues[0];
@@ -79,17 +87,14 @@ export async function runCompare(opts: CompareOptions): Promise<CompareOutcome> 
     const config = resolveCellConfig(suite, cell, opts.suiteFile);
     const key = cellKey(config, suite, cell);
     const file = join(outDir, 'cells', `${cell.id}.json`);
-    const stored = readRegularFile(file);
-    if (stored) {
-      const r = JSON.parse(stored.toString('utf8')) as CellResult & { key: string };
-      if (r.key === key) {
-        results.push(r);
-        reused++;
-        log(`[${i + 1}/${cells.length}] ${cell.id}: done before (${r.seconds.toFixed(0)} s), reused`);
-        continue;
-      }
-      log(`[${i + 1}/${cells.length}] ${cell.id}: its config changed since it was computed; computing again`);
+    const stored = storedCell(outDir, cell, key);
+    if (stored.result) {
+      results.push(stored.result);
+      reused++;
+      log(`[${i + 1}/${cells.length}] ${cell.id}: done before (${stored.result.seconds.toFixed(0)} s), reused`);
+      continue;
     }
+    if (stored.changed) log(`[${i + 1}/${cells.length}] ${cell.id}: its config changed since it was computed; computing again`);
     const t0 = Date.now();
     log(`[${i + 1}/${cells.length}] ${cell.id}: ${cell.kind === 'learned' ? `meta-training ${config.training.iterations} steps on ${cell.metaTrain}` : `tuning and running ${cell.methods.join(', ')}`}`);
     const accuracy = cell.kind === 'learned' ? await learnedCell(opts, cell, config, log) : await fixedCell(suite, cell, config);
