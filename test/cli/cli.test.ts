@@ -277,6 +277,28 @@ test('vsml check: validation and the cost estimate, no run started; --json for t
   assert.deepEqual(JSON.parse(badJson.stdout).issues.map((i: { code: string; path: string }) => [i.code, i.path]), [['too-large', 'model.sub_rnn.slow_size']]);
 });
 
+test('vsml check prices a baseline in multiply-adds and backprop forward+backward with its tape; vsml compare --dry-run sizes a suite', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vsml-check-kinds-'));
+  const runs = ['--runs-dir', join(dir, 'runs')];
+  const m = vsml(['check', 'examples/default.vsml.json', '--set', 'model.type=MetaRNN', '--set', 'model.meta_rnn.slow_size=32', ...runs]);
+  assert.equal(m.code, 0, m.stderr);
+  assert.match(m.stdout, /network +MetaRNN 49 inputs → 10 outputs \(H 32, 2 micro ticks\): 17\.3 k multiply-adds per inner step/);
+  assert.match(m.stdout, /meta-step +128 rollouts × 867 k multiply-adds = 111 M multiply-adds/);
+  assert.match(m.stdout, /\(assumed 350 M multiply-adds\/s: no MetaRNN run measured yet\)$/m);
+  assert.doesNotMatch(m.stdout.split('  engine ')[0], /cell/); // the engine line's path choice is VSML's
+  const b = vsml(['check', 'examples/default.vsml.json', '--set', 'optimizer.type=backprop', '--set', 'optimizer.meta_batch_size=2', '--set', 'engine.gradient=tfjs', ...runs]);
+  assert.equal(b.code, 0, b.stderr);
+  assert.match(b.stdout, /meta-step +2 episodes × 49\.0 k cell-ticks forward\+backward = 98\.0 k cell-ticks forward\+backward/);
+  assert.match(b.stdout, /meta-steps assumed 150 k cell-ticks\/s forward\+backward: no backprop run on tfjs measured yet; evaluations assumed 5 M cell-ticks\/s: no run measured yet/);
+  assert.match(b.stdout, /the gradient tape of a whole 50-step episode \(TensorFlow\.js autodiff tensors/);
+  const d = vsml(['compare', 'examples/compare-cpu.suite.json', '--dry-run', ...runs]);
+  assert.equal(d.code, 0, d.stderr);
+  assert.match(d.stdout, /^compare-cpu: 10 cells, estimated ~\d+ min on this machine plus 2 SGD\/Adam cells \(not priced\) \(dry run: nothing computed\)$/m);
+  assert.match(d.stdout, /^ {2}metarnn__mnist__s1 +400 meta-steps × 111 M multiply-adds, then 16 episodes × 5 datasets/m);
+  assert.match(d.stdout, /^ {2}HebbianFW 140 M multiply-adds\/s, assumed/m);
+  assert.throws(() => readdirSync(join(dir, 'runs')), /ENOENT/);
+});
+
 test('a missing evaluation dataset is dropped with a warning (printed and in trainer.log); a missing training dataset is an error', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vsml-missing-'));
   const empty = join(dir, 'empty');

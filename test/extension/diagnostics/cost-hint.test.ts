@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateConfigText } from '../../../src/engine/config/load-config';
-import { DEFAULT_SPEED, costHint, formatDuration, measuredSpeed, median, si } from '../../../src/extension/diagnostics/cost-hint';
+import { DEFAULT_SPEED, DEFAULT_SPEEDS, costHint, formatDuration, measuredSpeed, median, si } from '../../../src/extension/diagnostics/cost-hint';
 
 const text = JSON.stringify({
   name: 'c', training: { dataset: 'mnist', episode_length: 100, iterations: 200, population_size: 16 },
@@ -59,5 +59,22 @@ describe('cost hint', () => {
   it('has no speed without step times or with an invalid config', () => {
     assert.equal(measuredSpeed(JSON.parse(text), [], 'r'), undefined);
     assert.equal(measuredSpeed({ training: { iterations: 'x' } }, [1, 1], 'r'), undefined);
+  });
+
+  it('names the unit of each learner and meta-optimizer, with the speed of that kind of work', () => {
+    const metaRnn = validateConfigText(JSON.stringify({ ...JSON.parse(text), model: { type: 'MetaRNN', meta_rnn: { slow_size: 32 } } }), 'm.vsml.json');
+    assert.ok(metaRnn.ok);
+    const m = costHint(metaRnn.config, DEFAULT_SPEED);
+    assert.ok(m);
+    // fed input 49 + 20: 69*128 + 2*32*128 + 32*10 = 17,344 multiply-adds x 100 steps x 32 rollouts
+    assert.match(m.title, /^≈ 55\.5 M multiply-adds per meta-step · .* \(assumed 350 M multiply-adds\/s: no MetaRNN run measured yet\)$/);
+    assert.match(m.tooltip, /network MetaRNN 49 inputs → 10 outputs \(H 32, 2 micro ticks\): 17\.3 k multiply-adds per inner step/);
+    const bp = validateConfigText(JSON.stringify({ ...JSON.parse(text), optimizer: { type: 'backprop', meta_batch_size: 2 } }), 'b.vsml.json');
+    assert.ok(bp.ok);
+    const b = costHint(bp.config, (kind) => DEFAULT_SPEEDS[kind]);
+    assert.ok(b);
+    assert.match(b.title, /^≈ 196 k cell-ticks forward\+backward per meta-step · ~196 ms\/step/);
+    assert.match(b.title, /\(meta-steps assumed 1 M cell-ticks\/s forward\+backward: no backprop run measured yet; evaluations assumed 5 M cell-ticks\/s: no run measured yet\)$/);
+    assert.match(b.tooltip, /evaluation speed: 5\.00 M cell-ticks\/s/);
   });
 });
