@@ -308,11 +308,13 @@ async function main(): Promise<void> {
     const vsmlSteps = (r: Measurement): number => r.cellTicksPerSec / (784 * 10 * MICRO);
     for (const r of results.filter((x) => x.workload === 'W1' && x.path !== 'grad'))
       rows.unshift({ learner: `vsml (W1, ${r.threads} threads)`, params: 0, backend: r.backend, stepsPerSec: vsmlSteps(r), perCpuSecond: r.perCpuSecond / (784 * 10 * MICRO) });
-    if (args.json) for (const r of rows) console.log(JSON.stringify({ learner: r.learner, backend: r.backend, params: r.params, stepsPerSec: Math.round(r.stepsPerSec), stepsPerCpuSec: Math.round(r.perCpuSecond) }));
+    const macsPerCpuSec = (r: LearnerMeasurement): number | undefined => (r.multiplyAdds ? r.multiplyAdds * r.perCpuSecond : undefined);
+    if (args.json) for (const r of rows) console.log(JSON.stringify({ learner: r.learner, backend: r.backend, params: r.params, stepsPerSec: Math.round(r.stepsPerSec), stepsPerCpuSec: Math.round(r.perCpuSecond), multiplyAddsPerCpuSec: macsPerCpuSec(r) && Math.round(macsPerCpuSec(r)!) }));
     log('');
-    log('Meta-learners: inner steps/s of batch-1 online episodes, 784 inputs, 10 classes (reference sizes), one thread unless said');
-    log('  learner                          backend         params   steps/s  steps/CPU-s');
-    for (const r of rows) log(`  ${r.learner.padEnd(32)} ${r.backend.padEnd(14)} ${(r.params ? String(r.params) : '-').padStart(7)}  ${r.stepsPerSec.toFixed(0).padStart(8)}  ${r.perCpuSecond.toFixed(0).padStart(11)}`);
+    log('Meta-learners: inner steps/s of batch-1 online episodes, 784 inputs, 10 classes (reference sizes), one thread unless said;');
+    log('  multiply-adds/CPU-s: the float64 learners\' rate in the unit `vsml check` prices them in (config/speed.ts assumes one per learner)');
+    log('  learner                          backend         params   steps/s  steps/CPU-s  multiply-adds/CPU-s');
+    for (const r of rows) log(`  ${r.learner.padEnd(32)} ${r.backend.padEnd(14)} ${(r.params ? String(r.params) : '-').padStart(7)}  ${r.stepsPerSec.toFixed(0).padStart(8)}  ${r.perCpuSecond.toFixed(0).padStart(11)}  ${(macsPerCpuSec(r) ? fmtM(macsPerCpuSec(r)!) : '-').padStart(19)}`);
   }
   log(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 }

@@ -9,6 +9,7 @@
 import { baselineEpisode } from '../src/engine/learners/baseline-episode';
 import { BaselineLearnerConfig } from '../src/engine/learners/learner-config';
 import { learnerInitParams, learnerLayout } from '../src/engine/learners/learner-layout';
+import { multiplyAddsPerInnerStep } from '../src/engine/learners/learner-work';
 import { Rng } from '../src/engine/random';
 import { selectTfjsBackend, TfjsBackendPreference } from '../src/engine/tfjs/backend';
 
@@ -18,6 +19,8 @@ export interface LearnerMeasurement {
   backend: string;
   stepsPerSec: number;
   perCpuSecond: number;
+  /** Multiply-adds of one inner step (learner-work.ts), for the float64 learners: x perCpuSecond = the rate `vsml check` prices them at. */
+  multiplyAdds?: number;
 }
 
 const A = 784;
@@ -50,7 +53,7 @@ export function measureLearner(cfg: BaselineLearnerConfig, steps: number, second
   const theta = learnerInitParams(cfg, rng);
   const episode = { length: steps, inputs: Float64Array.from({ length: steps * A }, () => rng.normal()), labels: Int32Array.from({ length: steps }, () => rng.int(C)) };
   const t = timeIt(seconds, () => (baselineEpisode(cfg, theta, episode), steps));
-  return { learner: cfg.type, params: learnerLayout(cfg).size, backend: 'js-float64', stepsPerSec: t.steps / t.elapsed, perCpuSecond: t.steps / t.cpuSeconds };
+  return { learner: cfg.type, params: learnerLayout(cfg).size, backend: 'js-float64', stepsPerSec: t.steps / t.elapsed, perCpuSecond: t.steps / t.cpuSeconds, multiplyAdds: multiplyAddsPerInnerStep(cfg) };
 }
 
 /** The Meta RNN's LSTM products ([1, A + 2C + H] · [A + 2C + H, 4H], twice per step) in TensorFlow.js. */

@@ -1,5 +1,5 @@
 /**
- * The cost hint shown above a config: cell-ticks per meta-step (the engine's estimateCost) and a
+ * The cost hint shown above a config: work per meta-step (the engine's estimateConfigCost: VSML cell-ticks, a baseline's multiply-adds) and a
  * time estimate from this machine's measured speed. The speed comes from the newest run in the
  * runs folder that ran on this machine (its resolved config's cost per step divided by its median
  * step time); without one, a default constant is assumed. The title says which (Speed.origin).
