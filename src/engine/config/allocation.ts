@@ -8,7 +8,7 @@
  */
 import { paramLayout } from '../model/param-layout';
 import { paramIndices } from '../model/config';
-import { datasetShape, estimateConfigCost, gradientPath, type CostOptions } from './cost';
+import { estimateConfigCost, evaluationShape, gradientPath, trainingParts, type CostOptions } from './cost';
 import { nativeTapeBytes, tfjsTapeBytes } from './gradient-tape';
 import { learnerLayout } from '../learners/learner-layout';
 import { toLearnerConfig } from './to-learner-config';
@@ -95,7 +95,7 @@ const POPULATION_TYPICAL = 4096;
 
 /**
  * The buffers a run of `cfg` allocates. Dataset shapes come from the catalog / built-in table
- * (cost.ts's datasetShape); a dataset whose shape is unknown (an `idx:` folder without a catalog)
+ * (cost.ts's trainingParts and evaluationShape); a dataset whose shape is unknown (an `idx:` folder without a catalog)
  * leaves its buffers out.
  */
 export function estimateAllocation(cfg: ExperimentConfig, catalog?: DatasetCatalog, opts: CostOptions = {}): AllocationEstimate {
@@ -110,8 +110,10 @@ export function estimateAllocation(cfg: ExperimentConfig, catalog?: DatasetCatal
   const add = (what: string, path: readonly string[], bytes: number, largestArray: number, fix?: string): void => void items.push({ what, path, bytes, largestArray, fix });
   const popOr = (other: readonly string[]): readonly string[] => (P > POPULATION_TYPICAL ? ['training', 'population_size'] : other);
 
-  const trainShapes = trainingDatasets(cfg).map((n) => datasetShape(cfg, n, catalog));
-  const known = trainShapes.every((s) => s !== undefined) && trainShapes.length > 0;
+  // The network sizes of the meta-training data (a mixture or training.tasks may have several).
+  const parts = trainingParts(cfg, catalog);
+  const trainShapes = parts?.map((p) => p.shape) ?? [];
+  const known = parts !== undefined;
   const vsml = cfg.model.type === 'VSMLRNN';
   const backprop = cfg.optimizer.type === 'backprop';
   // θ (float64) and Adam's two moments plus the gradient: [D] each.
@@ -124,10 +126,13 @@ export function estimateAllocation(cfg: ExperimentConfig, catalog?: DatasetCatal
   let evalWork: number | undefined;
   let cellState: AllocationEstimate['cellState'];
   if (known) {
-    const A0 = trainShapes[0]!.inputSize;
-    const AL = Math.max(...trainShapes.map((s) => s!.numClasses));
-    const sizes = [A0, ...specs.slice(0, -1).map((s) => s.out_size ?? 1), AL]; // [A_0, ..., A_L]
-    const cells = sizes.slice(0, -1).reduce((n, a, l) => n + a * sizes[l + 1], 0);
+    // Buffers are sized for the largest network of a mix (an upper bound: a meta-step's rollouts have several sizes).
+    const hidden = specs.slice(0, -1).map((s) => s.out_size ?? 1);
+    const cellsFor = (sz: readonly number[]): number => sz.slice(0, -1).reduce((n, a, l) => n + a * sz[l + 1], 0);
+    const A0 = Math.max(...trainShapes.map((s) => s.inputSize));
+    const AL = Math.max(...trainShapes.map((s) => s.numClasses));
+    const sizes = trainShapes.map((s) => [s.inputSize, ...hidden, s.numClasses]).reduce((a, b) => (cellsFor(b) > cellsFor(a) ? b : a)); // [A_0, ..., A_L]
+    const cells = cellsFor(sizes);
     // The longest episode a meta-step draws (training.episode_lengths; truncated ES runs episode_length).
     const T = cfg.optimizer.type === 'es' && cfg.optimizer.truncation > 0 ? t.episode_length : Math.max(t.episode_length, ...(t.episode_lengths ?? []));
     const rows = T * t.batch_size; // [T, batch]
@@ -196,7 +201,7 @@ export function estimateAllocation(cfg: ExperimentConfig, catalog?: DatasetCatal
 
     // run-experiment.ts caches the evaluation episodes of every dataset: [count, T_eval, batch, A_0] float32.
     for (const name of ev.datasets) {
-      const s = datasetShape(cfg, name, catalog);
+      const s = evaluationShape(cfg, name, catalog);
       if (!s) continue;
       const evRows = ev.episode_length * ev.batch_size;
       const at = ev.count >= ev.episode_length ? ['evaluation', 'count'] : ['evaluation', ev.episode_length >= ev.batch_size ? 'episode_length' : 'batch_size'];

@@ -138,3 +138,14 @@ test('a baseline learner: its own θ, no VSML cell states; its work in multiply-
   assert.equal(est.work, estimateConfigCost(r.config)!.workTotal);
   assert.equal(estimateConfigCost(r.config)!.unit, 'multiply-adds');
 });
+
+test('a task mix: buffers sized for its largest network', () => {
+  const c = example();
+  c.training.tasks = [{ dataset: 'mnist', resize: [7, 7] }, { dataset: 'mnist', resize: [14, 14] }];
+  const r = validateConfigValue(c, 'x.vsml.json');
+  assert.ok(r.ok, JSON.stringify(r.issues));
+  const est = estimateAllocation(r.config);
+  assert.match(est.items.find((i) => i.what.startsWith('LSTM states'))!.what, /for 1960 cells\)$/); // 196 x 10
+  assert.match(est.items.find((i) => i.what.startsWith('episodes of one meta-step'))!.what, /\[50, 1, 196\] inputs\)$/);
+  assert.equal(est.cellState!.size, 1960 * r.config.model.sub_rnn.slow_size);
+});
