@@ -35,8 +35,10 @@ export function describeStep(c: CostEstimate): string {
   const T = c.episodeLength;
   const notes: string[] = [];
   if (c.stepsPerRollout < T.mean) notes.push(`a ${c.stepsPerRollout}-step slice of each ${T.mean}-step episode`);
-  if (T.min !== T.max) notes.push(`expected over T ${T.min}–${T.max}, mean ${Math.round(T.mean * 10) / 10}`);
-  if (c.networks.length > 1) notes.push(`expected over ${c.networks.length} network sizes`);
+  const over: string[] = [];
+  if (T.min !== T.max) over.push(`T ${T.min}–${T.max} (mean ${Math.round(T.mean * 10) / 10})`);
+  if (c.networks.length > 1) over.push(`${c.networks.length} network sizes`);
+  if (over.length > 0) notes.push(`expected over ${over.join(' and ')}`);
   const expected = notes.length > 0 ? ` (${notes.join('; ')})` : '';
   const range = c.workPerStepRange.min !== c.workPerStepRange.max ? ` (${si(c.workPerStepRange.min)} to ${si(c.workPerStepRange.max)})` : '';
   return `${c.rolloutsPerStep} ${isBackprop(c) ? 'episodes' : 'rollouts'} × ${si(perRollout)} ${unit}${expected} = ${si(c.workPerStep)} ${unit}${range}`;
