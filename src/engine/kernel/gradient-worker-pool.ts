@@ -29,7 +29,7 @@ export class GradientWorkerPool {
    * nativeEpisodeGradient on worker `index`: the same numbers as in this thread (the same C code
    * on the same float64 θ, float32 inputs and float64 state). The caller's arrays are copied, not moved.
    */
-  async gradient(index: number, cfg: VsmlModelConfig, theta: Float64Array, episode: Episode, state: readonly LayerState[], lossType: LossType, truncation: number): Promise<EpisodeGradient> {
+  async gradient(index: number, cfg: VsmlModelConfig, theta: Float64Array | Float32Array, episode: Episode, state: readonly LayerState[], lossType: LossType, truncation: number): Promise<EpisodeGradient> {
     const job: GradientJob = {
       theta: Float64Array.from(theta),
       inputs: Float32Array.from(episode.inputs),
