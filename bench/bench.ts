@@ -3,7 +3,8 @@
  * TensorFlow.js path on the workloads W1-W3, measured in the same run; and (issue 9) the rate of
  * the gradient path, `backprop` meta-training's truncated BPTT through one rollout at a time,
  * counting a cell-tick once for forward and backward: `grad` (TensorFlow.js autodiff in this
- * thread) and `grad-native` (the fused kernel's reverse pass, native/vsml-grad.c, one thread).
+ * thread) and `grad-native` (the fused kernel's reverse pass, native/vsml-grad.c), on one thread and
+ * (issue 9) on --threads worker threads with the meta-batch spread over them, in the same run.
  *
  *   node dist/bench.js [--json] [--workloads W1,W2] [--threads N] [--seconds S] [--steps T]
  *                      [--fused native|wasm-relaxed|wasm-simd128] [--no-fused] [--tfjs-backend auto|wasm|cpu|tensorflow] [--no-tfjs]
@@ -19,6 +20,8 @@
  * (Issue 12) Every fused build that loads runs in the same run, native first, then the wasm
  * builds (relaxed SIMD, plain simd128), each with its ratio to native (wall and per CPU-second).
  * Then (issue 14) the meta-learners' inner steps/s beside W1's (bench/learners.ts).
+ * --no-tfjs leaves out TensorFlow.js altogether (its forward rows and the `grad` autodiff rows), so
+ * `--no-fused --no-tfjs --no-learners` measures only the kernel reverse pass (1 and N threads).
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { FusedRunner } from '../src/engine/kernel/fused-runner';
@@ -32,6 +35,8 @@ import { TfjsRunner } from '../src/engine/tfjs/tfjs-runner';
 import { truncatedEpisodeGradient } from '../src/engine/tfjs/truncated-gradient';
 import { BENCH_LEARNERS, LearnerMeasurement, measureLearner, measureTfjsMetaRnnCore } from './learners';
 import { loadGradientKernel, nativeEpisodeGradient } from '../src/engine/kernel/native-gradient';
+import { GradientWorkerPool } from '../src/engine/kernel/gradient-worker-pool';
+import { metaBatchGradient, SlotGradient } from '../src/engine/meta/meta-batch-gradient';
 
 const FUSED_BUILDS = ['native', 'wasm-relaxed', 'wasm-simd128'] as const;
 type FusedBuild = (typeof FUSED_BUILDS)[number];
@@ -169,13 +174,17 @@ async function measure(runner: RolloutRunner, path: 'fused' | 'tfjs', w: Workloa
 }
 
 /**
- * The gradient path: dLoss/dθ of one rollout's episode after another (as backprop meta-training
- * runs them), cycling through the workload's rollouts until `seconds` have passed.
+ * The gradient path: dLoss/dθ of the workload's rollouts' episodes, as backprop meta-training
+ * runs a meta-batch (metaBatchGradient: episodes dealt to `threads` slots, summed in episode
+ * order), meta-batches of 2 x threads episodes again and again until `seconds` have passed.
+ * tfjs autodiff runs in this thread only; the kernel reverse pass in this thread on 1 thread,
+ * else on a GradientWorkerPool of `threads` workers (started before the clock).
  */
-async function measureGradient(w: Workload, args: Args, where: 'tfjs' | 'native'): Promise<Measurement | undefined> {
+async function measureGradient(w: Workload, args: Args, where: 'tfjs' | 'native', threads: number): Promise<Measurement | undefined> {
   const cfg = modelConfig(w);
-  let grad: (r: Rollout) => number;
+  let grad: SlotGradient<Rollout>;
   let backend: string;
+  let pool: GradientWorkerPool | undefined;
   if (where === 'native') {
     const { kernel, reason } = loadGradientKernel();
     if (!kernel) {
@@ -183,33 +192,47 @@ async function measureGradient(w: Workload, args: Args, where: 'tfjs' | 'native'
       return undefined;
     }
     backend = 'native float64';
-    grad = (r) => nativeEpisodeGradient(kernel, cfg, r.theta, r.episode, r.initialState, 'mean', args.gradTruncation).peakTapeBytes;
+    if (threads > 1) {
+      const p = await GradientWorkerPool.create(threads);
+      pool = p;
+      grad = (slot, r) => p.gradient(slot, cfg, r.theta, r.episode, r.initialState, 'mean', args.gradTruncation);
+    } else {
+      grad = (_slot, r) => nativeEpisodeGradient(kernel, cfg, r.theta, r.episode, r.initialState, 'mean', args.gradTruncation);
+    }
   } else {
     backend = (await selectTfjsBackend(args.tfjsBackend)).backend;
-    grad = (r) => truncatedEpisodeGradient(cfg, r.theta, r.episode, r.initialState, 'mean', args.gradTruncation).peakTapeBytes;
+    grad = (_slot, r) => truncatedEpisodeGradient(cfg, r.theta, r.episode, r.initialState, 'mean', args.gradTruncation);
   }
-  process.stderr.write(`  measuring ${w.name} gradient (${where === 'native' ? 'kernel reverse pass' : `tfjs ${backend}`}, 1 thread, truncation ${args.gradTruncation})...\n`);
-  grad(makeRollouts(cfg, { ...w, rollouts: 1 }, 2, 99)[0]);
-  const rollouts = makeRollouts(cfg, w, args.steps, 1);
-  let repeats = 0;
-  let tape = 0;
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  let elapsed = 0;
-  do {
-    tape = Math.max(tape, grad(rollouts[repeats % rollouts.length]));
-    repeats++;
-    elapsed = (performance.now() - t0) / 1000;
-  } while (elapsed < args.seconds);
-  const cpu = process.cpuUsage(cpu0);
-  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  const cellTicks = w.A * w.B * MICRO * args.steps * repeats;
-  const rate = cellTicks / elapsed;
-  return {
-    workload: w.name, path: where === 'native' ? 'grad-native' : 'grad', backend, threads: 1, cellTicksPerSec: rate,
-    gflops: (rate * FLOPS_PER_CELL_TICK) / 1e9, peakRssMB: process.resourceUsage().maxRSS / 1024, seconds: elapsed, repeats,
-    cpuSeconds, perCpuSecond: cellTicks / cpuSeconds, tapeMB: tape / 1e6,
-  };
+  try {
+    process.stderr.write(`  measuring ${w.name} gradient (${where === 'native' ? 'kernel reverse pass' : `tfjs ${backend}`}, ${threads} thread${threads === 1 ? '' : 's'}, truncation ${args.gradTruncation})...\n`);
+    const D = makeRollouts(cfg, { ...w, rollouts: 1 }, 2, 99)[0].theta.length;
+    const warmUp = makeRollouts(cfg, { ...w, rollouts: threads }, 2, 99);
+    await metaBatchGradient(threads, threads, D, (k) => warmUp[k], grad); // every worker loads the addon and grows its tape once
+    const rollouts = makeRollouts(cfg, w, args.steps, 1);
+    const batch = 2 * threads;
+    let episodes = 0;
+    let tape = 0;
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    let elapsed = 0;
+    do {
+      const r = await metaBatchGradient(batch, threads, D, (k) => rollouts[(episodes + k) % rollouts.length], grad);
+      tape = Math.max(tape, r.peakTapeBytes);
+      episodes += batch;
+      elapsed = (performance.now() - t0) / 1000;
+    } while (elapsed < args.seconds);
+    const cpu = process.cpuUsage(cpu0);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    const cellTicks = w.A * w.B * MICRO * args.steps * episodes;
+    const rate = cellTicks / elapsed;
+    return {
+      workload: w.name, path: where === 'native' ? 'grad-native' : 'grad', backend, threads, cellTicksPerSec: rate,
+      gflops: (rate * FLOPS_PER_CELL_TICK) / 1e9, peakRssMB: process.resourceUsage().maxRSS / 1024, seconds: elapsed, repeats: episodes,
+      cpuSeconds, perCpuSecond: cellTicks / cpuSeconds, tapeMB: (tape * threads) / 1e6,
+    };
+  } finally {
+    await pool?.close();
+  }
 }
 
 const fmtM = (x: number): string => (x >= 1e5 ? `${(x / 1e6).toFixed(2)} M` : `${(x / 1e3).toFixed(1)} k`);
@@ -246,9 +269,15 @@ async function main(): Promise<void> {
 
   if (args.grad) {
     for (const w of workloads) {
-      for (const where of ['tfjs', 'native'] as const) {
-        const m = await measureGradient(w, args, where);
+      if (args.tfjs) {
+        const m = await measureGradient(w, args, 'tfjs', 1);
         if (m) results.push(m);
+      }
+      // The kernel reverse pass on 1 thread, then on args.threads (the meta-batch spread over worker threads), in the same run.
+      for (const threads of args.threads > 1 ? [1, args.threads] : [1]) {
+        const m = await measureGradient(w, args, 'native', threads);
+        if (!m) break;
+        results.push(m);
       }
     }
   }
@@ -258,11 +287,12 @@ async function main(): Promise<void> {
     const f = fusedRows[0]; // the fastest build that loaded (native when it did)
     const t = results.find((r) => r.workload === w.name && r.path === 'tfjs');
     const g = results.find((r) => r.workload === w.name && r.path === 'grad');
-    const gn = results.find((r) => r.workload === w.name && r.path === 'grad-native');
+    const gn = results.find((r) => r.workload === w.name && r.path === 'grad-native' && r.threads === 1);
+    const gnThreads = results.find((r) => r.workload === w.name && r.path === 'grad-native' && r.threads > 1);
     // State the kernel holds for the workload (float32 h and c), and the float64 initial state the caller passes.
     const stateMB = (w.rollouts * stateFloats(modelConfig(w)) * 4) / 2 ** 20;
     if (args.json) {
-      for (const r of [...fusedRows, t, g, gn]) {
+      for (const r of [...fusedRows, t, g, gn, gnThreads]) {
         if (!r) continue;
         console.log(JSON.stringify({
           workload: r.workload, path: r.path, backend: r.backend, threads: r.threads, cellTicksPerSec: Math.round(r.cellTicksPerSec),
@@ -277,7 +307,7 @@ async function main(): Promise<void> {
     log('');
     log(`${w.name}: A=${w.A}, B=${w.B}, ${w.rollouts} rollouts; state ${stateMB.toFixed(1)} MB float32 (${(2 * stateMB).toFixed(1)} MB as the float64 input), RSS target <= ${(2 * stateMB + 200).toFixed(0)} MB`);
     log('  path        backend            threads  cell-ticks/s   GFLOP/s  peak RSS (process)  cell-ticks/CPU-s  CPU used');
-    for (const r of [...fusedRows, t, g, gn]) {
+    for (const r of [...fusedRows, t, g, gn, gnThreads]) {
       if (!r) continue;
       log(`  ${r.path.padEnd(11)} ${r.backend.padEnd(18)} ${String(r.threads).padStart(7)}  ${fmtM(r.cellTicksPerSec).padStart(12)}  ${r.gflops.toFixed(2).padStart(8)}  ${r.peakRssMB.toFixed(0).padStart(8)} MB          ${fmtM(r.perCpuSecond).padStart(9)}  ${(r.cpuSeconds / r.seconds).toFixed(2)} cores`);
     }
@@ -287,11 +317,13 @@ async function main(): Promise<void> {
     if (f && t) log(`  fused / tfjs = ${(f.cellTicksPerSec / t.cellTicksPerSec).toFixed(1)}x`);
     const ratio = (a: Measurement | undefined, b: Measurement): string =>
       a ? `${(a.cellTicksPerSec / b.cellTicksPerSec).toFixed(1)}x (per CPU-second ${(a.perCpuSecond / b.perCpuSecond).toFixed(1)}x)` : '-';
-    for (const r of [g, gn]) {
+    for (const r of [g, gn, gnThreads]) {
       if (!r) continue;
-      log(`  ${r.path}: forward+backward of one rollout at a time, BPTT slices of ${args.gradTruncation || args.steps} steps, tape ${r.tapeMB!.toFixed(0)} MB; fused forward / ${r.path} = ${ratio(f, r)}, tfjs forward / ${r.path} = ${ratio(t, r)}`);
+      const how = r.threads === 1 ? 'one episode at a time' : `${r.threads} episodes at a time on worker threads`;
+      log(`  ${r.path} (${r.threads} thread${r.threads === 1 ? '' : 's'}): forward+backward, ${how}, BPTT slices of ${args.gradTruncation || args.steps} steps, tape ${r.tapeMB!.toFixed(0)} MB; fused forward / ${r.path} = ${ratio(f, r)}, tfjs forward / ${r.path} = ${ratio(t, r)}`);
     }
     if (g && gn) log(`  grad-native / grad = ${ratio(gn, g)}`);
+    if (gn && gnThreads) log(`  grad-native ${gnThreads.threads} threads / 1 thread = ${ratio(gnThreads, gn)}`);
   }
   const w1 = results.find((r) => r.workload === 'W1' && r.path === 'fused');
   if (w1 && !args.json) {

@@ -17,6 +17,7 @@ const nodeEntries = [
   ['src/cli/trainer-process.ts', 'trainer'],
   ['src/engine/kernel/kernel-worker.ts', 'kernel-worker'],
   ['src/engine/tfjs/tfjs-worker.ts', 'tfjs-worker'],
+  ['src/engine/kernel/gradient-worker.ts', 'gradient-worker'],
   ['bench/bench.ts', 'bench'],
 ].filter(([src]) => existsSync(join(root, src)));
 

@@ -65,10 +65,11 @@ export async function trainCommand(argv: string[], out: (s: string) => void): Pr
     warn(s);
     loadWarnings.push(s.trim());
   });
-  // --backend also picks the backend of backprop's gradients (engine.backend), as it does the runner's.
-  const planned = planExperiment(values.backend ? { ...cfg, engine: { ...cfg.engine, backend: runnerChoice(cfg, values).backend } } : cfg, source);
+  // --backend and --threads also pick the backend and the threads of backprop's gradients (engine.backend, engine.threads), as they do the runner's.
+  const choice = runnerChoice(cfg, values);
+  const planned = planExperiment(values.backend || values.threads !== undefined ? { ...cfg, engine: { ...cfg.engine, backend: choice.backend, threads: choice.threads } } : cfg, source);
   const logLine = (level: 'info' | 'warn' | 'error', m: string): void => warn(`${level === 'info' ? '' : `${level}: `}${m}\n`);
-  const { runner, runnerNotes, cluster } = await openTrainingEngine(cfg, runnerChoice(cfg, values), planned.model, values.cluster, {
+  const { runner, runnerNotes, cluster } = await openTrainingEngine(cfg, choice, planned.model, values.cluster, {
     runnerNote: (n) => warn(`${n.level === 'warn' ? 'warning: ' : ''}${n.message}\n`),
     clusterLog: logLine,
   });

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { EngineError } from '../errors';
+import { toWorkerError } from '../runner/worker-pool';
 import { KernelBackend } from './kernel-abi';
 import { KernelJob, KernelOutput, runJob } from './fused-episode';
 import { KernelPreference, loadKernel } from './load-kernel';
@@ -17,7 +17,7 @@ try {
   kernel = loadKernel((workerData as { prefer: KernelPreference }).prefer).kernel;
   port.postMessage({ type: 'ready', variant: kernel.variant } satisfies WorkerReply);
 } catch (e) {
-  port.postMessage({ type: 'failed', error: serialize(e) } satisfies WorkerReply);
+  port.postMessage({ type: 'failed', error: toWorkerError(e) } satisfies WorkerReply);
 }
 
 port.on('message', (msg: WorkerRequest) => {
@@ -27,11 +27,7 @@ port.on('message', (msg: WorkerRequest) => {
     const transfer = outputs.flatMap((o) => (o.state ? [o.logits.buffer, o.state.buffer] : [o.logits.buffer])) as ArrayBuffer[];
     port.postMessage({ type: 'done', id: msg.id, outputs } satisfies WorkerReply, transfer);
   } catch (e) {
-    port.postMessage({ type: 'error', id: msg.id, error: serialize(e) } satisfies WorkerReply);
+    port.postMessage({ type: 'error', id: msg.id, error: toWorkerError(e) } satisfies WorkerReply);
   }
 });
 
-function serialize(e: unknown): { message: string; path?: string; fix?: string } {
-  if (e instanceof EngineError) return { message: e.rawMessage(), path: e.path, fix: e.fix };
-  return { message: e instanceof Error ? e.message : String(e) };
-}

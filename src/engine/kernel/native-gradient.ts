@@ -2,8 +2,8 @@ import { EngineError } from '../errors';
 import { VsmlModelConfig, numClasses } from '../model/config';
 import { Episode } from '../model/episode';
 import { LayerState } from '../model/init';
-import { LossType } from '../tfjs/episode-loss';
-import { checkGradientArgs, EpisodeGradient } from '../tfjs/truncated-gradient';
+import type { LossType } from '../tfjs/episode-loss';
+import { checkGradientArgs, EpisodeGradient } from '../model/episode-gradient';
 import { kernelConfigFloats, kernelConfigInts, kernelError, packState, stateFloats } from './kernel-abi';
 import { loadNativeKernel } from './native-kernel';
 

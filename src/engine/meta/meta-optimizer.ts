@@ -55,6 +55,8 @@ export interface MetaOptimizer {
   state(): MetaOptimizerState;
   /** Restores what `state()` returned (from a checkpoint); `file` names it in errors. */
   restore(state: MetaOptimizerState, file?: string): void;
+  /** Releases what the optimizer started (backprop's gradient worker threads); the run calls it once it ends. */
+  dispose?(): Promise<void>;
 }
 
 /** Which meta-optimizer a plan uses, with its settings: one member per `optimizer.type`. */

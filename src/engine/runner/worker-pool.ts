@@ -47,6 +47,10 @@ export type PoolReply =
 type Ready<R> = Extract<R, { type: 'ready' }>;
 type Done<R> = Extract<R, { type: 'done' }>;
 
+/** What a worker posts for an error it caught: an EngineError keeps its path, message and fix. */
+export const toWorkerError = (e: unknown): WorkerError =>
+  e instanceof EngineError ? { message: e.rawMessage(), path: e.path, fix: e.fix } : { message: e instanceof Error ? e.message : String(e) };
+
 const toError = (e: WorkerError): Error => (e.path !== undefined ? new EngineError(e.path, e.message, e.fix ?? '') : new Error(e.message));
 
 interface Slot<Reply> {

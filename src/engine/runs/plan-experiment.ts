@@ -127,7 +127,7 @@ export function optimizerSpec(cfg: ExperimentConfig): MetaOptimizerSpec {
   const episodeLength = cfg.training.episode_length;
   const lossType = cfg.training.loss_type;
   if (o.type === 'backprop')
-    return { type: 'backprop', backprop: { metaBatchSize: o.meta_batch_size, episodeLength, episodeLengths: cfg.training.episode_lengths ?? undefined, lossType, truncation: o.truncation, weightDecay: o.weight_decay, adam, backend: cfg.engine.backend, gradient: cfg.engine.gradient } };
+    return { type: 'backprop', backprop: { metaBatchSize: o.meta_batch_size, episodeLength, episodeLengths: cfg.training.episode_lengths ?? undefined, lossType, truncation: o.truncation, weightDecay: o.weight_decay, adam, backend: cfg.engine.backend, gradient: cfg.engine.gradient, threads: cfg.engine.threads } };
   return {
     type: 'es',
     es: {

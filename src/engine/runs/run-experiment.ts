@@ -4,6 +4,7 @@ import { isVsml } from '../learners/learner-config';
 import { RolloutRunner } from '../model/rollout-runner';
 import { PairEvaluator } from '../meta/es-step';
 import { createMetaOptimizer } from '../meta/create-meta-optimizer';
+import type { MetaOptimizer } from '../meta/meta-optimizer';
 import { evalEpisodes, evaluateVsml, EvalEpisode, methodResult, untrainedTheta } from '../eval/evaluate';
 import { CHECKPOINT_VERSION, checkpointLayout } from './checkpoint';
 import { ExperimentPlan, EvalDataset } from './experiment-plan';
@@ -69,11 +70,21 @@ const runnerInfo = (r: RolloutRunner): RunnerInfo => ({ path: r.name, backend: r
 export async function runExperiment(opts: ExperimentOptions): Promise<ExperimentOutcome> {
   const { plan, runner } = opts;
   const ev = opts.events ?? {};
+  const optimizer = createMetaOptimizer(plan.optimizer, { runner, model: plan.model, train: plan.train, seed: plan.seed, size: learnerLayout(plan.model).size, pairs: opts.pairs, log: (level, m) => ev.log?.(level, m) });
+  try {
+    return await trainWith(opts, optimizer);
+  } finally {
+    await optimizer.dispose?.(); // its worker threads, whether the run finished, stopped or failed
+  }
+}
+
+async function trainWith(opts: ExperimentOptions, optimizer: MetaOptimizer): Promise<ExperimentOutcome> {
+  const { plan, runner } = opts;
+  const ev = opts.events ?? {};
   const layout = learnerLayout(plan.model);
 
   let run: RunFolder;
   let theta!: Float64Array;
-  const optimizer = createMetaOptimizer(plan.optimizer, { runner, model: plan.model, train: plan.train, seed: plan.seed, size: layout.size, pairs: opts.pairs, log: (level, m) => ev.log?.(level, m) });
   let startStep = 1;
   let elapsedBefore = 0;
   const here = opts.here ?? thisMachine();

@@ -1,10 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { EngineError } from '../errors';
 import { paramLayout } from '../model/param-layout';
 import { RolloutResult } from '../model/rollout-runner';
 import { selectTfjsBackend } from './backend';
 import { runRollout } from './rollout-episode';
-import type { WorkerError } from '../runner/worker-pool';
+import { toWorkerError } from '../runner/worker-pool';
 import { TfjsWorkerData, TfjsWorkerReply, TfjsWorkerRequest } from './worker-messages';
 
 /**
@@ -12,9 +11,6 @@ import { TfjsWorkerData, TfjsWorkerReply, TfjsWorkerRequest } from './worker-mes
  * in Node, so the runner spreads rollouts over several of these to use more than one core.
  * Inputs are checked by the main thread before they are sent here.
  */
-const toWire = (e: unknown): WorkerError =>
-  e instanceof EngineError ? { message: e.rawMessage(), path: e.path, fix: e.fix } : { message: (e as Error)?.message ?? String(e) };
-
 const port = parentPort;
 if (!port) throw new Error('tfjs-worker.ts must run in a worker thread');
 const { backend } = workerData as TfjsWorkerData;
@@ -31,10 +27,10 @@ selectTfjsBackend(backend, 1).then(
         const transfer = results.flatMap((r) => [r.logits.buffer, r.ce.buffer, r.correct.buffer, ...(r.finalState ?? []).flatMap((s) => [s.h.buffer, s.c.buffer])]);
         post({ type: 'done', id: m.id, results }, transfer as ArrayBuffer[]);
       } catch (e) {
-        post({ type: 'error', id: m.id, error: toWire(e) });
+        post({ type: 'error', id: m.id, error: toWorkerError(e) });
       }
     });
     post({ type: 'ready', backend: sel.backend });
   },
-  (e) => post({ type: 'failed', error: toWire(e) }),
+  (e) => post({ type: 'failed', error: toWorkerError(e) }),
 );

@@ -1,28 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import { check, EngineError } from '../errors';
-import { VsmlModelConfig, numClasses, validateModelConfig } from '../model/config';
-import { Episode, checkEpisode, checkParams } from '../model/episode';
+import { VsmlModelConfig, numClasses } from '../model/config';
+import { checkGradientArgs, EpisodeGradient } from '../model/episode-gradient';
+import { Episode } from '../model/episode';
 import { LayerState } from '../model/init';
-import { paramLayout } from '../model/param-layout';
 import { LossType, subRnnSets } from './episode-loss';
 import { TickContext } from './network-tick';
 import { fromHost, HostUnrollState, startState, toHost, unrollSteps, unrollTensors } from './unrolled-episode';
-
-export interface EpisodeGradient {
-  /** The episode loss (as episodeLoss) at θ. */
-  loss: number;
-  /** dLoss/dθ [D], truncated: no gradient flows across slice boundaries. */
-  grad: Float64Array;
-  /** Per step and batch member: CE [T*batch] and whether the argmax was right. */
-  ce: Float64Array;
-  correct: Uint8Array;
-  /**
-   * The most tensor memory held during one slice: bytes alive when its forward pass ends, i.e.
-   * the tape backprop walks. It grows with the slice length, not with the episode length.
-   */
-  peakTapeBytes: number;
-}
 
 /**
  * The gradient of the episode loss by truncated backpropagation through time: the episode runs
@@ -90,17 +74,6 @@ export function truncatedEpisodeGradient(
     thetaT.dispose();
   }
   return { loss, grad, ce, correct, peakTapeBytes };
-}
-
-/** The checks every episode-gradient backend runs on entry (EngineError naming the field). */
-export function checkGradientArgs(
-  cfg: VsmlModelConfig, theta: Float64Array | Float32Array, episode: Episode, initialState: readonly LayerState[], lossType: LossType, truncation: number,
-): void {
-  validateModelConfig(cfg);
-  if (lossType !== 'mean' && lossType !== 'last') throw new EngineError('training.loss_type', `is "${lossType}"`, 'use "mean" or "last"');
-  check(Number.isInteger(truncation) && truncation >= 0, 'optimizer.truncation', `must be an integer >= 0, got ${truncation}`, 'use 0 for the whole episode or a number of steps');
-  checkEpisode(cfg, episode, initialState, theta.length, paramLayout(cfg).size);
-  checkParams(theta);
 }
 
 function hostStartState(cfg: VsmlModelConfig, initialState: readonly LayerState[]): HostUnrollState {
