@@ -62,9 +62,9 @@ function latestRun(runsDir: string): RunFolder | undefined {
 
 /**
  * Runs a comparison suite: every cell of the grid (meta-training, then online evaluation on every
- * dataset of the suite), then writes table.csv and table.md. A finished cell is stored and never
- * recomputed while its config is unchanged; a meta-training that was stopped resumes from its
- * latest checkpoint.
+ * dataset of the suite), writing table.csv and table.md after every finished cell and at the end.
+ * A finished cell is stored and never recomputed while its config is unchanged; a meta-training
+ * that was stopped resumes from its latest checkpoint.
  */
 export async function runCompare(opts: CompareOptions): Promise<CompareOutcome> {
   const { suite, outDir } = opts;
@@ -102,14 +102,22 @@ export async function runCompare(opts: CompareOptions): Promise<CompareOutcome> 
     writeFileAtomic(file, `${JSON.stringify(result, null, 1)}\n`);
     results.push(result);
     computed++;
+    // The table so far, after every cell: a long comparison can be followed (and is never lost) while it runs.
+    writeTables(outDir, suite, results);
     const summary = Object.entries(accuracy.accuracy).flatMap(([m, byDs]) => Object.entries(byDs!).map(([d, a]) => `${cell.kind === 'fixed' ? `${m}/` : ''}${d} ${(100 * a).toFixed(1)}%`));
     log(`  ${summary.join(', ')} (${result.seconds.toFixed(0)} s)`);
   }
+  const rows = writeTables(outDir, suite, results);
+  return { rows, computed, reused, complete };
+}
+
+/** Writes table.csv and table.md of the cells finished so far; returns the rows. */
+function writeTables(outDir: string, suite: CompareSuite, results: readonly CellResult[]): TableRow[] {
   const methods = COMPARE_METHODS.filter((m) => suite.methods[m] !== undefined);
   const rows = tableRows(results, methods, suite.metaTrain, suite.datasets);
   writeFileAtomic(join(outDir, 'table.csv'), formatTableCsv(rows));
   writeFileAtomic(join(outDir, 'table.md'), formatTableMarkdown(rows, suite.datasets));
-  return { rows, computed, reused, complete };
+  return rows;
 }
 
 type CellAccuracy = { accuracy: Partial<Record<CompareMethod, Record<string, number>>>; runDir?: string };

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { ReferenceRunner } from '../../../src/engine/model/reference-runner';
 import { parseSuite } from '../../../src/engine/compare/suite';
 import { runCompare } from '../../../src/engine/compare/run-compare';
+import { parseTableCsv } from '../../../src/engine/compare/compare-table';
 
 const TINY = {
   name: 'tiny',
@@ -29,7 +30,14 @@ test('a tiny suite writes table.csv and table.md, every method on every dataset 
   const suite = parseSuite(TINY, suiteFile);
   const runner = new ReferenceRunner();
   const lines: string[] = [];
-  const first = await runCompare({ suite, suiteFile, outDir: join(dir, 'out'), runner, log: (l) => lines.push(l) });
+  // What a reader of the folder sees while the grid runs: the table of the cells finished so far.
+  const during: string[] = [];
+  const log = (l: string): void => {
+    lines.push(l);
+    if (l.startsWith('[2/6]')) during.push(...parseTableCsv(readFileSync(join(dir, 'out', 'table.csv'), 'utf8'), 'table.csv').map((r) => `${r.method},${r.dataset},${r.seeds}`));
+  };
+  const first = await runCompare({ suite, suiteFile, outDir: join(dir, 'out'), runner, log });
+  assert.deepEqual(during, ['vsml,mnist,1', 'vsml,sum,1'], 'table.csv is written after each finished cell');
   assert.equal(first.complete, true);
   assert.equal(first.computed, 6, 'vsml and metarnn for 2 seeds, and one SGD/Adam cell per seed');
   assert.ok(lines.some((l) => l.startsWith('[1/6] vsml__mnist__s1: meta-training 2 steps on mnist')), lines.join('\n'));
