@@ -53,8 +53,8 @@ export function renderCompare(card: HTMLElement, view: CompareTableView | undefi
     return s;
   }));
   const seeds = Math.max(...view.rows.map((r) => r.seeds));
-  const legend = el('p', { class: 'legend muted', id: 'compare-legend' },
+  const legend = el('p', { class: 'muted', id: 'compare-legend' },
     'Mean online accuracy (%) ± the standard deviation over seeds (seeds in brackets, up to ', String(seeds), '). Colour per column (meta-test dataset): ',
-    el('span', {}, 'its lowest mean '), ramp, el('span', {}, ' its highest'), '; bold: the best in its column. Hover a cell for the exact numbers.');
+    'its lowest mean', ramp, 'its highest; bold: the best in its column. Hover a cell for the exact numbers.');
   body.replaceChildren(where, el('table', { class: 'data heatmap', id: 'compare-table' }, el('thead', {}, head, range), el('tbody', {}, ...rows)), legend);
 }
