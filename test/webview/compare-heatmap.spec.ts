@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { Harness, openPanel, PanelPage, startHarness, Theme } from './harness';
 import { REPO_ROOT } from '../helpers/paths';
 import { compareTableView } from '../../src/extension/panels/compare-table-view';
-import { formatTableCsv } from '../../src/engine/compare/compare-table';
+import { formatTableCsv, type TableRow } from '../../src/engine/compare/compare-table';
 import type { CompareTableView } from '../../src/protocol/compare-table';
 import { cellText, contrastRatio, heatColor, heatmapOf, scalePosition } from '../../webview/metrics/compare-heatmap';
 import type { Rgb } from '../../webview/shared/colormap';
@@ -119,7 +119,7 @@ test('compare heat map follows the folder: a partial table, a row more, a missin
   await p.send({ type: 'compare/table', compare: compareTableView(empty) });
   assert.match(await p.page.textContent('#compare-problem') ?? '', new RegExp(`${empty.replace(/[/.]/g, '\\$&')}/table\\.csv: does not exist \\(yet\\)`));
   assert.equal(await p.page.$('#compare-table'), null);
-  writeFileSync(join(empty, 'table.csv'), `${formatTableCsv(full.rows.slice(0, 2))}vsml,mnist,fashion_mnist,0.41,,2\n`);
+  writeFileSync(join(empty, 'table.csv'), `${formatTableCsv(full.rows.slice(0, 2) as TableRow[])}vsml,mnist,fashion_mnist,0.41,,2\n`);
   await p.send({ type: 'compare/table', compare: compareTableView(empty) });
   assert.match(await p.page.textContent('#compare-problem') ?? '', /table\.csv: line 4, std: must be a number >= 0, got "" \(fix: /);
   writeFileSync(join(empty, 'table.csv'), 'method,dataset,accuracy\n');
