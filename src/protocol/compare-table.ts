@@ -28,6 +28,10 @@ export interface CompareTableView {
   readonly updatedAt?: string;
   /** Why there is no table: no table.csv yet, or the file, line and field that is malformed, with a fix. */
   readonly problem?: string;
+  /** Chance level (1 / classes) per dataset, when the folder records it (classes.json). */
+  readonly chance?: Readonly<Record<string, number>>;
+  /** Shown beside the table: classes.json could not be read (file, field, fix). */
+  readonly warning?: string;
 }
 
 /** Lines of a table: methods x meta-training sets x datasets of a large grid stay far below this. */
@@ -56,10 +60,27 @@ export function readCompareTableView(value: unknown, path: string): CompareTable
   const updatedAt = optStr(o, 'updatedAt', path);
   if (updatedAt !== undefined && Number.isNaN(Date.parse(updatedAt))) throw new FieldError(`${path}.updatedAt`, 'an ISO 8601 time', updatedAt);
   const problem = o['problem'] === undefined ? undefined : str(o, 'problem', path).slice(0, MAX_PROBLEM);
+  const warning = o['warning'] === undefined ? undefined : str(o, 'warning', path).slice(0, MAX_PROBLEM);
+  const chance = o['chance'] === undefined ? undefined : readChance(o['chance'], `${path}.chance`);
   return {
     folder,
     rows: boundedArr(o, 'rows', path, MAX_COMPARE_ROWS).map((r, i) => readCompareTableRow(r, `${path}.rows[${i}]`)),
     ...(updatedAt !== undefined ? { updatedAt } : {}),
     ...(problem !== undefined ? { problem } : {}),
+    ...(chance !== undefined ? { chance } : {}),
+    ...(warning !== undefined ? { warning } : {}),
   };
+}
+
+function readChance(value: unknown, path: string): Record<string, number> {
+  const o = obj(value, path);
+  const keys = Object.keys(o);
+  if (keys.length > MAX_COMPARE_ROWS) throw new FieldError(path, `at most ${MAX_COMPARE_ROWS} datasets`, `${keys.length}`);
+  const out: Record<string, number> = {};
+  for (const k of keys) {
+    const p = num(o, k, path);
+    if (!(p > 0 && p <= 1)) throw new FieldError(`${path}.${k}`, 'a chance level in (0, 1]', p);
+    out[k] = p;
+  }
+  return out;
 }

@@ -8,6 +8,8 @@ const row = { method: 'vsml', metaTrain: 'mnist', dataset: 'fashion_mnist', mean
 test('a compare table view parses: rows, time of the last write, or the problem instead', () => {
   const view = { folder: '/w/.vsml/compare-cpu', rows: [row, { ...row, method: 'sgd', metaTrain: '-', std: 0, seeds: 1 }], updatedAt: '2026-12-01T20:00:00.000Z' };
   assert.deepEqual(readCompareTableView(view, 'compare'), view);
+  const withChance = { ...view, chance: { mnist: 0.1, fashion_mnist: 0.1 }, warning: 'x' };
+  assert.deepEqual(readCompareTableView(withChance, 'compare'), withChance);
   const problem = { folder: '/w/out', rows: [], problem: '/w/out/table.csv: does not exist (yet)' };
   assert.deepEqual(readCompareTableView(problem, 'compare'), problem);
   assert.equal(readCompareTableView({ ...problem, problem: 'x'.repeat(9000) }, 'compare').problem?.length, 2000, 'long problems are cut');
@@ -26,6 +28,10 @@ test('malformed compare table views are refused with the field named', () => {
     [{ folder: '/f', rows: [{ ...row, method: 'x'.repeat(1001) }] }, /^compare\.rows\[0\]\.method: expected at most 1000 characters/],
     [{ folder: '/f', rows: [], updatedAt: 'yesterday' }, /^compare\.updatedAt: expected an ISO 8601 time/],
     [{ folder: '/f', rows: [], problem: 7 }, /^compare\.problem: expected a string/],
+    [{ folder: '/f', rows: [], chance: { mnist: 0 } }, /^compare\.chance\.mnist: expected a chance level in \(0, 1\], got 0/],
+    [{ folder: '/f', rows: [], chance: { mnist: '10%' } }, /^compare\.chance\.mnist: expected a finite number/],
+    [{ folder: '/f', rows: [], chance: [0.1] }, /^compare\.chance: expected an object/],
+    [{ folder: '/f', rows: [], warning: {} }, /^compare\.warning: expected a string/],
     [{ folder: '/f', rows: Array(MAX_COMPARE_ROWS + 1).fill(row) }, /^compare\.rows: expected at most 10000/],
   ];
   for (const [value, re] of cases) {

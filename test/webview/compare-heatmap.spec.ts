@@ -83,14 +83,17 @@ for (const theme of ['dark', 'light', 'hc'] as Theme[]) {
     for (const c of cells) {
       const row = view.rows.find((r) => r.method === c.method && r.metaTrain === c.metaTrain && r.dataset === c.dataset)!;
       const column = map.columns.find((col) => col.dataset === c.dataset)!;
-      assert.equal(c.text, `${cellText(row)} (2)`);
+      const below = row.meanAccuracy < view.chance![row.dataset];
+      assert.equal(c.text, `${below ? '▾ ' : ''}${cellText(row)} (2)`, `${c.method} ${c.dataset}: ▾ marks below chance`);
       assert.deepEqual(parseRgb(c.bg), heatColor(scalePosition(row.meanAccuracy, column), KIND[theme]), `${c.method} ${c.dataset}: its column's scale`);
       assert.ok(contrastRatio(parseRgb(c.fg), parseRgb(c.bg)) >= 4.5, `${c.method} ${c.dataset}: the number reads (${c.fg} on ${c.bg})`);
       assert.ok(c.title.includes(`mean online accuracy ${row.meanAccuracy} `) && c.title.includes(`std over seeds ${row.std} `) && c.title.includes('seeds 2'), c.title);
       assert.equal(c.bold, row.meanAccuracy === column.max && column.max > column.min, `${c.method} ${c.dataset}: bold only as its column's best`);
     }
     assert.match(await p.page.textContent('#compare-source') ?? '', new RegExp(`${out.replace(/[/.]/g, '\\$&')}/table\\.csv, written `));
-    assert.match(await p.page.textContent('#compare-legend') ?? '', /Colour per column \(meta-test dataset\)/);
+    assert.match(await p.page.textContent('#compare-legend') ?? '', /Colour per column \(meta-test dataset\).*▾ below chance/);
+    assert.deepEqual(view.chance, { mnist: 0.1, sum: 0.5 }, 'vsml compare recorded the classes: 10 digits, 2 for sum');
+    assert.deepEqual(await p.page.$$eval('#compare-chance th', (ths) => ths.map((t) => t.textContent)), ['chance (%)', '10.0', '50.0']);
     assert.equal(((await p.savedState()) as { compareFolder: string }).compareFolder, out, 'kept for the host to reopen after a reload');
     await p.screenshot(`compare-heatmap-${theme}`);
     assert.deepEqual(await p.cspViolations(), []);

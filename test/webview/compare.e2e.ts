@@ -38,6 +38,9 @@ const suite = (iterations: number): string => JSON.stringify({
 }, null, 2);
 
 const cellCount = (panel: FrameLocator): Promise<number> => panel.locator('#compare-table td.heat[data-dataset]').count();
+/** Seeds summed over the shown cells: 16 when all 8 cells have both seeds. */
+const seedsShown = async (panel: FrameLocator): Promise<number> =>
+  (await panel.locator('#compare-table td.heat .seeds').allTextContents()).reduce((a, t) => a + Number(/\d+/.exec(t)?.[0] ?? 0), 0);
 const waitCells = (panel: FrameLocator, n: number, timeoutMs = 20_000): Promise<true> =>
   waitFor(`${n} heat map cells`, async () => ((await cellCount(panel)) === n ? true : undefined), timeoutMs);
 
@@ -63,6 +66,7 @@ async function main(): Promise<void> {
     await waitCells(panel, 8);
     const heads = await panel.locator('#compare-table thead tr:first-child th').allTextContents();
     assert.deepEqual(heads, ['method', 'meta-trained on', 'mnist', 'sum']);
+    assert.deepEqual(await panel.locator('#compare-chance th').allTextContents(), ['chance (%)', '10.0', '50.0']);
     const title = await panel.locator('#compare-table td[data-method="vsml"][data-dataset="sum"]').getAttribute('title');
     const vsmlSum = full.split('\n').find((l) => l.startsWith('vsml,mnist,sum,'))!.split(',');
     assert.ok(title?.includes(`mean online accuracy ${Number(vsmlSum[3])} `) && title.includes(`std over seeds ${Number(vsmlSum[4])} `), `hover: ${title}`);
@@ -82,7 +86,7 @@ async function main(): Promise<void> {
     step('followed table.csv rewritten: 2 cells, a malformed line 10 named, 8 cells again');
 
     // A comparison still running: open it from the explorer's context menu on its table.csv and watch it fill.
-    writeFileSync(join(ws, 'slow.suite.json'), suite(40));
+    writeFileSync(join(ws, 'slow.suite.json'), suite(150));
     live = spawn(process.execPath, [CLI, 'compare', 'slow.suite.json', '--out', 'results/live'], { cwd: ws, env, stdio: 'ignore', detached: true });
     await waitFor('results/live/table.csv', () => (existsSync(join(ws, 'results/live/table.csv')) ? true : undefined), 120_000);
     await wb.runCommand('File: Focus on Files Explorer');
@@ -97,18 +101,21 @@ async function main(): Promise<void> {
     await page.locator('.context-view .action-label', { hasText: 'VS-ML: Open Compare Results' }).first().click();
     const livePanel = await panelWith(page, '#compare-source');
     await livePanel.locator('#compare-source', { hasText: 'results/live/table.csv' }).waitFor({ timeout: 20_000 });
-    const first = await cellCount(livePanel);
-    step(`opened results/live from the explorer while vsml compare runs: ${first} cells`);
+    const first = (await livePanel.locator('#compare-table').count()) ? await seedsShown(livePanel) : 0;
+    step(`opened results/live from the explorer while vsml compare runs: ${first} of 16 cell-seeds in the table`);
     await page.screenshot({ path: join(OUT, '3-live.png') });
     const exit = await waitFor('vsml compare to finish', () => (live!.exitCode !== null ? live!.exitCode : undefined), 300_000);
     assert.equal(exit, 0);
-    await waitCells(livePanel, 8);
-    assert.ok(first < 8, `the panel was opened before the comparison finished (${first} cells then)`);
-    step(`vsml compare finished; the panel followed it from ${first} to 8 cells`);
+    await waitFor('every cell over both seeds', async () => ((await seedsShown(livePanel)) === 16 ? true : undefined), 20_000);
+    assert.ok(first < 16, `the panel was opened before the comparison finished (${first} of 16 cell-seeds then)`);
+    step(`vsml compare finished; the panel followed it from ${first} to 16 cell-seeds`);
     await sleep(500);
     await page.screenshot({ path: join(OUT, '4-live-done.png') });
     await wb.runCommand('View: Close All Editors');
     step('PASS');
+  } catch (e) {
+    await page.screenshot({ path: join(OUT, 'failure.png') }).catch(() => undefined);
+    throw e;
   } finally {
     if (live && live.exitCode === null && live.pid) {
       try {

@@ -102,8 +102,11 @@ export function cellText(r: CompareTableRow): string {
   return r.seeds > 1 ? `${pct(r.meanAccuracy, 1)} ± ${pct(r.std, 1)}` : pct(r.meanAccuracy, 1);
 }
 
-/** The hover text: every number exactly as table.csv has it, and where the cell sits on its column's scale. */
-export function cellTitle(r: CompareTableRow, column: HeatmapColumn): string {
+/** Below the dataset's chance level (when the folder records it). */
+export const belowChance = (r: CompareTableRow, chance: number | undefined): boolean => chance !== undefined && r.meanAccuracy < chance;
+
+/** The hover text: every number exactly as table.csv has it, where the cell sits on its column's scale, and chance. */
+export function cellTitle(r: CompareTableRow, column: HeatmapColumn, chance?: number): string {
   const trained = r.metaTrain === '-' ? '' : `, meta-trained on ${r.metaTrain}`;
   return [
     `${r.method}${trained}, tested on ${r.dataset}`,
@@ -111,5 +114,6 @@ export function cellTitle(r: CompareTableRow, column: HeatmapColumn): string {
     `std over seeds ${r.std} (${pct(r.std, 2)} points)`,
     `seeds ${r.seeds}`,
     `column ${r.dataset}: ${pct(column.min, 1)}% to ${pct(column.max, 1)}%${r.meanAccuracy === column.max ? ' (best)' : ''}`,
+    ...(chance === undefined ? [] : [`chance ${pct(chance, 1)}%${belowChance(r, chance) ? ': below chance' : ''}`]),
   ].join('\n');
 }

@@ -16,6 +16,7 @@ import { evalEpisodes } from '../eval/evaluate';
 import { evaluateSgdAdam, evaluateTrainedLa, openTrainedLa } from '../eval/evaluate-checkpoint';
 import { CompareCell, CompareMethod, CompareSuite, cellConfig, COMPARE_METHODS, suiteCells } from './suite';
 import { CellResult, formatTableCsv, formatTableMarkdown, tableRows, TableRow } from './compare-table';
+import { writeClassesFile } from './dataset-classes';
 
 export interface CompareOptions {
   suite: CompareSuite;
@@ -71,6 +72,9 @@ export async function runCompare(opts: CompareOptions): Promise<CompareOutcome> 
   const log = opts.log ?? (() => {});
   mkdirSync(join(outDir, 'cells'), { recursive: true });
   const cells = suiteCells(suite);
+  // Chance level per dataset (the table shows it beside the results): its number of classes.
+  const firstConfig = resolveCellConfig(suite, cells[0], opts.suiteFile);
+  writeClassesFile(outDir, suite.datasets.map((name) => ({ name, classes: openConfiguredDataset(firstConfig, name, Number.MAX_SAFE_INTEGER).numClasses })));
   const results: CellResult[] = [];
   let computed = 0;
   let reused = 0;

@@ -5,6 +5,9 @@ import type { CompareTableView } from '../../protocol/compare-table';
 export function compareTableView(folder: string): CompareTableView {
   const read = readCompareFolder(folder);
   return read.ok
-    ? { folder, rows: read.rows, updatedAt: new Date(read.modifiedMs).toISOString() }
+    ? {
+      folder, rows: read.rows, updatedAt: new Date(read.modifiedMs).toISOString(),
+      ...(read.chance ? { chance: read.chance } : {}), ...(read.warning ? { warning: read.warning } : {}),
+    }
     : { folder, rows: [], problem: read.problem };
 }

@@ -106,18 +106,15 @@ export class MetricsPanel extends PanelHost<HostToMetricsMessage, MetricsToHostM
 
   /** Shows the table of `folder` (replacing another folder's) and follows its table.csv. */
   showCompare(folder: string): void {
-    if (this.compare?.folder === folder) {
-      this.gate.send({ type: 'compare/table', compare: this.compare.view() });
-      return;
-    }
-    this.followCompare(folder);
-    this.gate.send({ type: 'compare/table', compare: this.compare!.view() });
+    const follower = this.compare?.folder === folder ? this.compare : this.followCompare(folder);
+    this.gate.send({ type: 'compare/table', compare: follower.view() });
   }
 
-  private followCompare(folder: string): void {
+  private followCompare(folder: string): CompareFollower {
     this.compare?.dispose();
     this.compare = new CompareFollower(folder, (view) => this.gate.send({ type: 'compare/table', compare: view }));
     this.deps.log.info(this.component, `showing the compare table of ${folder}`);
+    return this.compare;
   }
 
   private closeCompare(): void {

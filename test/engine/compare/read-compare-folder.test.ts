@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatTableCsv } from '../../../src/engine/compare/compare-table';
 import { readCompareFolder } from '../../../src/engine/compare/read-compare-folder';
+import { writeClassesFile } from '../../../src/engine/compare/dataset-classes';
 
 test('readCompareFolder reads table.csv of a compare folder, and says what is wrong instead of throwing', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vsml-compare-folder-'));
@@ -23,6 +24,21 @@ test('readCompareFolder reads table.csv of a compare folder, and says what is wr
     assert.ok(ok.ok);
     assert.deepEqual(ok.rows, [row]);
     assert.ok(ok.modifiedMs > 0);
+    assert.equal(ok.chance, undefined, 'no classes.json (an older vsml compare): no chance levels');
+
+    writeClassesFile(dir, [{ name: 'mnist', classes: 10 }, { name: 'sum', classes: 2 }]);
+    const withChance = readCompareFolder(dir);
+    assert.ok(withChance.ok);
+    assert.deepEqual(withChance.chance, { mnist: 0.1, sum: 0.5 });
+    writeFileSync(join(dir, 'classes.json'), '{"classes": {"mnist": 0}}');
+    const badClasses = readCompareFolder(dir);
+    assert.ok(badClasses.ok, 'a bad classes.json does not hide the table');
+    assert.deepEqual(badClasses.rows, [row]);
+    assert.equal(badClasses.chance, undefined);
+    assert.match(badClasses.warning ?? '', /classes\.json: classes\.mnist: must be a whole number >= 1, got 0 \(fix: delete it/);
+    writeFileSync(join(dir, 'classes.json'), '{"classes": ');
+    assert.match((readCompareFolder(dir) as { warning?: string }).warning ?? '', /classes\.json: is not JSON/);
+    rmSync(join(dir, 'classes.json'));
 
     writeFileSync(join(dir, 'table.csv'), 'method,metaTrain,dataset,meanAccuracy,std,seeds\nadam,-,mnist,0.3,n/a,2\n');
     const bad = readCompareFolder(dir);

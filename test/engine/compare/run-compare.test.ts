@@ -59,6 +59,8 @@ test('a tiny suite writes table.csv and table.md, every method on every dataset 
   const mean = (a[0] + a[1]) / 2;
   assert.equal(rows[1][3], mean.toFixed(4));
   assert.equal(rows[1][4], (Math.abs(a[0] - a[1]) / Math.SQRT2).toFixed(4), 'the sample standard deviation of two values');
+  // The chance level of each meta-test dataset, for readers of table.csv: 10 digits, 2 classes of sum.
+  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'out', 'classes.json'), 'utf8')), { classes: { mnist: 10, sum: 2 } });
   const md = readFileSync(join(dir, 'out', 'table.md'), 'utf8');
   assert.match(md, /^\| method \| meta-trained on \| mnist \| sum \|/);
   assert.match(md, /\| metarnn \| mnist \| \d+\.\d ± \d+\.\d \| \d+\.\d ± \d+\.\d \|/);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cellText, cellTitle, contrastRatio, heatColor, heatmapOf, scalePosition, textColorOn } from '../../../webview/metrics/compare-heatmap';
+import { belowChance, cellText, cellTitle, contrastRatio, heatColor, heatmapOf, scalePosition, textColorOn } from '../../../webview/metrics/compare-heatmap';
 import type { CompareTableRow } from '../../../src/protocol/compare-table';
 import type { ThemeKind } from '../../../webview/shared/theme';
 
@@ -48,5 +48,11 @@ test('a cell shows mean ± std in percent, and its hover the exact numbers', () 
   assert.match(title, /std over seeds 0\.0213 \(2\.13 points\)/);
   assert.match(title, /seeds 3/);
   assert.match(title, /column fashion_mnist: 20\.0% to 37\.5% \(best\)/);
-  assert.doesNotMatch(cellTitle({ ...row, method: 'adam', metaTrain: '-' }, { dataset: 'x', min: 0, max: 1 }), /meta-trained/);
+  assert.doesNotMatch(cellTitle({ ...row, method: 'adam', metaTrain: '-' }, { dataset: 'x', min: 0, max: 1 }), /meta-trained|chance/);
+  assert.match(cellTitle(row, { dataset: 'fashion_mnist', min: 0.2, max: 0.3754 }, 0.1), /\nchance 10\.0%$/);
+  const low = { ...row, meanAccuracy: 0.0713 };
+  assert.match(cellTitle(low, { dataset: 'fashion_mnist', min: 0.0713, max: 0.3754 }, 0.1), /\nchance 10\.0%: below chance$/);
+  assert.equal(belowChance(low, 0.1), true);
+  assert.equal(belowChance(row, 0.1), false);
+  assert.equal(belowChance(low, undefined), false, 'no chance level known: nothing is marked');
 });
