@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Harness, openPanel, PanelPage, startHarness, Theme } from './harness';
 import { REPO_ROOT } from '../helpers/paths';
+import { tinyCompareSuite } from '../helpers/tiny-compare-suite';
 import { compareTableView } from '../../src/extension/panels/compare-table-view';
 import { formatTableCsv, type TableRow } from '../../src/engine/compare/compare-table';
 import type { CompareTableView } from '../../src/protocol/compare-table';
@@ -21,22 +22,7 @@ import { cellText, contrastRatio, heatColor, heatmapOf, scalePosition } from '..
 import type { Rgb } from '../../webview/shared/colormap';
 import type { ThemeKind } from '../../webview/shared/theme';
 
-/** The smallest suite that still has two meta-learned methods, SGD and Adam, two seeds and two meta-test datasets. */
-const TINY_SUITE = {
-  name: 'tiny',
-  seeds: [1, 2],
-  datasets: ['mnist', 'sum'],
-  metaTrain: ['mnist'],
-  evaluation: { episode_length: 5, count: 2 },
-  config: {
-    training: { iterations: 2, population_size: 1, episode_length: 5 },
-    data: { preprocess: { resize: [4, 4] } },
-    checkpoint: { frequency: 1 },
-    baselines: { hidden_size: 4, tune_episodes: 1 },
-    engine: { path: 'reference' },
-  },
-  methods: { vsml: {}, metarnn: { model: { meta_rnn: { slow_size: 3 } } }, sgd: {}, adam: {} },
-};
+const TINY_SUITE = tinyCompareSuite();
 
 let h: Harness;
 let dir: string;

@@ -14,28 +14,15 @@ import assert from 'node:assert/strict';
 import type { FrameLocator } from 'playwright-core';
 import { panelWith, sleep, startCodeServerSession, waitFor } from './code-server-session';
 import { REPO_ROOT } from '../helpers/paths';
+import { tinyCompareSuite } from '../helpers/tiny-compare-suite';
 
 const OUT = join(REPO_ROOT, 'test-results', 'compare-e2e');
 const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 const t0 = Date.now();
 const step = (m: string): void => console.log(`[compare-e2e +${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
 
-/** Two meta-learned methods, SGD and Adam, two seeds, two meta-test datasets; `iterations` sets how long a meta-training cell takes. */
-const suite = (iterations: number): string => JSON.stringify({
-  name: 'tiny',
-  seeds: [1, 2],
-  datasets: ['mnist', 'sum'],
-  metaTrain: ['mnist'],
-  evaluation: { episode_length: 5, count: 2 },
-  config: {
-    training: { iterations, population_size: 1, episode_length: 5 },
-    data: { preprocess: { resize: [4, 4] } },
-    checkpoint: { frequency: 1 },
-    baselines: { hidden_size: 4, tune_episodes: 1 },
-    engine: { path: 'reference', threads: 1 },
-  },
-  methods: { vsml: {}, metarnn: { model: { meta_rnn: { slow_size: 3 } } }, sgd: {}, adam: {} },
-}, null, 2);
+/** The tiny suite; `iterations` sets how long a meta-training cell takes. */
+const suite = (iterations: number): string => JSON.stringify(tinyCompareSuite(iterations), null, 2);
 
 const cellCount = (panel: FrameLocator): Promise<number> => panel.locator('#compare-table td.heat[data-dataset]').count();
 /** Seeds summed over the shown cells: 16 when all 8 cells have both seeds. */

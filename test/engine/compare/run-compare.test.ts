@@ -7,22 +7,9 @@ import { ReferenceRunner } from '../../../src/engine/model/reference-runner';
 import { parseSuite } from '../../../src/engine/compare/suite';
 import { runCompare } from '../../../src/engine/compare/run-compare';
 import { parseTableCsv } from '../../../src/engine/compare/compare-table';
+import { tinyCompareSuite } from '../../helpers/tiny-compare-suite';
 
-const TINY = {
-  name: 'tiny',
-  seeds: [1, 2],
-  datasets: ['mnist', 'sum'],
-  metaTrain: ['mnist'],
-  evaluation: { episode_length: 5, count: 2 },
-  config: {
-    training: { iterations: 2, population_size: 1, episode_length: 5 },
-    data: { preprocess: { resize: [4, 4] } },
-    checkpoint: { frequency: 1 },
-    baselines: { hidden_size: 4, tune_episodes: 1 },
-    engine: { path: 'reference' },
-  },
-  methods: { vsml: {}, metarnn: { model: { meta_rnn: { slow_size: 3 } } }, sgd: {}, adam: {} },
-};
+const TINY = tinyCompareSuite();
 
 test('a tiny suite writes table.csv and table.md, every method on every dataset over both seeds, and resumes without recomputing', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vsml-compare-'));
