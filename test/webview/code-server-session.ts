@@ -5,7 +5,7 @@
  * XDG/TMP folder inside the session, Debian Chromium on the workbench. `close()` ends all of it,
  * pass or fail (../shared/notes/vscode-e2e.md).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -116,4 +116,14 @@ export async function panelWith(page: import('playwright-core').Page, selector: 
     }
     return undefined;
   }, timeoutMs);
+}
+
+/** Ends the process group of a detached child the test started (a CLI run), if it still runs. */
+export function endGroup(child: ChildProcess | undefined): void {
+  if (!child || child.exitCode !== null || !child.pid) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
 }

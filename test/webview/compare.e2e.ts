@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import type { FrameLocator } from 'playwright-core';
-import { panelWith, sleep, startCodeServerSession, waitFor } from './code-server-session';
+import { endGroup, panelWith, sleep, startCodeServerSession, waitFor } from './code-server-session';
 import { REPO_ROOT } from '../helpers/paths';
 import { tinyCompareSuite } from '../helpers/tiny-compare-suite';
 
@@ -104,13 +104,7 @@ async function main(): Promise<void> {
     await page.screenshot({ path: join(OUT, 'failure.png') }).catch(() => undefined);
     throw e;
   } finally {
-    if (live && live.exitCode === null && live.pid) {
-      try {
-        process.kill(-live.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    endGroup(live);
     await session.close();
   }
 }

@@ -10,7 +10,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
-import { panelWith, sleep, startCodeServerSession, waitFor } from './code-server-session';
+import { endGroup, panelWith, sleep, startCodeServerSession, waitFor } from './code-server-session';
 import { REPO_ROOT } from '../helpers/paths';
 
 const OUT = join(REPO_ROOT, 'test-results', 'runs-table-e2e');
@@ -125,13 +125,7 @@ async function main(): Promise<void> {
     await wb.runCommand('View: Close All Editors');
     step('PASS');
   } finally {
-    if (endless && endless.exitCode === null && endless.pid) {
-      try {
-        process.kill(-endless.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    endGroup(endless);
     await session.close();
   }
 }
