@@ -85,7 +85,13 @@ async function main(): Promise<void> {
     const file = page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^table\.csv$/ }).first();
     await file.waitFor({ timeout: 20_000 });
     await file.click({ button: 'right' });
-    await page.locator('.context-view .action-label', { hasText: 'VS-ML: Open Compare Results' }).first().click();
+    // The menu runs an item on mouse-up once it has settled: hover first; a click the opening menu swallowed is redone with Enter on the highlighted item.
+    const item = page.locator('.context-view .action-label', { hasText: 'VS-ML: Open Compare Results' }).first();
+    await item.hover();
+    await sleep(300);
+    await item.click();
+    await sleep(500);
+    if (await page.locator('.context-view .monaco-menu').isVisible()) await page.keyboard.press('Enter');
     const livePanel = await panelWith(page, '#compare-source');
     await livePanel.locator('#compare-source', { hasText: 'results/live/table.csv' }).waitFor({ timeout: 20_000 });
     const first = (await livePanel.locator('#compare-table').count()) ? await seedsShown(livePanel) : 0;
