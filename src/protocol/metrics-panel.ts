@@ -1,13 +1,16 @@
 /**
  * Messages between the extension host and the metrics panel (webview/metrics). The host sends one
  * `metrics/snapshot` after the panel's `ready`, then only deltas (`metrics/append`, `eval/append`,
- * `run/status`). Each side parses what it receives with these functions and drops what fails.
+ * `run/status`, `compare/table`). Each side parses what it receives with these functions and drops
+ * what fails. The panel also shows the table of one `vsml compare` output folder as a heat map
+ * (`compare`, VS-ML: Open Compare Results).
  */
 import { FieldError, ParseResult, nonEmptyStr, nonNegInt, obj, oneOf, optStr, str, tryParse } from './fields';
 import { LogLevel, PanelError, PanelLog, RunSummary, boundedArr, messageType, readJsonValue, readLog, readPanelError, readRunSummary, strArray } from './panel-fields';
 import { EvalRow, MetricsRow, Provenance, readEvalRow, readMetricsRow, readProvenance } from './run-records';
+import { type CompareTableView, readCompareTableView } from './compare-table';
 
-export type { LogLevel, RunSummary };
+export type { CompareTableView, LogLevel, RunSummary };
 
 /** Everything the panel holds about one run. */
 export interface MetricsRunData {
@@ -46,11 +49,13 @@ export interface ExportRequest {
 }
 
 export type HostToMetricsMessage =
-  /** All runs the workspace has (for the picker) and the full data of the selected ones. */
-  | { readonly type: 'metrics/snapshot'; readonly available: readonly RunSummary[]; readonly runs: readonly MetricsRunData[] }
+  /** All runs the workspace has (for the picker), the full data of the selected ones, and the open compare folder's table. */
+  | { readonly type: 'metrics/snapshot'; readonly available: readonly RunSummary[]; readonly runs: readonly MetricsRunData[]; readonly compare?: CompareTableView }
   | { readonly type: 'metrics/append'; readonly runId: string; readonly rows: readonly MetricsRow[] }
   | { readonly type: 'eval/append'; readonly runId: string; readonly rows: readonly EvalRow[] }
   | { readonly type: 'run/status'; readonly summary: RunSummary }
+  /** The open compare folder's table changed (table.csv written again, appeared or went bad); null: no folder open. */
+  | { readonly type: 'compare/table'; readonly compare: CompareTableView | null }
   /** The answer to `export/save`: saved at `path`, cancelled by the user, or failed with `error`. */
   | { readonly type: 'export/done'; readonly requestId: number; readonly outcome: 'saved' | 'cancelled' | 'failed'; readonly path?: string; readonly error?: string }
   | PanelError;
@@ -61,10 +66,14 @@ export type MetricsToHostMessage =
   | ExportRequest
   /** "Open Run Log" on a run of the panel: the host runs vsml.openRunLog with the id. */
   | { readonly type: 'runLog/open'; readonly runId: string }
+  /** "Open Compare Results…": the host asks for a compare output folder (the webview cannot browse). */
+  | { readonly type: 'compare/open' }
+  /** Close the compare table: the host stops watching the folder. */
+  | { readonly type: 'compare/close' }
   | PanelLog;
 
-const HOST_TYPES = ['metrics/snapshot', 'metrics/append', 'eval/append', 'run/status', 'export/done', 'panel/error'] as const;
-const PANEL_TYPES = ['ready', 'runs/select', 'export/save', 'runLog/open', 'log'] as const;
+const HOST_TYPES = ['metrics/snapshot', 'metrics/append', 'eval/append', 'run/status', 'compare/table', 'export/done', 'panel/error'] as const;
+const PANEL_TYPES = ['ready', 'runs/select', 'export/save', 'runLog/open', 'compare/open', 'compare/close', 'log'] as const;
 const EXPORT_OUTCOMES = ['saved', 'cancelled', 'failed'] as const;
 /**
  * Rows in one message. The host downsamples a run's metrics for the snapshot (at most ~16k rows
@@ -96,6 +105,7 @@ export function parseHostToMetricsMessage(value: unknown): ParseResult<HostToMet
               ...(ro['provenance'] === undefined ? {} : { provenance: readProvenance(ro['provenance'], `${rp}.provenance`) }),
             };
           }),
+          ...(o['compare'] === undefined ? {} : { compare: readCompareTableView(o['compare'], `${p}.compare`) }),
         };
       case 'metrics/append':
         return { type, runId: nonEmptyStr(o, 'runId', p), rows: boundedArr(o, 'rows', p, MAX_ROWS).map((m, j) => readMetricsRow(m, `${p}.rows[${j}]`)) };
@@ -103,6 +113,8 @@ export function parseHostToMetricsMessage(value: unknown): ParseResult<HostToMet
         return { type, runId: nonEmptyStr(o, 'runId', p), rows: boundedArr(o, 'rows', p, MAX_ROWS).map((e, j) => readEvalRow(e, `${p}.rows[${j}]`)) };
       case 'run/status':
         return { type, summary: readRunSummary(o['summary'], `${p}.summary`) };
+      case 'compare/table':
+        return { type, compare: o['compare'] === null ? null : readCompareTableView(o['compare'], `${p}.compare`) };
       case 'export/done': {
         const path = optStr(o, 'path', p);
         const error = optStr(o, 'error', p);
@@ -136,6 +148,9 @@ export function parseMetricsToHostMessage(value: unknown): ParseResult<MetricsTo
       }
       case 'runLog/open':
         return { type, runId: nonEmptyStr(o, 'runId', type) };
+      case 'compare/open':
+      case 'compare/close':
+        return { type };
       case 'log':
         return readLog(o, type);
     }

@@ -36,6 +36,15 @@ describe('package.json contributions', () => {
     assert.ok(!(c.menus.commandPalette as { command: string }[]).some((m) => m.command === 'vsml.openRunLog'), 'hidden from the palette');
   });
 
+  it('declares "VS-ML: Open Compare Results" in the palette and on compare folders and their table.csv in the explorer', () => {
+    assert.equal(declared.get('vsml.openCompare')?.title, 'VS-ML: Open Compare Results');
+    assert.equal(declared.get('vsml.openCompare')?.enablement, undefined, 'reading a table is allowed in Restricted Mode');
+    const onExplorer = (c.menus['explorer/context'] as { command: string; when: string }[]).find((m) => m.command === 'vsml.openCompare');
+    assert.equal(onExplorer?.when, 'resourceFilename == table.csv || explorerResourceIsFolder && resourcePath in vsml.compareFolders');
+    const code = readFileSync(join(REPO_ROOT, 'src/extension/panels/compare-folder.ts'), 'utf8');
+    assert.match(code, /COMPARE_FOLDERS_CONTEXT = 'vsml\.compareFolders'/, 'the context key the menu names is the one the extension sets');
+  });
+
   it('registers every declared command in the extension, and declares every registered one', () => {
     const code = sources(join(REPO_ROOT, 'src', 'extension')).join('\n');
     const registered = new Set([...code.matchAll(/(?:registerCommand\(|reg\()\s*'(vsml\.[A-Za-z]+)'/g)].map((m) => m[1]));

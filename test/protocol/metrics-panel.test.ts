@@ -14,6 +14,9 @@ test('every host -> metrics message kind parses', () => {
     { type: 'metrics/append', runId: 'r-1', rows: [row, { ...row, step: 4, metaLoss: null }] },
     { type: 'eval/append', runId: 'r-1', rows: [evalRow] },
     { type: 'run/status', summary: { ...summary, state: 'finished' } },
+    { type: 'compare/table', compare: { folder: '/w/out', rows: [{ method: 'adam', metaTrain: '-', dataset: 'mnist', meanAccuracy: 0.33, std: 0.01, seeds: 2 }], updatedAt: '2026-12-01T20:00:00Z' } },
+    { type: 'compare/table', compare: null },
+    { type: 'metrics/snapshot', available: [], runs: [], compare: { folder: '/w/out', rows: [], problem: '/w/out/table.csv: does not exist (yet)' } },
   ];
   for (const m of msgs) {
     const r = parseHostToMetricsMessage(m);
@@ -39,6 +42,9 @@ test('malformed host -> metrics messages are rejected with the field named', () 
     [{ type: 'metrics/snapshot', available: [], runs: Array.from({ length: 17 }, () => ({})) }, /at most 16/],
     [{ type: 'metrics/snapshot', available: [], runs: [{ summary, config: null, metrics: [], evals: [], metricsRowCount: -1 }] }, /runs\[0\]\.metricsRowCount/],
     [{ type: 'panel/error', message: 42 }, /panel\/error\.message/],
+    [{ type: 'compare/table' }, /compare\/table\.compare: expected an object/],
+    [{ type: 'compare/table', compare: { folder: '/f', rows: [{ method: 'vsml', metaTrain: 'mnist', dataset: 'mnist', meanAccuracy: 'high', std: 0, seeds: 1 }] } }, /compare\/table\.compare\.rows\[0\]\.meanAccuracy/],
+    [{ type: 'metrics/snapshot', available: [], runs: [], compare: { rows: [] } }, /metrics\/snapshot\.compare\.folder/],
   ];
   for (const [m, re] of cases) {
     const r = parseHostToMetricsMessage(m);
@@ -50,6 +56,8 @@ test('malformed host -> metrics messages are rejected with the field named', () 
 test('metrics panel -> host messages parse; bad ones are rejected', () => {
   assert.deepEqual(parseMetricsToHostMessage({ type: 'ready' }), { ok: true, message: { type: 'ready' } });
   assert.deepEqual(parseMetricsToHostMessage({ type: 'runs/select', runIds: ['a', 'b'] }), { ok: true, message: { type: 'runs/select', runIds: ['a', 'b'] } });
+  assert.deepEqual(parseMetricsToHostMessage({ type: 'compare/open', folder: '/etc' }), { ok: true, message: { type: 'compare/open' } }, 'the panel names no folder: the host asks');
+  assert.deepEqual(parseMetricsToHostMessage({ type: 'compare/close' }), { ok: true, message: { type: 'compare/close' } });
   const log = parseMetricsToHostMessage({ type: 'log', level: 'warn', message: 'x'.repeat(5000) });
   assert.ok(log.ok && log.message.type === 'log' && log.message.message.length === 2000, 'long log lines are cut');
   for (const bad of [{ type: 'runs/select', runIds: [1] }, { type: 'runs/select', runIds: Array(17).fill('a') }, { type: 'log', level: 'debug', message: '' }, { type: 'train' }, 'ready']) {

@@ -5,7 +5,7 @@
  * XDG/TMP folder inside the session, Debian Chromium on the workbench. `close()` ends all of it,
  * pass or fail (../shared/notes/vscode-e2e.md).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -90,5 +90,40 @@ export async function startCodeServerSession(outDir: string, prepare: (ws: strin
   } catch (e) {
     await close();
     throw e;
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `probe` until it returns a value (not undefined), or fails naming `what` after `timeoutMs`. */
+export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(250);
+  }
+}
+
+/** The document of the webview panel whose document has `selector`, among the open ones. */
+export async function panelWith(page: import('playwright-core').Page, selector: string, timeoutMs = 30_000): Promise<FrameLocator> {
+  return waitFor(`a webview with ${selector}`, async () => {
+    const n = await page.locator('iframe.webview').count();
+    for (let i = n - 1; i >= 0; i--) {
+      const f = page.frameLocator('iframe.webview').nth(i).frameLocator('iframe#active-frame');
+      if ((await f.locator(selector).count()) > 0) return f;
+    }
+    return undefined;
+  }, timeoutMs);
+}
+
+/** Ends the process group of a detached child the test started (a CLI run), if it still runs. */
+export function endGroup(child: ChildProcess | undefined): void {
+  if (!child || child.exitCode !== null || !child.pid) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // already gone
   }
 }

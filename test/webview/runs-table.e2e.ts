@@ -10,15 +10,13 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
-import type { FrameLocator } from 'playwright-core';
-import { startCodeServerSession } from './code-server-session';
+import { endGroup, panelWith, sleep, startCodeServerSession, waitFor } from './code-server-session';
 import { REPO_ROOT } from '../helpers/paths';
 
 const OUT = join(REPO_ROOT, 'test-results', 'runs-table-e2e');
 const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 const t0 = Date.now();
 const step = (m: string): void => console.log(`[runs-table-e2e +${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Random 3x3 inputs, 2 classes, float64 reference path: seconds per run. */
 const sweepConfig = (iterations: number, evalEvery: number): string => JSON.stringify({
@@ -41,28 +39,6 @@ const SWEEP = [
 
 interface Status { runId: string; state: string; step: number; best?: { value: number } }
 const statusOf = (runsDir: string, id: string): Status => JSON.parse(readFileSync(join(runsDir, id, 'status.json'), 'utf8')) as Status;
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(250);
-  }
-}
-
-/** The document of the webview panel whose document has `selector`, among the open ones. */
-async function panelWith(page: import('playwright-core').Page, selector: string, timeoutMs = 30_000): Promise<FrameLocator> {
-  return waitFor(`a webview with ${selector}`, async () => {
-    const n = await page.locator('iframe.webview').count();
-    for (let i = n - 1; i >= 0; i--) {
-      const f = page.frameLocator('iframe.webview').nth(i).frameLocator('iframe#active-frame');
-      if ((await f.locator(selector).count()) > 0) return f;
-    }
-    return undefined;
-  }, timeoutMs);
-}
 
 async function main(): Promise<void> {
   assert.ok(existsSync(CLI), `no ${CLI}: run \`npm run package\` first`);
@@ -149,13 +125,7 @@ async function main(): Promise<void> {
     await wb.runCommand('View: Close All Editors');
     step('PASS');
   } finally {
-    if (endless && endless.exitCode === null && endless.pid) {
-      try {
-        process.kill(-endless.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    endGroup(endless);
     await session.close();
   }
 }

@@ -5,7 +5,8 @@
  * (with Open Run Log); evaluations recorded from the editor or `vsml eval --record` get a table.
  * The meta-training chart smooths (TensorBoard's EMA), switches to a log scale or a wall-clock x
  * axis, and zooms and pans; every chart exports CSV, PNG and SVG (the host writes the file).
- * Host messages are parsed first; the panel's choices are kept with setState.
+ * A `vsml compare` output folder's table.csv shows as a heat map on top (compare-view.ts), live
+ * while the comparison runs. Host messages are parsed first; the panel's choices are kept with setState.
  */
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
@@ -16,8 +17,9 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '../shared/panel.css';
 import './metrics.css';
 import {
-  type ExportFormat, HostToMetricsMessage, MetricsToHostMessage, RunSummary, parseHostToMetricsMessage,
+  type CompareTableView, type ExportFormat, HostToMetricsMessage, MetricsToHostMessage, RunSummary, parseHostToMetricsMessage,
 } from '../../src/protocol/metrics-panel';
+import { renderCompare } from './compare-view';
 import { chartCsv, chartSvg, exportFileName } from './chart-export';
 import { provenanceParts } from './provenance-text';
 import { ce, el } from '../shared/dom';
@@ -48,6 +50,8 @@ interface MetricsState {
   lossSmoothing: number;
   logY: boolean;
   xAxis: XAxis;
+  /** The compare output folder shown (the host reopens it when the panel is restored); '' for none. */
+  compareFolder: string;
 }
 
 const api = panelApi<MetricsToHostMessage, MetricsState>();
@@ -69,6 +73,7 @@ function restoreState(): MetricsState {
     lossSmoothing: pick(s?.lossSmoothing, (x) => typeof x === 'number' && x >= 0 && x <= 0.99, 0),
     logY: pick(s?.logY, (x) => typeof x === 'boolean', false),
     xAxis: pick(s?.xAxis, (x) => x === 'step' || x === 'time', 'step'),
+    compareFolder: pick(s?.compareFolder, isStr, ''),
   };
 }
 
@@ -76,6 +81,7 @@ const state = restoreState();
 const save = (): void => api.saveState(state);
 let available: RunSummary[] = [];
 const runs = new Map<string, RunStore>();
+let compare: CompareTableView | undefined;
 
 // ---- layout ---------------------------------------------------------------------------------
 const app = document.getElementById('app')!;
@@ -106,6 +112,12 @@ const curveCanvas = canvas('chart-curve');
 const card = (title: string, controls: Node[], body: Node): HTMLElement =>
   el('section', { class: 'card' }, el('h2', {}, title), el('div', { class: 'toolbar' }, ...controls), body);
 const labelled = (text: string, control: HTMLElement): HTMLElement => el('label', {}, ce('vscode-label', {}, text), control);
+const openCompare = ce('vscode-button', { id: 'compare-open', secondary: '', title: 'Show the table.csv of a vsml compare output folder as a heat map' }, 'Open Compare Results…');
+const closeCompare = ce('vscode-button', { id: 'compare-close', secondary: '', title: 'Stop showing this compare table' }, 'Close');
+const compareCard = el('section', { class: 'card hidden', id: 'compare-card' },
+  el('div', { class: 'card-title' }, el('h2', {}, 'Compare results (vsml compare)'), closeCompare), el('div', { class: 'compare-body' }));
+openCompare.addEventListener('click', () => api.post({ type: 'compare/open' }));
+closeCompare.addEventListener('click', () => api.post({ type: 'compare/close' }));
 
 /** CSV, PNG and SVG buttons of one chart (`chart`: the name in ids and file names). */
 const exportButtons = (chart: string): HTMLElement => el('span', { class: 'export-buttons' },
@@ -116,7 +128,8 @@ const exportButtons = (chart: string): HTMLElement => el('span', { class: 'expor
   }));
 
 app.append(
-  el('h1', {}, 'VS-ML Metrics'),
+  el('div', { class: 'toolbar' }, el('h1', {}, 'VS-ML Metrics'), openCompare),
+  compareCard,
   statusLine,
   runList,
   runHeaders,
@@ -319,7 +332,20 @@ function drawDiff(): void {
   diffTable.replaceChildren(el('thead', {}, head), el('tbody', {}, ...body, ...empty));
 }
 
+function drawCompare(): void {
+  renderCompare(compareCard, compare);
+}
+
+/** The compare table changed (opened, closed, table.csv written again). */
+function setCompare(view: CompareTableView | undefined): void {
+  compare = view;
+  state.compareFolder = view?.folder ?? '';
+  save();
+  drawCompare();
+}
+
 function drawAll(): void {
+  drawCompare();
   drawRunList();
   drawRunHeaders();
   drawRecorded();
@@ -366,6 +392,8 @@ function handle(m: HostToMetricsMessage): void {
       runs.clear();
       for (const r of m.runs) runs.set(r.summary.runId, storeFrom(r));
       state.selected = m.runs.map((r) => r.summary.runId);
+      compare = m.compare;
+      state.compareFolder = compare?.folder ?? '';
       save();
       drawAll();
       break;
@@ -400,6 +428,9 @@ function handle(m: HostToMetricsMessage): void {
       scheduleUpdate('status');
       break;
     }
+    case 'compare/table':
+      setCompare(m.compare ?? undefined);
+      break;
     case 'export/done':
       exportStatus.textContent = m.outcome === 'saved' ? `Saved ${m.path ?? ''}` : m.outcome === 'cancelled' ? 'Export cancelled.' : `Could not save: ${m.error ?? 'unknown error'}`;
       break;

@@ -16,6 +16,7 @@ import { evalEpisodes } from '../eval/evaluate';
 import { evaluateSgdAdam, evaluateTrainedLa, openTrainedLa } from '../eval/evaluate-checkpoint';
 import { CompareCell, CompareMethod, CompareSuite, cellConfig, COMPARE_METHODS, suiteCells } from './suite';
 import { CellResult, formatTableCsv, formatTableMarkdown, tableRows, TableRow } from './compare-table';
+import { writeClassesFile } from './dataset-classes';
 
 export interface CompareOptions {
   suite: CompareSuite;
@@ -70,15 +71,18 @@ function latestRun(runsDir: string): RunFolder | undefined {
 
 /**
  * Runs a comparison suite: every cell of the grid (meta-training, then online evaluation on every
- * dataset of the suite), then writes table.csv and table.md. A finished cell is stored and never
- * recomputed while its config is unchanged; a meta-training that was stopped resumes from its
- * latest checkpoint.
+ * dataset of the suite), writing table.csv and table.md after every finished cell and at the end.
+ * A finished cell is stored and never recomputed while its config is unchanged; a meta-training
+ * that was stopped resumes from its latest checkpoint.
  */
 export async function runCompare(opts: CompareOptions): Promise<CompareOutcome> {
   const { suite, outDir } = opts;
   const log = opts.log ?? (() => {});
   mkdirSync(join(outDir, 'cells'), { recursive: true });
   const cells = suiteCells(suite);
+  // Chance level per dataset (the table shows it beside the results): its number of classes.
+  const firstConfig = resolveCellConfig(suite, cells[0], opts.suiteFile);
+  writeClassesFile(outDir, suite.datasets.map((name) => ({ name, classes: openConfiguredDataset(firstConfig, name, Number.MAX_SAFE_INTEGER).numClasses })));
   const results: CellResult[] = [];
   let computed = 0;
   let reused = 0;
@@ -107,14 +111,22 @@ export async function runCompare(opts: CompareOptions): Promise<CompareOutcome> 
     writeFileAtomic(file, `${JSON.stringify(result, null, 1)}\n`);
     results.push(result);
     computed++;
+    // The table so far, after every cell: a long comparison can be followed (and is never lost) while it runs.
+    writeTables(outDir, suite, results);
     const summary = Object.entries(accuracy.accuracy).flatMap(([m, byDs]) => Object.entries(byDs!).map(([d, a]) => `${cell.kind === 'fixed' ? `${m}/` : ''}${d} ${(100 * a).toFixed(1)}%`));
     log(`  ${summary.join(', ')} (${result.seconds.toFixed(0)} s)`);
   }
+  const rows = writeTables(outDir, suite, results);
+  return { rows, computed, reused, complete };
+}
+
+/** Writes table.csv and table.md of the cells finished so far; returns the rows. */
+function writeTables(outDir: string, suite: CompareSuite, results: readonly CellResult[]): TableRow[] {
   const methods = COMPARE_METHODS.filter((m) => suite.methods[m] !== undefined);
   const rows = tableRows(results, methods, suite.metaTrain, suite.datasets);
   writeFileAtomic(join(outDir, 'table.csv'), formatTableCsv(rows));
   writeFileAtomic(join(outDir, 'table.md'), formatTableMarkdown(rows, suite.datasets));
-  return { rows, computed, reused, complete };
+  return rows;
 }
 
 type CellAccuracy = { accuracy: Partial<Record<CompareMethod, Record<string, number>>>; runDir?: string };

@@ -1,5 +1,5 @@
 /**
- * Registers the panels: commands vsml.openMetrics, vsml.openGraph, vsml.openRunsTable, vsml.openConfigEditor,
+ * Registers the panels: commands vsml.openMetrics, vsml.openCompare, vsml.openGraph, vsml.openRunsTable, vsml.openConfigEditor,
  * the webview serializers (panels come back after a reload) and the custom text editor for
  * *.vsml.json. Activation calls registerPanels(context, deps); everything registered goes on
  * context.subscriptions.
@@ -9,6 +9,7 @@ import { ConfigEditorProvider } from './config-editor';
 import type { PanelDeps } from './deps';
 import { GraphPanel } from './graph-panel';
 import { MetricsPanel } from './metrics-panel';
+import { pickCompareFolder, trackCompareFolders } from './compare-folder';
 import { runIdFromArg } from './run-lookup';
 import { RunsTablePanel } from './runs-table-panel';
 import { webviewOptions } from './webview-setup';
@@ -24,6 +25,12 @@ export function registerPanels(context: vscode.ExtensionContext, deps: PanelDeps
     const ids = (Array.isArray(more) ? more : [arg]).map(runIdFromArg).filter((id): id is string => id !== undefined);
     MetricsPanel.createOrShow(context, deps, ids);
   }));
+  sub(vscode.commands.registerCommand('vsml.openCompare', async (arg?: unknown) => {
+    // A folder or its table.csv / table.md (explorer context menu), else a pick of the workspace's compare folders.
+    const folder = await pickCompareFolder(arg);
+    if (folder) MetricsPanel.openCompare(context, deps, folder);
+  }));
+  sub(trackCompareFolders((m) => deps.log.warn('compare', m)));
   sub(vscode.commands.registerCommand('vsml.openRunsTable', () => RunsTablePanel.createOrShow(context, deps)));
   sub(vscode.commands.registerCommand('vsml.openGraph', (arg?: unknown) => GraphPanel.createOrShow(context, deps, runIdFromArg(arg))));
   sub(vscode.commands.registerCommand('vsml.openConfigEditor', async (arg?: unknown) => {

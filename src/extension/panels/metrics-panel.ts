@@ -6,6 +6,8 @@
  * The snapshot streams the run files and downsamples them (chart-data.ts), so a run of 10^6
  * meta-steps opens in bounded host memory; a tail that grew by more than MAX_TAIL_ROWS rows (e.g.
  * a file replaced on resume) is sent as a fresh snapshot instead of one huge append.
+ * The panel also shows one `vsml compare` output folder's table.csv as a heat map (VS-ML: Open
+ * Compare Results), followed by a CompareFollower while `vsml compare` writes it.
  */
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -23,6 +25,8 @@ import { type OwnMessage, PanelHost } from './panel-host';
 import { readRunHeader, summaryOf } from './run-data';
 import { listRuns, runDirOf } from './run-lookup';
 import { webviewOptions } from './webview-setup';
+import { CompareFollower } from './compare-follower';
+import { pickCompareFolder } from './compare-folder';
 
 /** New rows sent as an append; more than this at once and the panel gets a fresh (downsampled) snapshot. */
 const MAX_TAIL_ROWS = 10_000;
@@ -42,6 +46,19 @@ export class MetricsPanel extends PanelHost<HostToMetricsMessage, MetricsToHostM
   private followed = new Map<string, Followed>();
   private refreshTimer: NodeJS.Timeout | undefined;
   private readonly dirty = new Set<string>();
+  private compare: CompareFollower | undefined;
+
+  /** Opens (or reveals) the panel showing the table of a `vsml compare` output folder. */
+  static openCompare(context: vscode.ExtensionContext, deps: PanelDeps, folder: string): MetricsPanel {
+    const existing = MetricsPanel.current;
+    if (existing) {
+      existing.panel.reveal(vscode.ViewColumn.Beside);
+      existing.showCompare(folder);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(MetricsPanel.viewType, 'VS-ML Metrics', vscode.ViewColumn.Beside, webviewOptions(context.extensionUri));
+    return (MetricsPanel.current = new MetricsPanel(panel, context, deps, [], folder));
+  }
 
   /** `replace`: show exactly `runIds` (the runs table's Compare) instead of adding them to what is shown. */
   static createOrShow(context: vscode.ExtensionContext, deps: PanelDeps, runIds: readonly string[] = [], opts: { replace?: boolean } = {}): MetricsPanel {
@@ -55,17 +72,21 @@ export class MetricsPanel extends PanelHost<HostToMetricsMessage, MetricsToHostM
     return (MetricsPanel.current = new MetricsPanel(panel, context, deps, [...runIds]));
   }
 
-  /** The serializer's path: the webview saved its selection with setState. */
+  /** The serializer's path: the webview saved its selection (and open compare folder) with setState. */
   static revive(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, deps: PanelDeps, state: unknown): MetricsPanel {
-    const sel = (state as { selected?: unknown } | undefined)?.selected;
+    const saved = state as { selected?: unknown; compareFolder?: unknown } | undefined;
+    const sel = saved?.selected;
     const selected = Array.isArray(sel) ? sel.filter((s): s is string => typeof s === 'string').slice(0, MAX_SELECTED_RUNS) : [];
+    // Only a table is read from it (never code run, nothing written), as in Restricted Mode too.
+    const compareFolder = typeof saved?.compareFolder === 'string' && saved.compareFolder.length > 0 ? saved.compareFolder : undefined;
     MetricsPanel.current?.dispose();
-    return (MetricsPanel.current = new MetricsPanel(panel, context, deps, selected));
+    return (MetricsPanel.current = new MetricsPanel(panel, context, deps, selected, compareFolder));
   }
 
-  private constructor(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, deps: PanelDeps, selected: string[]) {
+  private constructor(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, deps: PanelDeps, selected: string[], compareFolder?: string) {
     super(panel, context, deps, { app: 'metrics', title: 'VS-ML Metrics', component: 'metrics panel', parse: parseMetricsToHostMessage });
     this.selected = selected;
+    if (compareFolder) this.followCompare(compareFolder);
     this.track(deps.onTrainerMessage((e) => this.onTrainerMessage(e.message)));
     for (const dir of deps.runsDirs()) {
       const watcher = this.track(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dir), '*/{metrics.jsonl,eval.jsonl,status.json}')));
@@ -78,7 +99,28 @@ export class MetricsPanel extends PanelHost<HostToMetricsMessage, MetricsToHostM
   override dispose(): void {
     if (MetricsPanel.current === this) MetricsPanel.current = undefined;
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.compare?.dispose();
+    this.compare = undefined;
     super.dispose();
+  }
+
+  /** Shows the table of `folder` (replacing another folder's) and follows its table.csv. */
+  showCompare(folder: string): void {
+    const follower = this.compare?.folder === folder ? this.compare : this.followCompare(folder);
+    this.gate.send({ type: 'compare/table', compare: follower.view() });
+  }
+
+  private followCompare(folder: string): CompareFollower {
+    this.compare?.dispose();
+    this.compare = new CompareFollower(folder, (view) => this.gate.send({ type: 'compare/table', compare: view }));
+    this.deps.log.info(this.component, `showing the compare table of ${folder}`);
+    return this.compare;
+  }
+
+  private closeCompare(): void {
+    this.compare?.dispose();
+    this.compare = undefined;
+    this.gate.send({ type: 'compare/table', compare: null });
   }
 
   protected onMessage(m: OwnMessage<MetricsToHostMessage>): void {
@@ -91,6 +133,12 @@ export class MetricsPanel extends PanelHost<HostToMetricsMessage, MetricsToHostM
         break;
       case 'runLog/open':
         void vscode.commands.executeCommand('vsml.openRunLog', m.runId);
+        break;
+      case 'compare/open':
+        void pickCompareFolder().then((folder) => folder && this.showCompare(folder));
+        break;
+      case 'compare/close':
+        this.closeCompare();
         break;
       default: {
         const never: never = m;
@@ -161,7 +209,7 @@ export class MetricsPanel extends PanelHost<HostToMetricsMessage, MetricsToHostM
         ...(header.provenance ? { provenance: header.provenance } : {}),
       });
     }
-    return { type: 'metrics/snapshot', available: available.map((r) => r.summary), runs };
+    return { type: 'metrics/snapshot', available: available.map((r) => r.summary), runs, ...(this.compare ? { compare: this.compare.view() } : {}) };
   }
 
   private deliverMetrics(runId: string, rows: readonly MetricsRow[]): void {

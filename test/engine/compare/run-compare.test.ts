@@ -6,22 +6,10 @@ import { join } from 'node:path';
 import { ReferenceRunner } from '../../../src/engine/model/reference-runner';
 import { parseSuite } from '../../../src/engine/compare/suite';
 import { runCompare } from '../../../src/engine/compare/run-compare';
+import { parseTableCsv } from '../../../src/engine/compare/compare-table';
+import { tinyCompareSuite } from '../../helpers/tiny-compare-suite';
 
-const TINY = {
-  name: 'tiny',
-  seeds: [1, 2],
-  datasets: ['mnist', 'sum'],
-  metaTrain: ['mnist'],
-  evaluation: { episode_length: 5, count: 2 },
-  config: {
-    training: { iterations: 2, population_size: 1, episode_length: 5 },
-    data: { preprocess: { resize: [4, 4] } },
-    checkpoint: { frequency: 1 },
-    baselines: { hidden_size: 4, tune_episodes: 1 },
-    engine: { path: 'reference' },
-  },
-  methods: { vsml: {}, metarnn: { model: { meta_rnn: { slow_size: 3 } } }, sgd: {}, adam: {} },
-};
+const TINY = tinyCompareSuite();
 
 test('a tiny suite writes table.csv and table.md, every method on every dataset over both seeds, and resumes without recomputing', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vsml-compare-'));
@@ -29,7 +17,14 @@ test('a tiny suite writes table.csv and table.md, every method on every dataset 
   const suite = parseSuite(TINY, suiteFile);
   const runner = new ReferenceRunner();
   const lines: string[] = [];
-  const first = await runCompare({ suite, suiteFile, outDir: join(dir, 'out'), runner, log: (l) => lines.push(l) });
+  // What a reader of the folder sees while the grid runs: the table of the cells finished so far.
+  const during: string[] = [];
+  const log = (l: string): void => {
+    lines.push(l);
+    if (l.startsWith('[2/6]')) during.push(...parseTableCsv(readFileSync(join(dir, 'out', 'table.csv'), 'utf8'), 'table.csv').map((r) => `${r.method},${r.dataset},${r.seeds}`));
+  };
+  const first = await runCompare({ suite, suiteFile, outDir: join(dir, 'out'), runner, log });
+  assert.deepEqual(during, ['vsml,mnist,1', 'vsml,sum,1'], 'table.csv is written after each finished cell');
   assert.equal(first.complete, true);
   assert.equal(first.computed, 6, 'vsml and metarnn for 2 seeds, and one SGD/Adam cell per seed');
   assert.ok(lines.some((l) => l.startsWith('[1/6] vsml__mnist__s1: meta-training 2 steps on mnist')), lines.join('\n'));
@@ -51,6 +46,8 @@ test('a tiny suite writes table.csv and table.md, every method on every dataset 
   const mean = (a[0] + a[1]) / 2;
   assert.equal(rows[1][3], mean.toFixed(4));
   assert.equal(rows[1][4], (Math.abs(a[0] - a[1]) / Math.SQRT2).toFixed(4), 'the sample standard deviation of two values');
+  // The chance level of each meta-test dataset, for readers of table.csv: 10 digits, 2 classes of sum.
+  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'out', 'classes.json'), 'utf8')), { classes: { mnist: 10, sum: 2 } });
   const md = readFileSync(join(dir, 'out', 'table.md'), 'utf8');
   assert.match(md, /^\| method \| meta-trained on \| mnist \| sum \|/);
   assert.match(md, /\| metarnn \| mnist \| \d+\.\d ± \d+\.\d \| \d+\.\d ± \d+\.\d \|/);
