@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 /**
  * What a config would allocate, computed from its fields before anything is allocated, so that
  * absurd sizes (an image resize of 100000x100000, slow_size 100000, a population of 1e12) are
@@ -151,9 +152,13 @@ export function estimateAllocation(cfg: ExperimentConfig, catalog?: DatasetCatal
     // An episode: inputs [T, batch, A_0] float32 (and the kernel's copy), labels, logits [T, batch, A_L] float32 + float64, ce, correct.
     const episodeBytes = rows * (2 * A0 * F32 + 2 * I32 + AL * (F32 + F64) + F64 + 1);
     const episodePath = furthest([[['training', 'episode_length'], T, 500], batchFactor, inputFactor]);
+    // backprop-optimizer.ts differentiates its meta-batch on min(engine.threads, meta_batch_size) threads on the kernel
+    // reverse pass (one episode, one initial state and one tape each at a time), in the training thread on tfjs.
+    const gradThreads = backprop && gradientPath(cfg, opts.nativeGradient) === 'native'
+      ? Math.max(1, Math.min(cfg.engine.threads || availableParallelism(), cfg.optimizer.meta_batch_size)) : 1;
+    const perThread = (what: string): string => (gradThreads > 1 ? `${what} x ${gradThreads} gradient threads (one each)` : what);
     if (backprop) {
-      // backprop-optimizer.ts differentiates its meta-batch one episode after another: one episode and one initial state at a time.
-      add(`the episode being differentiated ([${T}, ${t.batch_size}, ${A0}] inputs)`, episodePath, episodeBytes, rows * Math.max(A0, AL));
+      add(perThread(`the episode being differentiated ([${T}, ${t.batch_size}, ${A0}] inputs)`), episodePath, gradThreads * episodeBytes, rows * Math.max(A0, AL));
     } else {
       add(`episodes of one meta-step (${2 * P} rollouts of [${T}, ${t.batch_size}, ${A0}] inputs)`, popOr(episodePath), P * episodeBytes, rows * Math.max(A0, AL));
     }
@@ -161,8 +166,8 @@ export function estimateAllocation(cfg: ExperimentConfig, catalog?: DatasetCatal
     const stateElems = 2 * cells * N * t.batch_size;
     if (vsml) {
       cellState = { size: cells * N, path: layerPath() };
-      const states = backprop ? 1 : P;
-      add(`LSTM states of ${backprop ? 'one episode' : 'one meta-step'} (h and c [${t.batch_size}, A, B, ${N}] for ${cells} cells)`, backprop ? layerPath() : popOr(layerPath()), states * stateElems * (F64 + F64 + 2 * F32), stateElems);
+      const states = backprop ? gradThreads : P;
+      add(`LSTM states of ${backprop ? perThread('one episode') : 'one meta-step'} (h and c [${t.batch_size}, A, B, ${N}] for ${cells} cells)`, backprop ? layerPath() : popOr(layerPath()), states * stateElems * (F64 + F64 + 2 * F32), stateElems);
     }
     if (vsml && backprop) {
       // The gradient tape of one slice (optimizer.truncation, else the whole episode): the kernel reverse pass's float64 tape, or tfjs autodiff's tensors.
@@ -171,9 +176,9 @@ export function estimateAllocation(cfg: ExperimentConfig, catalog?: DatasetCatal
       const vr = cfg.model.vsml_rnn;
       const shape = { layerSizes: sizes, slowSize: N, msgSize: M, numMicroTicks: vr.num_micro_ticks, backwardPass: vr.backward_pass, batchSize: t.batch_size };
       const native = gradientPath(cfg, opts.nativeGradient) === 'native';
-      const bytes = native ? nativeTapeBytes(shape, slice) : tfjsTapeBytes(shape, slice);
+      const bytes = gradThreads * (native ? nativeTapeBytes(shape, slice) : tfjsTapeBytes(shape, slice));
       add(native
-        ? `the gradient tape of ${K > 0 ? `a ${slice}-step slice` : `a whole ${slice}-step episode`} (kernel reverse pass, float64)`
+        ? perThread(`the gradient tape of ${K > 0 ? `a ${slice}-step slice` : `a whole ${slice}-step episode`} (kernel reverse pass, float64)`)
         : `the gradient tape of ${K > 0 ? `a ${slice}-step slice` : `a whole ${slice}-step episode`} (TensorFlow.js autodiff tensors, estimated as 4.2x the kernel's)`,
       K > 0 ? ['optimizer', 'truncation'] : ['training', 'episode_length'], bytes, stateElems, // the tape is C memory or many tensors: its largest typed array is a state's size
       K > 0 ? 'lower `optimizer.truncation`' : 'set `optimizer.truncation` (truncated BPTT: the tape holds one slice)');

@@ -105,6 +105,7 @@ test('backprop: one episode differentiated at a time and its gradient tape (the 
   const c = example();
   c.optimizer = { type: 'backprop', meta_batch_size: 4, truncation: 10 };
   c.training.episode_lengths = [20, 50];
+  c.engine = { ...c.engine, threads: 1 };
   const r = validateConfigValue(c, 'x.vsml.json');
   assert.ok(r.ok, JSON.stringify(r.issues));
   const est = estimateAllocation(r.config, undefined, { nativeGradient: true });
@@ -123,6 +124,15 @@ test('backprop: one episode differentiated at a time and its gradient tape (the 
   const whole = estimateAllocation(r.config).items.find((i) => i.what.startsWith('the gradient tape'))!;
   assert.equal(whole.what, 'the gradient tape of a whole 50-step episode (kernel reverse pass, float64)');
   assert.equal(whole.bytes, nativeTapeBytes(shape, 50));
+
+  // the kernel reverse pass runs min(engine.threads, meta_batch_size) episodes at once, each with its tape; tfjs one
+  r.config.engine.threads = 3;
+  const threaded = estimateAllocation(r.config, undefined, { nativeGradient: true }).items.find((i) => i.what.startsWith('the gradient tape'))!;
+  assert.equal(threaded.what, 'the gradient tape of a whole 50-step episode (kernel reverse pass, float64) x 3 gradient threads (one each)');
+  assert.equal(threaded.bytes, 3 * nativeTapeBytes(shape, 50));
+  r.config.optimizer.meta_batch_size = 2;
+  assert.equal(estimateAllocation(r.config, undefined, { nativeGradient: true }).items.find((i) => i.what.startsWith('the gradient tape'))!.bytes, 2 * nativeTapeBytes(shape, 50));
+  assert.equal(estimateAllocation(r.config, undefined, { nativeGradient: false }).items.find((i) => i.what.startsWith('the gradient tape'))!.bytes, tfjsTapeBytes(shape, 50));
 });
 
 test('a baseline learner: its own θ, no VSML cell states; its work in multiply-adds', () => {
