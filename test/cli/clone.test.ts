@@ -31,7 +31,9 @@ test('vsml clone --json prints exactly one line {run, datasets: {name: {clone, t
   const status = JSON.parse(readFileSync(join(out.run, 'status.json'), 'utf8'));
   assert.equal(status.state, 'finished');
   // A clone run records its provenance like a training run: the data's checksums, per split used.
-  const prov = JSON.parse(readFileSync(join(out.run, 'config.json'), 'utf8')).provenance;
+  const runConfig = JSON.parse(readFileSync(join(out.run, 'config.json'), 'utf8'));
+  assert.equal(runConfig.kind, 'clone', 'config.json says the run is a clone (its steps are no meta-steps: the cost estimate skips it)');
+  const prov = runConfig.provenance;
   assert.deepEqual(status.provenance, prov);
   assert.deepEqual(Object.keys(prov.datasets).sort(), ['fashion_mnist', 'mnist']);
   assert.match(prov.datasets.mnist.splits.train.sha256, /^[0-9a-f]{64}$/);

@@ -81,7 +81,7 @@ export async function runClone(opts: CloneOptions): Promise<CloneOutcome> {
     configFile: opts.source, runner: { ...runner, precision: opts.runner.precision },
     datasets: () => configDatasetFingerprints(cfg), warn: (m) => ev.log?.(m),
   });
-  const run = RunFolder.create(opts.runsDir, cfg.name, withProvenance({ ...cfg, source: opts.source }, provenance));
+  const run = RunFolder.create(opts.runsDir, cfg.name, withProvenance({ ...cfg, source: opts.source, kind: 'clone' }, provenance));
   const now = (): string => new Date().toISOString();
   run.writeStatus({
     state: 'running', runId: run.runId, name: cfg.name, source: opts.source, pid: process.pid, startedAt: now(), updatedAt: now(),

@@ -84,7 +84,7 @@ export function configOrThrow(result: LoadResult): ExperimentConfig {
  * `source` (the .vsml.json it came from), `sweep` (the sweep that made it) and `provenance` (what
  * produced it). The schema does not allow them, so readers set them aside before validating.
  */
-export const RUN_RECORD_FIELDS = ['source', 'sweep', 'provenance'] as const;
+export const RUN_RECORD_FIELDS = ['source', 'sweep', 'provenance', 'kind'] as const;
 
 /** A run's config.json without its run-record fields, plus its `source` when it is a string. */
 export function splitRunFields(value: unknown): { config: unknown; source?: string } {
@@ -97,7 +97,7 @@ export function splitRunFields(value: unknown): { config: unknown; source?: stri
 
 /**
  * Re-validates a run folder's `config.json` (docs/contracts.md: the resolved config plus the
- * trainer's `"source"`, `"sweep"` and `"provenance"` fields, which are not part of an experiment and are set aside here).
+ * trainer's `"source"`, `"sweep"`, `"provenance"` and `"kind"` fields, which are not part of an experiment and are set aside here).
  */
 export function validateRunConfig(value: unknown, file: string, options: LoadOptions = {}): LoadResult & { readonly source?: string } {
   const { config, source } = splitRunFields(value);

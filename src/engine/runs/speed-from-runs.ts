@@ -37,7 +37,8 @@ export async function speedsFromRuns(runsDir: string, kinds: readonly SpeedKind[
     if (run.status?.host !== undefined && run.status.host !== here.host) continue;
     try {
       const { config } = await readRunConfig(run.dir);
-      if (config === undefined) continue;
+      // A clone's steps are supervised updates of one cell, not meta-steps: they say nothing about a speed.
+      if (config === undefined || (config as { kind?: unknown }).kind === 'clone') continue;
       const rows = (await tailJsonl(join(run.dir, 'metrics.jsonl'), stepSecondsOf, METRICS_TAIL_BYTES)).rows;
       const secs = rows.map((r) => (typeof r.stepSeconds === 'number' ? r.stepSeconds : NaN)).filter(Number.isFinite);
       if (secs.length < 2) continue;

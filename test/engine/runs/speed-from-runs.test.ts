@@ -72,6 +72,7 @@ test('each kind of work has its own speed: a backprop or baseline run does not p
     }));
     writeFileSync(join(runs, id, 'metrics.jsonl'), [1, 2, 3].map((step) => `${JSON.stringify({ step, stepSeconds })}\n`).join(''));
   };
+  writeRun('d-clone', { kind: 'clone', optimizer: { type: 'backprop' } }, '2026-12-01T11:30:00Z', 0.001); // a clone's supervised updates are no meta-steps
   writeRun('c-metarnn', { model: { type: 'MetaRNN' } }, '2026-12-01T11:00:00Z', 3);
   writeRun('b-backprop', { optimizer: { type: 'backprop' } }, '2026-12-01T10:00:00Z', 2);
   writeRun('a-es', {}, '2026-12-01T09:00:00Z', 1);
