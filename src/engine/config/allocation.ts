@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 /**
  * What a config would allocate, computed from its fields before anything is allocated, so that
  * absurd sizes (an image resize of 100000x100000, slow_size 100000, a population of 1e12) are
@@ -11,6 +10,7 @@ import { paramLayout } from '../model/param-layout';
 import { paramIndices } from '../model/config';
 import { estimateConfigCost, evaluationShape, gradientPath, trainingParts, type CostOptions } from './cost';
 import { nativeTapeBytes, tfjsTapeBytes } from './gradient-tape';
+import { gradientThreads } from '../meta/meta-batch-gradient';
 import { learnerLayout } from '../learners/learner-layout';
 import { toLearnerConfig } from './to-learner-config';
 import { DatasetCatalog, datasetFacts, resizedShape } from './dataset-facts';
@@ -155,7 +155,7 @@ export function estimateAllocation(cfg: ExperimentConfig, catalog?: DatasetCatal
     // backprop-optimizer.ts differentiates its meta-batch on min(engine.threads, meta_batch_size) threads on the kernel
     // reverse pass (one episode, one initial state and one tape each at a time), in the training thread on tfjs.
     const gradThreads = backprop && gradientPath(cfg, opts.nativeGradient) === 'native'
-      ? Math.max(1, Math.min(cfg.engine.threads || availableParallelism(), cfg.optimizer.meta_batch_size)) : 1;
+      ? Math.max(1, gradientThreads(cfg.engine.threads, cfg.optimizer.meta_batch_size).slots) : 1;
     const perThread = (what: string): string => (gradThreads > 1 ? `${what} x ${gradThreads} gradient threads (one each)` : what);
     if (backprop) {
       add(perThread(`the episode being differentiated ([${T}, ${t.batch_size}, ${A0}] inputs)`), episodePath, gradThreads * episodeBytes, rows * Math.max(A0, AL));

@@ -1,6 +1,5 @@
 import { requireRunShape } from './episode-sampler';
 import * as tf from '@tensorflow/tfjs-core';
-import { availableParallelism } from 'node:os';
 import { check, EngineError } from '../errors';
 import { GradientWorkerPool } from '../kernel/gradient-worker-pool';
 import { GradientKernel, loadGradientKernel, nativeEpisodeGradient, nativeGradientUnsupported } from '../kernel/native-gradient';
@@ -9,7 +8,7 @@ import { initialState, LayerState } from '../model/init';
 import { adamInit, AdamOptions, AdamState, adamStep, globalNorm } from '../optim/adam';
 import { selectTfjsBackend, TfjsBackendPreference } from '../tfjs/backend';
 import { truncatedEpisodeGradient } from '../tfjs/truncated-gradient';
-import { metaBatchGradient, SlotGradient } from './meta-batch-gradient';
+import { gradientThreads, metaBatchGradient, SlotGradient } from './meta-batch-gradient';
 import { stepEpisodeLength, stepRng } from './es-step';
 import { MetaOptimizer, MetaOptimizerState, MetaStepResult, VsmlOptimizerContext } from './meta-optimizer';
 
@@ -140,9 +139,8 @@ export class BackpropMetaOptimizer implements MetaOptimizer {
   private async nativePath(kernel: GradientKernel): Promise<GradientPath> {
     const { model } = this.ctx;
     const { lossType, truncation, metaBatchSize } = this.opt;
-    const threads = this.opt.threads || availableParallelism();
+    const { threads, slots } = gradientThreads(this.opt.threads ?? 0, metaBatchSize);
     check(Number.isInteger(threads) && threads >= 0 && threads <= 256, 'engine.threads', `must be an integer in [0, 256], got ${threads}`, 'use e.g. 2, or 0 for one per core');
-    const slots = Math.min(threads, metaBatchSize);
     const idle = threads > slots ? ` (${threads - slots} of engine.threads ${threads} idle: optimizer.meta_batch_size is ${metaBatchSize})` : '';
     if (slots <= 1) {
       this.ctx.log?.('info', `backprop gradients on the fused kernel's reverse pass (native, float64) in the training thread, one episode at a time${idle}`);
