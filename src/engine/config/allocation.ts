@@ -10,7 +10,7 @@ import { paramLayout } from '../model/param-layout';
 import { paramIndices } from '../model/config';
 import { estimateConfigCost, evaluationShape, gradientPath, trainingParts, type CostOptions } from './cost';
 import { nativeTapeBytes, tfjsTapeBytes } from './gradient-tape';
-import { gradientThreads } from '../meta/meta-batch-gradient';
+import { gradientThreads } from '../model/gradient-threads';
 import { learnerLayout } from '../learners/learner-layout';
 import { toLearnerConfig } from './to-learner-config';
 import { DatasetCatalog, datasetFacts, resizedShape } from './dataset-facts';

@@ -8,7 +8,8 @@ import { initialState, LayerState } from '../model/init';
 import { adamInit, AdamOptions, AdamState, adamStep, globalNorm } from '../optim/adam';
 import { selectTfjsBackend, TfjsBackendPreference } from '../tfjs/backend';
 import { truncatedEpisodeGradient } from '../tfjs/truncated-gradient';
-import { gradientThreads, metaBatchGradient, SlotGradient } from './meta-batch-gradient';
+import { metaBatchGradient, SlotGradient } from './meta-batch-gradient';
+import { gradientThreads } from '../model/gradient-threads';
 import { stepEpisodeLength, stepRng } from './es-step';
 import { MetaOptimizer, MetaOptimizerState, MetaStepResult, VsmlOptimizerContext } from './meta-optimizer';
 

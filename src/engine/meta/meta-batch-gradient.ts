@@ -1,16 +1,5 @@
-import { availableParallelism } from 'node:os';
 import { StopRequested, stopPoint } from '../stop';
 import { EpisodeGradient } from '../model/episode-gradient';
-
-/**
- * How many episodes of a meta-batch run at once on the kernel reverse pass: engine.threads (0 = one
- * per core) but no more than the meta-batch has episodes. Used by the optimizer and by the memory
- * estimate (each running episode holds its own tape).
- */
-export function gradientThreads(threads: number, metaBatchSize: number): { threads: number; slots: number } {
-  const t = threads || availableParallelism();
-  return { threads: t, slots: Math.min(t, metaBatchSize) };
-}
 
 /** One episode's gradient on slot `slot` (a worker thread, or 0 = this thread when there is one slot). */
 export type SlotGradient<E> = (slot: number, item: E) => EpisodeGradient | Promise<EpisodeGradient>;
